@@ -1,0 +1,128 @@
+/**
+ * The office's schedule, as duban uses it after loading and validating `schedule.yaml`.
+ * The YAML uses snake_case keys (see config/schedule.example.yaml); this is the normalised,
+ * camelCase model the rest of the code reads. Dates are ISO calendar dates ("2021-03-25")
+ * in the programme's timezone; times are "HH:MM" wall-clock times in that timezone.
+ */
+
+export type IsoDate = string;
+export type WallTime = string;
+export type Weekday =
+  'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+export interface Person {
+  /** Stable id used for cross-references (e.g. a project's responsible leader). */
+  id: string;
+  /** A role or title ("召集人（副区长）"), never a real person's name in examples. */
+  title: string;
+  email: string;
+}
+
+export interface OfficeMember extends Person {
+  /** Receives configuration errors and operational alerts. */
+  admin: boolean;
+}
+
+export interface Recipients {
+  to: string[];
+  cc: string[];
+}
+
+export interface Unit {
+  id: string;
+  /** Display name, as "区教育局". */
+  name: string;
+  /** Other ways the unit is written in sheets ("教育局"). */
+  aliases: string[];
+  /** Sender addresses, lower-cased; an address belongs to one unit only. */
+  addresses: string[];
+  /** Who receives reminders. */
+  remind: Recipients;
+  /** The unit's head, copied on escalations. */
+  head: Person | null;
+}
+
+export interface Target {
+  text: string;
+  due: IsoDate;
+}
+
+export interface Project {
+  id: string;
+  /** Official name, as in the notice. */
+  name: string;
+  aliases: string[];
+  /** Lead unit ids (one or more). */
+  leadUnits: string[];
+  /** Convenor id: the project's responsible leader (项目负责领导). */
+  responsibleLeader: string;
+  targets: Target[];
+}
+
+/** Who a reminder stage or digest is addressed to. */
+export type Audience =
+  | 'unit' // the unit's reminder recipients
+  | 'unit_head' // the unit's head
+  | 'responsible_leader' // the project's responsible convenor
+  | 'chief_convenor'
+  | 'convenors'
+  | 'office';
+
+export interface ReminderStage {
+  id: string;
+  /** Days relative to the (holiday-shifted) deadline day: 0 = that day, 1 = the next day. */
+  offsetDays: number;
+  /** When true, offsetDays counts working days rather than calendar days. */
+  workingDays: boolean;
+  time: WallTime;
+  to: Audience[];
+  cc: Audience[];
+}
+
+export interface DigestSpec {
+  weekday: Weekday;
+  time: WallTime;
+  to: Audience[];
+  cc: Audience[];
+}
+
+export type HolidayRule = 'next_working_day' | 'previous_working_day' | 'keep';
+
+export interface CalendarYear {
+  year: number;
+  /** Public holidays (non-working days), every single date listed (ranges expanded). */
+  holidays: IsoDate[];
+  /** Make-up working days (调休) that fall on weekends. */
+  workdays: IsoDate[];
+}
+
+export interface Schedule {
+  version: 1;
+  programme: {
+    name: string;
+    timezone: string;
+    activeFrom: IsoDate;
+    activeTo: IsoDate | null;
+    /** The office mailbox sheets are sent to, and the From of every automatic mail. */
+    mailbox: string;
+    /** How automatic mails are signed ("联合会议办公室"). */
+    signature: string;
+  };
+  people: {
+    chiefConvenor: Person;
+    convenors: Person[];
+    office: OfficeMember[];
+  };
+  units: Unit[];
+  projects: Project[];
+  cycle: {
+    deadline: { weekday: Weekday; time: WallTime };
+    onHoliday: HolidayRule;
+    reminders: ReminderStage[];
+    digest: DigestSpec;
+  };
+  calendar: {
+    remindOnNonWorkingDays: boolean;
+    years: CalendarYear[];
+  };
+}
