@@ -1,0 +1,266 @@
+/**
+ * Opening the database named by DATABASE_URL: SQLite (better-sqlite3) for one machine,
+ * PostgreSQL (pg Pool) when several machines share the work. Both behind one Kysely<Database>.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import type { Logger } from 'pino';
+import { DubanError } from '../../errors';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database. */
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where it is, safe for logs (any password replaced by ***). */
+  readonly description: string;
+  /** Closes the connection(s); safe to call twice. */
+  close(): Promise<void>;
+}
+
+export type DatabaseLocation =
+  | { dialect: 'sqlite'; /** absolute path, or ':memory:' */ file: string }
+  | { dialect: 'postgres'; url: string };
+
+export interface OpenDatabaseOptions {
+  /** Relative SQLite paths are resolved against it (default: process.cwd()). */
+  cwd?: string;
+  /** Receives errors of idle pooled PostgreSQL connections (else they are dropped silently). */
+  logger?: Pick<Logger, 'warn'>;
+  /** PostgreSQL pool size (default 10). */
+  poolMax?: number;
+  /** How long to wait for a PostgreSQL connection (default 10 s). */
+  connectTimeoutMs?: number;
+  /** How long SQLite waits for another process's write lock (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+export const DEFAULT_SQLITE_PATH = path.join('data', 'duban.sqlite');
+
+const URL_FORMS = 'sqlite:<path>, sqlite::memory: or postgres://user@host:5432/database';
+
+/**
+ * Reads DATABASE_URL. Unset or blank means SQLite at ./data/duban.sqlite. `sqlite:<path>` and
+ * `sqlite://<path>` take the rest verbatim as a path (so `sqlite:///srv/duban.sqlite` is
+ * absolute and `sqlite://data/x.sqlite` relative to cwd); `sqlite::memory:` is an in-memory
+ * database. `postgres://` and `postgresql://` go to pg as they are (pg also reads options such
+ * as `?sslmode=require` from the URL).
+ */
+export function parseDatabaseUrl(
+  url: string | undefined,
+  cwd: string = process.cwd(),
+): DatabaseLocation {
+  const value = url?.trim() ?? '';
+  if (value === '') return { dialect: 'sqlite', file: path.resolve(cwd, DEFAULT_SQLITE_PATH) };
+  if (/^sqlite:/i.test(value)) {
+    const rest = value.replace(/^sqlite:(\/\/)?/i, '');
+    if (rest === '') {
+      throw new DubanError(
+        'DATABASE_URL_INVALID',
+        `DATABASE_URL "${redactUrl(value)}" names no SQLite file; use ${URL_FORMS}.`,
+      );
+    }
+    if (rest === ':memory:') return { dialect: 'sqlite', file: ':memory:' };
+    return { dialect: 'sqlite', file: path.resolve(cwd, rest) };
+  }
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new DubanError(
+        'DATABASE_URL_INVALID',
+        `DATABASE_URL "${redactUrl(value)}" is not a valid URL; use ${URL_FORMS}.`,
+      );
+    }
+    if (parsed.hostname === '' && !parsed.searchParams.has('host')) {
+      throw new DubanError(
+        'DATABASE_URL_INVALID',
+        `DATABASE_URL "${redactUrl(value)}" names no PostgreSQL host; use ${URL_FORMS}.`,
+      );
+    }
+    return { dialect: 'postgres', url: value };
+  }
+  throw new DubanError(
+    'DATABASE_URL_INVALID',
+    `DATABASE_URL "${redactUrl(value)}" is not supported; use ${URL_FORMS}.`,
+  );
+}
+
+/** Where DATABASE_URL points, for logs and CLI output, with any password replaced by ***. */
+export function describeDatabase(url: string | undefined, cwd: string = process.cwd()): string {
+  let location: DatabaseLocation;
+  try {
+    location = parseDatabaseUrl(url, cwd);
+  } catch {
+    return `invalid DATABASE_URL "${redactUrl(url ?? '')}"`;
+  }
+  return location.dialect === 'sqlite' ? `sqlite:${location.file}` : redactUrl(location.url);
+}
+
+/**
+ * Replaces the password of a URL, in the user-info part and in a `password=` query parameter
+ * (pg reads both), by ***. Works on strings that are not valid URLs too.
+ */
+export function redactUrl(url: string): string {
+  let redacted = url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (scheme) {
+    const rest = url.slice(scheme[0].length);
+    // The user info ends at the last "@" before the query: a password typed without
+    // percent-encoding may itself contain "@" or "/".
+    const query = rest.indexOf('?');
+    const at = (query < 0 ? rest : rest.slice(0, query)).lastIndexOf('@');
+    const colon = rest.indexOf(':');
+    if (at >= 0 && colon >= 0 && colon < at) {
+      redacted = `${scheme[0]}${rest.slice(0, colon)}:***${rest.slice(at)}`;
+    }
+  }
+  return redacted.replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+/**
+ * Opens the database and checks that it answers. Does not migrate (see migrateToLatest).
+ *
+ * SQLite: open ONE Db per process and share it. better-sqlite3 is synchronous: a second
+ * connection in the same process that waits for the first one's write lock (busy_timeout) blocks
+ * the very thread that would release it, so both stall until the timeout and fail SQLITE_BUSY.
+ * One Db serialises its transactions itself; separate processes (workers, the CLI) are fine.
+ */
+export async function openDatabase(
+  url: string | undefined,
+  opts: OpenDatabaseOptions = {},
+): Promise<Db> {
+  const location = parseDatabaseUrl(url, opts.cwd);
+  return location.dialect === 'sqlite'
+    ? openSqlite(location.file, opts)
+    : openPostgres(location.url, opts);
+}
+
+function openSqlite(file: string, opts: OpenDatabaseOptions): Db {
+  const description = `sqlite:${file}`;
+  let database: BetterSqlite3.Database | undefined;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    database = new BetterSqlite3(file);
+    // WAL lets readers (the CLI, the digest) run while a worker writes. busy_timeout makes a
+    // second process wait for the write lock instead of failing at once with SQLITE_BUSY.
+    // foreign_keys is off by default in SQLite and must be set on every connection.
+    database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    database.pragma('foreign_keys = ON');
+    // Fails here, not at the first query, when the file is not an SQLite database.
+    database.prepare('select count(*) from sqlite_schema').get();
+  } catch (err) {
+    database?.close();
+    throw unavailable(`cannot open SQLite database ${description}`, err, []);
+  }
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return makeDb(kysely, 'sqlite', description);
+}
+
+async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Db> {
+  const description = redactUrl(url);
+  const pool = new Pool({
+    connectionString: url,
+    max: opts.poolMax ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    types: { getTypeParser },
+  });
+  // An idle pooled connection that the server drops emits 'error' on the pool; without a
+  // listener Node treats it as unhandled and the process exits.
+  pool.on('error', (err) => {
+    opts.logger?.warn({ err, database: description }, 'idle PostgreSQL connection failed');
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(kysely);
+  } catch (err) {
+    await kysely.destroy().catch(() => undefined);
+    throw unavailable(`cannot connect to PostgreSQL at ${description}`, err, secretsOf(url));
+  }
+  return makeDb(kysely, 'postgres', description);
+}
+
+function makeDb(kysely: Kysely<Database>, dialect: Dialect, description: string): Db {
+  let closing: Promise<void> | undefined;
+  return {
+    kysely,
+    dialect,
+    description,
+    close: () => (closing ??= kysely.destroy()),
+  };
+}
+
+/**
+ * int8 (OID 20: BIGINT ids, COUNT(*)) comes from pg as a string by default; SQLite gives numbers.
+ * Parse to number so both dialects return the same type. Every int8 duban stores (ids, sizes,
+ * IMAP UIDs) is far below 2^53; a larger value is refused rather than silently rounded.
+ */
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
+  if (oid === pgTypes.builtins.INT8 && format !== 'binary') return parseInt8;
+  return pgTypes.getTypeParser(oid, format);
+}) as typeof pgTypes.getTypeParser;
+
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new RangeError(`int8 value ${value} is beyond Number.MAX_SAFE_INTEGER`);
+  }
+  return n;
+}
+
+/** The secrets of a URL (user-info password, `password=` parameter), to blank out of messages. */
+function secretsOf(url: string): string[] {
+  try {
+    const u = new URL(url);
+    const secrets = [u.password, decodeURIComponent(u.password), u.searchParams.get('password')];
+    return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+function unavailable(what: string, err: unknown, secrets: readonly string[]): DubanError {
+  let reason = messageOf(err);
+  for (const secret of secrets) reason = reason.split(secret).join('***');
+  const error = new DubanError('DATABASE_UNAVAILABLE', `${what}: ${reason}`);
+  error.cause = err;
+  return error;
+}
+
+/**
+ * An error's message, read by shape: errors from Node's own modules fail `instanceof Error` under
+ * Jest. An AggregateError (connecting to a host with IPv4 and IPv6 addresses) has no message of
+ * its own: its parts are joined.
+ */
+function messageOf(err: unknown): string {
+  const { message, errors } = (err ?? {}) as { message?: unknown; errors?: unknown };
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(messageOf).join('; ');
+  return typeof message === 'string' && message !== '' ? message : String(err);
+}
+
+/** True for errors that mean the database went away (not that a statement was wrong). */
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof DubanError) return err.code === 'DATABASE_UNAVAILABLE';
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') {
+    // pg's own messages when a connection ends or the pool cannot get one in time.
+    return /Connection terminated|timeout exceeded when trying to connect/i.test(messageOf(err));
+  }
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(
+      code,
+    ) ||
+    // SQLSTATE class 08 (connection exception), 57P0x (server shutting down), 53300 (too many
+    // connections).
+    /^08|^57P0|^53300$/.test(code) ||
+    code === 'SQLITE_CANTOPEN'
+  );
+}

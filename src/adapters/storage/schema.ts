@@ -1,0 +1,249 @@
+/**
+ * The tables of duban's database, as Kysely sees them. One schema for SQLite and PostgreSQL:
+ * the migrations (./migrations.ts) branch the DDL by dialect so that every value below comes
+ * back with the same JavaScript type on both.
+ *
+ * Conventions, chosen so the same query code works on both dialects:
+ * - ids are integers (SQLite INTEGER, PostgreSQL BIGINT identity) and come back as JS numbers
+ *   (the pg pool parses int8 to number, see ./connection.ts);
+ * - timestamps are ISO-8601 UTC text with milliseconds ("2021-03-15T01:02:03.000Z") on both
+ *   dialects, written only through `toTimestamp()` (./repository.ts). A fixed format makes text
+ *   order equal time order, so `claimed_at < $cutoff` compares correctly on both;
+ * - calendar dates (a reporting week's Monday, a due date) are ISO date text ("2021-03-15");
+ * - flags are INTEGER 0/1 (better-sqlite3 cannot bind JS booleans);
+ * - bytes are BLOB / BYTEA and come back as Buffer on both;
+ * - JSON is stored as text in `*_json` columns (no JSON type is shared by both dialects).
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** ISO-8601 UTC timestamp text, always in `Date.prototype.toISOString()` form. */
+export type Timestamp = string;
+/** ISO calendar date text ("2021-03-15"). */
+export type IsoDateText = string;
+/** 0 or 1: booleans are integers on both dialects. */
+export type Flag = 0 | 1;
+/** JSON text. */
+export type JsonText = string;
+
+/** A reference to another table's generated id. */
+type IdRef = number;
+
+export type RawMessageSource = 'imap' | 'file';
+
+/**
+ * Every message received, byte for byte, before anything is made of it. The raw bytes are the
+ * record the office can always go back to (a parser fix, a dispute about lateness).
+ */
+export interface RawMessagesTable {
+  id: Generated<number>;
+  /** Lower-case hex SHA-256 of `raw`; unique: the same bytes are stored once. */
+  sha256: string;
+  raw: Buffer;
+  size: number;
+  /**
+   * The Message-ID header, for looking up and threading only. Not unique: it is sometimes
+   * missing, and some clients and servers reuse one.
+   */
+  message_id: string | null;
+  /** Which IMAP login ("office@imap.example.cn"); null for files. */
+  account: string | null;
+  mailbox: string | null;
+  /**
+   * UIDVALIDITY is an unsigned 32-bit number: it overflows a PostgreSQL INTEGER and some
+   * libraries hand it over as a bigint. Kept as decimal text; only compared for equality.
+   */
+  uidvalidity: string | null;
+  uid: number | null;
+  /** IMAP INTERNALDATE: when the server received it (the sender's Date header can lie). */
+  internal_date: Timestamp | null;
+  source: RawMessageSource;
+  /** For source 'file': the file name it was read from. */
+  file_name: string | null;
+  /** When duban stored it. */
+  received_at: Timestamp;
+  /** Filled when the message is processed. */
+  from_address: string | null;
+  subject: string | null;
+  /** What processing made of it ('submission', 'ignored', 'rejected', …): the caller's words. */
+  outcome: string | null;
+  outcome_reason: string | null;
+  processed_at: Timestamp | null;
+}
+
+/** The parts of a message that are files. */
+export interface AttachmentsTable {
+  id: Generated<number>;
+  raw_message_id: IdRef;
+  /** Position among the message's attachments (0-based); unique per message. */
+  ordinal: number;
+  /** Decoded file name (GBK mojibake already repaired by the caller), or null if none. */
+  filename: string | null;
+  content_type: string | null;
+  size: number;
+  sha256: string;
+  /**
+   * The extracted file, when the caller keeps it (candidate sheets), so that a replay does not
+   * have to parse the MIME again; null for files that were ignored (signature images …). The raw
+   * message always holds every part, so null loses nothing.
+   */
+  bytes: Buffer | null;
+  /** 1 when the file was read as the unit's sheet. */
+  used: Flag;
+  note: string | null;
+  created_at: Timestamp;
+}
+
+/**
+ * One received version of a unit's sheet for a reporting week. Every version is kept; exactly
+ * one per (unit, week) may be current (a partial unique index enforces it).
+ */
+export interface SubmissionsTable {
+  id: Generated<number>;
+  /** Unit id from the schedule YAML. */
+  unit_id: string;
+  /** ISO date of the nominal Monday of the week reported on. */
+  reporting_week: IsoDateText;
+  raw_message_id: IdRef;
+  attachment_id: IdRef | null;
+  /** When it counts as arrived (normally the IMAP INTERNALDATE). */
+  arrived_at: Timestamp;
+  /** The deadline `late` was judged against, kept so a "late" mark can be explained later. */
+  deadline_at: Timestamp | null;
+  /** 'accepted' | 'accepted_with_warnings' | 'rejected' | …: the caller's words. */
+  status: string;
+  late: Flag;
+  supersedes_id: IdRef | null;
+  is_current: Flag;
+  /** The issues found (codes, cells, messages) as a JSON array. */
+  issues_json: JsonText;
+  /** 填报时间 as read from the sheet. */
+  filled_on: IsoDateText | null;
+  /** 填报单位 as written in the sheet. */
+  unit_as_written: string | null;
+  created_at: Timestamp;
+}
+
+/** A project block of a submitted sheet. */
+export interface SubmissionProjectsTable {
+  id: Generated<number>;
+  submission_id: IdRef;
+  ordinal: number;
+  name_as_written: string;
+  /** Matched schedule project id, or null when the name matched none. */
+  project_id: string | null;
+  /** JSON array of lead units as written. */
+  lead_units_json: JsonText;
+  /** The five problem categories of the 存在问题 cell; null = not filled. */
+  problems_approval: string | null;
+  problems_funding: string | null;
+  problems_land: string | null;
+  problems_construction: string | null;
+  problems_community: string | null;
+  uncategorized_problems: string | null;
+  /** JSON array of responsible departments as written. */
+  responsible_departments_json: JsonText;
+  progress: string | null;
+  next_steps: string | null;
+  remarks: string | null;
+  /** A1 reference of the project-name cell. */
+  cell: string | null;
+}
+
+/** A target row (攻坚目标 + 完成时限) of a project block. */
+export interface SubmissionTargetsTable {
+  id: Generated<number>;
+  submission_project_id: IdRef;
+  ordinal: number;
+  text: string;
+  /** The due date when it could be read. */
+  due: IsoDateText | null;
+  /** The due cell as written ("3月25日", "月底"). */
+  due_text: string | null;
+  status: string | null;
+  cell: string | null;
+}
+
+export type MailStatus = 'claimed' | 'sent' | 'failed' | 'retrying';
+
+/**
+ * Every mail duban sends (receipts, reminders, digests), one row per logical mail. The unique
+ * `mail_key` is what makes sending exactly-once: a worker must win the claim on the row before
+ * it sends (see claimMail in ./repository.ts).
+ */
+export interface OutgoingMailsTable {
+  id: Generated<number>;
+  /** "receipt:<raw_message_id>", "reminder:<week>:<unit>:<stage>", "digest:<week>:v1" … */
+  mail_key: string;
+  kind: string;
+  recipients_json: JsonText;
+  subject: string;
+  status: MailStatus;
+  claimed_at: Timestamp;
+  claimed_by: string;
+  sent_at: Timestamp | null;
+  /** How many times the mail was claimed to be sent. */
+  attempts: number;
+  smtp_response: string | null;
+  error: string | null;
+  /** The message as sent (RFC 5322 bytes). */
+  eml: Buffer | null;
+  raw_message_id: IdRef | null;
+  submission_id: IdRef | null;
+  unit_id: string | null;
+  reporting_week: IsoDateText | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Where the IMAP intake stands, per account and mailbox. */
+export interface MailboxStateTable {
+  account: string;
+  mailbox: string;
+  /** Decimal text (see raw_messages.uidvalidity). When it changes, last_uid is void. */
+  uidvalidity: string | null;
+  /** The highest UID fully stored under `uidvalidity`. */
+  last_uid: number;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** What happened, for the office's record. Deliberately without foreign keys: a log never blocks. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  /** 'system' | 'cli' | … */
+  actor: string;
+  /** Dotted event name, e.g. 'submission.superseded'. */
+  event: string;
+  raw_message_id: IdRef | null;
+  submission_id: IdRef | null;
+  mail_id: IdRef | null;
+  unit_id: string | null;
+  reporting_week: IsoDateText | null;
+  details_json: JsonText | null;
+}
+
+export interface Database {
+  raw_messages: RawMessagesTable;
+  attachments: AttachmentsTable;
+  submissions: SubmissionsTable;
+  submission_projects: SubmissionProjectsTable;
+  submission_targets: SubmissionTargetsTable;
+  outgoing_mails: OutgoingMailsTable;
+  mailbox_state: MailboxStateTable;
+  audit_log: AuditLogTable;
+}
+
+export type RawMessageRow = Selectable<RawMessagesTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
+export type SubmissionRow = Selectable<SubmissionsTable>;
+export type SubmissionProjectRow = Selectable<SubmissionProjectsTable>;
+export type SubmissionTargetRow = Selectable<SubmissionTargetsTable>;
+export type OutgoingMailRow = Selectable<OutgoingMailsTable>;
+export type MailboxStateRow = Selectable<MailboxStateTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+
+export type NewRawMessageRow = Insertable<RawMessagesTable>;
+export type OutgoingMailUpdate = Updateable<OutgoingMailsTable>;
