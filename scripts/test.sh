@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The project's whole check; `npm test` runs it. From a clean clone, this one command is enough:
+#
+#   npm test                       (or: bash scripts/test.sh)
+#   npm test -- test/unit/foo      (extra arguments go to jest)
+#
+# 1. installs node_modules with `npm ci` when missing or older than package-lock.json;
+# 2. makes sure PostgreSQL, Redis and tools are there (scripts/ensure-services.sh);
+# 3. typecheck, eslint, prettier --check, then jest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib-phase.sh
+source scripts/lib-phase.sh
+
+# Tests must not depend on the machine's time zone.
+export TZ=UTC
+# Storage tests run against SQLite and this PostgreSQL in the same jest run.
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+
+deps_stale() {
+  # npm writes node_modules/.package-lock.json at the end of every install.
+  [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]
+}
+if deps_stale; then
+  phase 'npm ci (node_modules missing or older than package-lock.json)' npm ci --no-audit --no-fund
+fi
+
+phase 'services' bash scripts/ensure-services.sh
+phase 'typecheck' npx --no-install tsc --noEmit -p .
+phase 'eslint' npx --no-install eslint .
+phase 'prettier' npx --no-install prettier --check .
+phase 'jest' npx --no-install jest --ci "$@"
