@@ -30,6 +30,10 @@ export const CODES = {
     severity: 'error',
     description: 'A legacy .xls (Excel 97-2003) or WPS .et file; .xlsx is asked for.',
   },
+  UNSUPPORTED_FORMAT: {
+    severity: 'error',
+    description: 'A spreadsheet in another format (OpenDocument .ods); .xlsx is asked for.',
+  },
   CORRUPT_WORKBOOK: {
     severity: 'error',
     description: 'The zip package or an XML part inside it is damaged.',
@@ -65,6 +69,11 @@ export const CODES = {
   DUE_DATE_INVALID: {
     severity: 'warning',
     description: 'A due date names a day that does not exist (e.g. 2月30日).',
+  },
+  DUE_DATE_AMBIGUOUS: {
+    severity: 'warning',
+    description:
+      'A due date typed as a number such as 3.3 could mean 3月3日 or 3月30日; the first was read.',
   },
   TARGET_WITHOUT_DUE: { severity: 'warning', description: 'A target row has no due date.' },
   DUE_WITHOUT_TARGET: {
@@ -109,6 +118,11 @@ export const CODES = {
   DATABASE_UNAVAILABLE: {
     severity: 'error',
     description: 'The database could not be reached or opened.',
+  },
+  MIGRATION_FAILED: {
+    severity: 'error',
+    description:
+      'A database migration failed (rolled back), or the database holds migrations this version does not know.',
   },
 } as const satisfies Record<string, CodeInfo>;
 

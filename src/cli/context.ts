@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../paths';
+
+export { PACKAGE_ROOT };
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
@@ -15,17 +18,6 @@ export const processIO: CliIO = {
   env: process.env,
   cwd: process.cwd(),
 };
-
-/** The package root (where config/ lives), whether running from src/ (ts-jest) or dist/src/. */
-export const PACKAGE_ROOT = (() => {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-})();
 
 export const EXAMPLE_SCHEDULE = path.join(PACKAGE_ROOT, 'config', 'schedule.example.yaml');
 

@@ -1,6 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { catalogOf } from '../../adapters/excel/read-sheet';
+import { readIssueSheetSandboxed } from '../../adapters/excel/sandbox';
+import type { ParsedSheet } from '../../domain/sheet/parse';
+import { PROBLEM_CATEGORIES } from '../../domain/sheet/layout';
+import { checkWeek } from '../../domain/week';
+import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../main';
+import { loadScheduleOrReport } from './config';
 
-export function registerParseCommand(program: Command, _ctx: CommandContext): void {
-  program.command('parse').description('Read a filled weekly issue sheet');
+export function registerParseCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('parse')
+    .description('Read a filled weekly issue sheet (.xlsx) and show what duban understood')
+    .argument('<FILE>', 'the workbook')
+    .option('--json', 'print exactly one JSON object (the format is documented in the README)')
+    .option('--week <YYYY-MM-DD>', "year for due dates written without one, when 填报时间 is empty (default: this week's Monday)")
+    .option('--config <FILE>', 'the schedule YAML (projects are matched against it)')
+    .addHelpText(
+      'after',
+      '\nThe file is read in a sandboxed worker thread with memory and time limits.\n\n' +
+        'Exit codes: 0 read (warnings allowed); 2 the sheet could not be read (ok: false, with its\n' +
+        'issues); 1 usage error (missing file, bad option, invalid schedule).',
+    )
+    .action(async (file: string, opts: { json?: boolean; week?: string; config?: string }) => {
+      const { io } = ctx;
+      let referenceDate = mondayOf(new Date());
+      if (opts.week) {
+        const week = checkWeek(opts.week);
+        if (!week.ok) {
+          io.err(`duban parse: --week: ${week.message}`);
+          return ctx.setExit(EXIT.USAGE);
+        }
+        referenceDate = week.week;
+      }
+      const full = path.resolve(io.cwd, file);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(full);
+      } catch (err) {
+        io.err(`duban parse: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        return ctx.setExit(EXIT.USAGE);
+      }
+      const schedule = await loadScheduleOrReport(opts.config, ctx);
+      if (!schedule) return;
+      const result = await readIssueSheetSandboxed(bytes, { catalog: catalogOf(schedule), referenceDate });
+      io.out(opts.json ? JSON.stringify(result, null, 2) : describe(file, result));
+      ctx.setExit(result.ok ? EXIT.OK : EXIT.UNREADABLE);
+    });
+}
+
+function mondayOf(now: Date): string {
+  const day = now.getUTCDay();
+  return new Date(now.getTime() - ((day + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The human-readable form: what was read, then the issues with their cells. */
+function describe(file: string, r: ParsedSheet): string {
+  const lines: string[] = [];
+  if (!r.ok) lines.push(`${file}: NOT READ`);
+  else lines.push(`${file}: sheet "${r.sheet}", unit ${r.unit ?? '(none)'}, filled on ${r.filledOn ?? '(none)'}`);
+  for (const p of r.projects) {
+    lines.push(`  ${p.projectId ?? '??'}  ${p.name}  [${p.cell}]  lead: ${p.leadUnits.join(', ') || '-'}`);
+    for (const t of p.targets) {
+      const status = t.status ? ` (${t.status})` : '';
+      lines.push(`      ${t.due ?? `?${t.dueText ?? ''}`}  ${t.text}${status}  [${t.cell}]`);
+    }
+    const filled = PROBLEM_CATEGORIES.filter((c) => p.problems[c.key] !== null).map((c) => c.key);
+    lines.push(`      problems: ${filled.join(', ') || 'none'}${p.uncategorizedProblems ? ' + uncategorised text' : ''}`);
+    lines.push(`      departments: ${p.responsibleDepartments.join('、') || '-'}`);
+    lines.push(`      progress: ${p.progress ? 'yes' : '-'}   next steps: ${p.nextSteps ? 'yes' : '-'}`);
+  }
+  for (const i of r.issues) lines.push(`  ${i.severity} ${i.code}${i.cell ? ` ${i.cell}` : ''}: ${i.message}`);
+  return lines.join('\n');
 }

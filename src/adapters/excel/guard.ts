@@ -1,0 +1,314 @@
+/**
+ * Looking at a workbook's bytes before any spreadsheet library does.
+ *
+ * exceljs has no decompression limit (a 0.4 MB file expanding to 400 MB drove it to 941 MB RSS)
+ * and reports an encrypted workbook as a zip error, so this guard decides first:
+ *  - what the file is (zip package; OLE compound file = encrypted OOXML or legacy .xls/.et; other);
+ *  - whether the zip's declared sizes, ratios and entry count are within limits (central directory
+ *    only: instant);
+ *  - while inflating every entry once (never past its declared size, so a lying header cannot
+ *    slip past), whether any worksheet has more rows or cells than an issue sheet could hold;
+ *  - whether the workbook uses the 1904 date system (exceljs only honours date1904="1", not
+ *    "true"), and whether its XML uses namespace prefixes (<x:workbook>, WPS / Tencent Docs /
+ *    OpenXML SDK), which exceljs 4.4.0 crashes on.
+ */
+import * as zlib from 'node:zlib';
+import yauzl from 'yauzl';
+import { DubanError } from '../../errors';
+
+export interface GuardLimits {
+  maxFileBytes: number;
+  maxEntries: number;
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  /** Compression ratio allowed for entries larger than `ratioAppliesAbove`. */
+  maxRatio: number;
+  ratioAppliesAbove: number;
+  maxRowsPerSheet: number;
+  maxCellsPerSheet: number;
+}
+
+export const DEFAULT_LIMITS: GuardLimits = {
+  maxFileBytes: 30 * 1024 * 1024,
+  maxEntries: 5000,
+  maxEntryBytes: 100 * 1024 * 1024,
+  maxTotalBytes: 150 * 1024 * 1024,
+  maxRatio: 200,
+  ratioAppliesAbove: 1024 * 1024,
+  maxRowsPerSheet: 50_000,
+  maxCellsPerSheet: 1_000_000,
+};
+
+export interface WorkbookFacts {
+  date1904: boolean;
+  /** Namespace prefixes bound to OOXML's main namespaces, per part, to be rewritten before loading. */
+  prefixedParts: Map<string, string[]>;
+}
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b]);
+
+/** Encrypted OOXML is an OLE file holding these streams (names in UTF-16LE). */
+const ENCRYPTION_MARKERS = ['EncryptionInfo', 'EncryptedPackage'].map((s) => Buffer.from(s, 'utf16le'));
+
+function mb(n: number): string {
+  return `${Math.round(n / 1024 / 1024)} MB`;
+}
+
+export function classifyContainer(bytes: Buffer): 'zip' | 'encrypted' | 'legacy' | 'other' {
+  if (bytes.subarray(0, 8).equals(OLE_MAGIC)) {
+    return ENCRYPTION_MARKERS.some((m) => bytes.includes(m)) ? 'encrypted' : 'legacy';
+  }
+  if (bytes.subarray(0, 2).equals(ZIP_MAGIC)) return 'zip';
+  return 'other';
+}
+
+/** Throws DubanError with a registered code when the bytes must not be parsed. */
+export async function inspectWorkbook(
+  bytes: Buffer,
+  limits: GuardLimits = DEFAULT_LIMITS,
+): Promise<WorkbookFacts> {
+  if (bytes.length > limits.maxFileBytes) {
+    throw new DubanError('WORKBOOK_TOO_LARGE', `file is ${mb(bytes.length)}, over ${mb(limits.maxFileBytes)}`);
+  }
+  switch (classifyContainer(bytes)) {
+    case 'encrypted':
+      throw new DubanError('PASSWORD_PROTECTED', 'encrypted OOXML (OLE container with EncryptedPackage)');
+    case 'legacy':
+      throw new DubanError('LEGACY_FORMAT', 'OLE compound file: legacy .xls or WPS .et');
+    case 'other':
+      throw new DubanError('NOT_A_WORKBOOK', 'not a zip package');
+    case 'zip':
+      break;
+  }
+  const zip = await openZip(bytes);
+  try {
+    return await scanEntries(zip, bytes, limits);
+  } finally {
+    zip.close();
+  }
+}
+
+function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(
+      bytes,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true },
+      (err, zip) => {
+        if (err || !zip) reject(new DubanError('NOT_A_WORKBOOK', `unreadable zip: ${err?.message ?? 'no zip'}`));
+        else resolve(zip);
+      },
+    );
+  });
+}
+
+const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/i;
+const XML_PART = /\.(?:xml|rels)$/i;
+/** Namespaces exceljs expects as the default (unprefixed) namespace of elements. */
+const DEFAULT_NAMESPACES = new Set([
+  'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
+  'http://schemas.openxmlformats.org/package/2006/relationships',
+  'http://schemas.openxmlformats.org/package/2006/content-types',
+]);
+
+function scanEntries(zip: yauzl.ZipFile, bytes: Buffer, limits: GuardLimits): Promise<WorkbookFacts> {
+  const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map() };
+  let entries = 0;
+  let declaredTotal = 0;
+  let sawWorkbook = false;
+  const kinds = new Set<'ods' | 'word' | 'other-office'>();
+  return new Promise((resolve, reject) => {
+    const fail = (err: unknown): void => {
+      zip.close();
+      reject(
+        err instanceof DubanError
+          ? err
+          : new DubanError('CORRUPT_WORKBOOK', `damaged zip: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    };
+    zip.on('error', fail);
+    zip.on('end', () => {
+      if (sawWorkbook) resolve(facts);
+      else if (kinds.has('ods')) reject(new DubanError('UNSUPPORTED_FORMAT', 'OpenDocument spreadsheet (.ods)'));
+      else if (kinds.size) reject(new DubanError('NOT_A_WORKBOOK', 'an Office document that is not a workbook'));
+      else reject(new DubanError('CORRUPT_WORKBOOK', 'no xl/workbook.xml part'));
+    });
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries++;
+      declaredTotal += entry.uncompressedSize;
+      const name = entry.fileName;
+      if (entries > limits.maxEntries) return fail(new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`));
+      if (entry.uncompressedSize > limits.maxEntryBytes || declaredTotal > limits.maxTotalBytes) {
+        return fail(
+          new DubanError('WORKBOOK_TOO_LARGE', `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`),
+        );
+      }
+      if (
+        entry.uncompressedSize > limits.ratioAppliesAbove &&
+        entry.uncompressedSize > entry.compressedSize * limits.maxRatio
+      ) {
+        return fail(new DubanError('WORKBOOK_TOO_LARGE', `compression ratio over ${limits.maxRatio}:1 (${name})`));
+      }
+      if (name.endsWith('/')) return zip.readEntry();
+      const lower = name.toLowerCase();
+      if (lower === 'xl/workbook.xml') sawWorkbook = true;
+      else if (lower === 'content.xml' || lower === 'mimetype') kinds.add('ods');
+      else if (/^(?:word|ppt)\//.test(lower)) kinds.add(lower.startsWith('word') ? 'word' : 'other-office');
+      readEntry(bytes, entry, limits)
+        .then((found) => {
+          if (found.date1904 && lower === 'xl/workbook.xml') facts.date1904 = true;
+          if (found.prefixes.length) facts.prefixedParts.set(name, found.prefixes);
+          zip.readEntry();
+        })
+        .catch(fail);
+    });
+    zip.readEntry();
+  });
+}
+
+interface EntryFindings {
+  date1904: boolean;
+  prefixes: string[];
+}
+
+/** Entries up to this size are inflated in one synchronous call (fast); larger ones stream. */
+const SYNC_INFLATE_MAX = 8 * 1024 * 1024;
+
+/** Where an entry's compressed data starts: after its local header (whose lengths may differ from the central directory's). */
+function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) {
+    throw new DubanError('CORRUPT_WORKBOOK', `bad local header for ${entry.fileName}`);
+  }
+  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+  const end = start + entry.compressedSize;
+  if (end > bytes.length) throw new DubanError('CORRUPT_WORKBOOK', `truncated entry ${entry.fileName}`);
+  return bytes.subarray(start, end);
+}
+
+/**
+ * Inflates one entry, never past its declared size (zlib's maxOutputLength), so a header that
+ * lies about the size is caught here; counts rows and cells of worksheets.
+ */
+async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits): Promise<EntryFindings> {
+  if (entry.isEncrypted()) throw new DubanError('PASSWORD_PROTECTED', `encrypted zip entry ${entry.fileName}`);
+  const method = entry.compressionMethod;
+  if (method !== 0 && method !== 8) {
+    throw new DubanError('CORRUPT_WORKBOOK', `unsupported compression method ${method} (${entry.fileName})`);
+  }
+  const data = entryData(bytes, entry);
+  const isSheet = WORKSHEET_PART.test(entry.fileName);
+  const isXml = XML_PART.test(entry.fileName);
+  const counter = new TagCounter(entry.fileName, limits);
+  if (entry.uncompressedSize <= SYNC_INFLATE_MAX) {
+    let content: Buffer;
+    try {
+      content = method === 0 ? data : zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    } catch (err) {
+      throw new DubanError('CORRUPT_WORKBOOK', `cannot inflate ${entry.fileName}: ${(err as Error).message}`);
+    }
+    if (content.length !== entry.uncompressedSize) {
+      throw new DubanError('CORRUPT_WORKBOOK', `${entry.fileName} is not the size its header declares`);
+    }
+    if (!isXml) return { date1904: false, prefixes: [] };
+    const text = content.toString('latin1');
+    if (isSheet) counter.add(text);
+    return findings(text.slice(0, 4096));
+  }
+  // A large part: stream it, so a worksheet with a million rows is refused after the first few.
+  return new Promise((resolve, reject) => {
+    const inflate = method === 0 ? null : zlib.createInflateRaw();
+    let head = '';
+    let seen = 0;
+    let done = false;
+    const stop = (err: unknown): void => {
+      if (done) return;
+      done = true;
+      inflate?.destroy();
+      reject(err instanceof DubanError ? err : new DubanError('CORRUPT_WORKBOOK', `cannot inflate ${entry.fileName}: ${(err as Error).message}`));
+    };
+    const onChunk = (chunk: Buffer): void => {
+      if (done) return;
+      seen += chunk.length;
+      if (seen > entry.uncompressedSize) return stop(new DubanError('CORRUPT_WORKBOOK', `${entry.fileName} is larger than its header declares`));
+      if (!isXml) return;
+      const text = chunk.toString('latin1');
+      if (head.length < 4096) head += text.slice(0, 4096);
+      if (isSheet) {
+        try {
+          counter.add(text);
+        } catch (err) {
+          stop(err);
+        }
+      }
+    };
+    const onEnd = (): void => {
+      if (done) return;
+      done = true;
+      resolve(findings(head));
+    };
+    if (!inflate) {
+      onChunk(data);
+      return onEnd();
+    }
+    inflate.on('data', onChunk);
+    inflate.on('error', stop);
+    inflate.on('end', onEnd);
+    inflate.end(data);
+  });
+}
+
+function findings(head: string): EntryFindings {
+  return {
+    date1904: /<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](?:1|true|on)["']/i.test(head),
+    prefixes: prefixesToRewrite(head),
+  };
+}
+
+/** Counts <row> and <c> start tags across chunks; throws once a worksheet is implausibly large. */
+class TagCounter {
+  private rows = 0;
+  private cells = 0;
+  private tail = '';
+
+  constructor(
+    private readonly part: string,
+    private readonly limits: GuardLimits,
+  ) {}
+
+  add(chunk: string): void {
+    // Only matches ending inside the new chunk count, so a tag split across chunks counts once.
+    const text = this.tail + chunk;
+    const from = this.tail.length;
+    this.rows += countTags(text, ROW_TAG, from);
+    this.cells += countTags(text, CELL_TAG, from);
+    this.tail = text.slice(-16);
+    if (this.rows > this.limits.maxRowsPerSheet) {
+      throw new DubanError('WORKBOOK_TOO_LARGE', `worksheet ${this.part} has over ${this.limits.maxRowsPerSheet} rows`);
+    }
+    if (this.cells > this.limits.maxCellsPerSheet) {
+      throw new DubanError('WORKBOOK_TOO_LARGE', `worksheet ${this.part} has over ${this.limits.maxCellsPerSheet} cells`);
+    }
+  }
+}
+
+const ROW_TAG = /<(?:\w+:)?row[\s>/]/g;
+const CELL_TAG = /<(?:\w+:)?c[\s>/]/g;
+
+function countTags(text: string, re: RegExp, from: number): number {
+  re.lastIndex = 0;
+  let n = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) if (m.index + m[0].length > from) n++;
+  return n;
+}
+
+/** Prefixes bound to a namespace exceljs needs as the default one (e.g. x → spreadsheetml). */
+export function prefixesToRewrite(xmlHead: string): string[] {
+  const out: string[] = [];
+  for (const m of xmlHead.matchAll(/\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g)) {
+    const [, prefix, ns] = m;
+    if (prefix && ns && DEFAULT_NAMESPACES.has(ns) && new RegExp(`<${prefix}:`).test(xmlHead)) out.push(prefix);
+  }
+  return out;
+}
