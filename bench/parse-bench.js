@@ -33,11 +33,16 @@ function child(mode, file, timeoutMs = 60000) {
     timeout: timeoutMs,
     maxBuffer: 1 << 20,
   });
-  if (r.error && r.error.code === 'ETIMEDOUT') return { ms: null, peakMb: null, outcome: `killed after ${timeoutMs / 1000} s` };
+  if (r.error && r.error.code === 'ETIMEDOUT')
+    return { ms: null, peakMb: null, outcome: `killed after ${timeoutMs / 1000} s` };
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {
-    return { ms: null, peakMb: null, outcome: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 120)}` };
+    return {
+      ms: null,
+      peakMb: null,
+      outcome: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 120)}`,
+    };
   }
 }
 
@@ -45,7 +50,9 @@ async function typical() {
   const files = ['openpyxl_official_all4.xlsx', 'libreoffice_official_all4.xlsx'].map((f) =>
     path.join(ROOT, 'test/fixtures/sheets', f),
   );
-  console.log(`\n## 1. Typical filled sheet (all four projects), ${RUNS} interleaved runs after 5 warm-ups`);
+  console.log(
+    `\n## 1. Typical filled sheet (all four projects), ${RUNS} interleaved runs after 5 warm-ups`,
+  );
   console.log('| file | size | exceljs load (median ms) | duban read (median ms) | ratio |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const file of files) {
@@ -76,12 +83,19 @@ async function typical() {
   const one = path.join(ROOT, 'test/fixtures/sheets/openpyxl_official_all4.xlsx');
   const sand = [];
   for (let i = 0; i < 5; i++) sand.push(child('sandbox', one).ms);
-  console.log(`\nSandboxed (fresh worker thread per file, as \`duban parse\` does): median ${fmt(median(sand))} ms over 5 runs (worker start-up and module load included).`);
+  console.log(
+    `\nSandboxed (fresh worker thread per file, as \`duban parse\` does): median ${fmt(median(sand))} ms over 5 runs (worker start-up and module load included).`,
+  );
 }
 
 function bombs() {
   const dir = path.join(ROOT, 'test/fixtures/corpus');
-  const files = ['bomb_200MB-single-cell.xlsx', 'bomb_1M-rows-to-XFD.xlsx', 'malformed__poi-xml-entity-bomb.xlsx', 'malformed__poi-huge-shared-strings.xlsx'];
+  const files = [
+    'bomb_200MB-single-cell.xlsx',
+    'bomb_1M-rows-to-XFD.xlsx',
+    'malformed__poi-xml-entity-bomb.xlsx',
+    'malformed__poi-huge-shared-strings.xlsx',
+  ];
   console.log('\n## 2. Bombs: time to refusal and peak RSS (each in its own process; median of 3)');
   console.log('| file | size | duban in-process | duban sandboxed | exceljs alone |');
   console.log('| --- | --- | --- | --- | --- |');
@@ -95,7 +109,9 @@ function bombs() {
       return `${ms.length ? fmt(median(ms), 0) : 'n/a'} ms, ${mem.length ? fmt(Math.max(...mem), 0) : 'n/a'} MB peak, ${rs[0].outcome}`;
     };
     const base = baselineBombs ? show([child('exceljs', file)]) : 'skipped';
-    console.log(`| ${f} | ${size} | ${show(runs('inprocess'))} | ${show(runs('sandbox'))} | ${base} |`);
+    console.log(
+      `| ${f} | ${size} | ${show(runs('inprocess'))} | ${show(runs('sandbox'))} | ${base} |`,
+    );
   }
 }
 
@@ -108,7 +124,13 @@ async function largeWorkbooks(tmp) {
     await src.xlsx.readFile(path.join(ROOT, 'test/fixtures/sheets/openpyxl_official_all4.xlsx'));
     const ws = src.worksheets[0];
     for (let i = 0; i < 5; i++) {
-      const id = src.addImage({ buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), require('node:crypto').randomBytes(1024 * 1024 - 4)]), extension: 'jpeg' });
+      const id = src.addImage({
+        buffer: Buffer.concat([
+          Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+          require('node:crypto').randomBytes(1024 * 1024 - 4),
+        ]),
+        extension: 'jpeg',
+      });
       ws.addImage(id, { tl: { col: 10 + i * 3, row: 5 }, ext: { width: 200, height: 150 } });
     }
     await src.xlsx.writeFile(photos);
@@ -118,12 +140,35 @@ async function largeWorkbooks(tmp) {
   {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('问题清单');
-    ws.addRow(['序', '项目名称', '项目总牵头单位', '攻坚目标', '完成时限', '存在问题（需协调事项）', '问题责任部门', '协调推进情况', '下阶段工作对策建议']);
-    const rnd = (n) => Array.from({ length: n }, () => String.fromCharCode(0x4e00 + Math.floor(Math.random() * 0x5000))).join('');
+    ws.addRow([
+      '序',
+      '项目名称',
+      '项目总牵头单位',
+      '攻坚目标',
+      '完成时限',
+      '存在问题（需协调事项）',
+      '问题责任部门',
+      '协调推进情况',
+      '下阶段工作对策建议',
+    ]);
+    const rnd = (n) =>
+      Array.from({ length: n }, () =>
+        String.fromCharCode(0x4e00 + Math.floor(Math.random() * 0x5000)),
+      ).join('');
     let i = 0;
     while (i < 12000) {
       i++;
-      ws.addRow([i, `项目${i}${rnd(8)}`, '区住建局', rnd(20), '3月25日', `项目审批方面：${rnd(60)}\n资金概算方面：${rnd(40)}`, '区财政局、区自然资源局', rnd(60), rnd(60)]);
+      ws.addRow([
+        i,
+        `项目${i}${rnd(8)}`,
+        '区住建局',
+        rnd(20),
+        '3月25日',
+        `项目审批方面：${rnd(60)}\n资金概算方面：${rnd(40)}`,
+        '区财政局、区自然资源局',
+        rnd(60),
+        rnd(60),
+      ]);
     }
     await wb.xlsx.writeFile(rows);
   }
@@ -135,13 +180,21 @@ async function largeWorkbooks(tmp) {
       const rs = [0, 1, 2].map(() => child(mode, file));
       return `${fmt(median(rs.map((r) => r.ms)), 0)} ms, ${fmt(Math.max(...rs.map((r) => r.peakMb)), 0)} MB peak, ${rs[0].outcome}`;
     };
-    console.log(`| ${path.basename(file)} | ${size} | ${show('inprocess')} | ${show('sandbox')} | ${show('exceljs')} |`);
+    console.log(
+      `| ${path.basename(file)} | ${size} | ${show('inprocess')} | ${show('sandbox')} | ${show('exceljs')} |`,
+    );
   }
 }
 
 (async () => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  console.log(`# duban parse benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}`);
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  console.log(
+    `# duban parse benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}`,
+  );
   await typical();
   bombs();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));

@@ -19,7 +19,9 @@ async function run(mode, file) {
   } else {
     const read = mode === 'sandbox' ? readIssueSheetSandboxed : readIssueSheet;
     const r = await read(bytes, { catalog: [], referenceDate: '2021-03-15' });
-    outcome = r.ok ? `read, ${r.projects.length} project(s)` : `refused ${r.issues[0] && r.issues[0].code}`;
+    outcome = r.ok
+      ? `read, ${r.projects.length} project(s)`
+      : `refused ${r.issues[0] && r.issues[0].code}`;
   }
   const ms = performance.now() - t0;
   // maxRSS is in kilobytes; for 'sandbox' it includes the worker thread (same process).
@@ -29,5 +31,7 @@ async function run(mode, file) {
 
 run(process.argv[2], process.argv[3]).catch((err) => {
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ ms: null, peakMb, outcome: `threw: ${err.message}` }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ms: null, peakMb, outcome: `threw: ${err.message}` }) + '\n',
+  );
 });

@@ -18,6 +18,8 @@ export const PACKAGE_ROOT = (() => {
  */
 export function compiledModule(fromDirname: string, relative: string): string {
   const fromDist = fromDirname.split(path.sep).includes('dist');
-  const dir = fromDist ? fromDirname : path.join(PACKAGE_ROOT, 'dist', path.relative(PACKAGE_ROOT, fromDirname));
+  const dir = fromDist
+    ? fromDirname
+    : path.join(PACKAGE_ROOT, 'dist', path.relative(PACKAGE_ROOT, fromDirname));
   return path.join(dir, `${relative}.js`);
 }

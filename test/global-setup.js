@@ -6,8 +6,12 @@ const path = require('node:path');
 
 module.exports = async () => {
   const root = path.resolve(__dirname, '..');
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
 };

@@ -5,6 +5,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerTemplateCommand } from './commands/template';
 import { registerParseCommand } from './commands/parse';
+import { registerDemoCommand } from './commands/demo';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMigrateCommand(program, ctx);
   registerTemplateCommand(program, ctx);
   registerParseCommand(program, ctx);
+  registerDemoCommand(program, ctx);
   return program;
 }
 

@@ -51,7 +51,10 @@ describe('duban parse on every corpus workbook', () => {
     const io = capture();
     const code = await main(['node', 'duban', 'parse', path.join(CORPUS_DIR, file), '--json'], io);
     expect([0, 2]).toContain(code);
-    const result = JSON.parse(io.stdout) as { ok: boolean; issues: Array<{ code: string; severity: string; message: string }> };
+    const result = JSON.parse(io.stdout) as {
+      ok: boolean;
+      issues: Array<{ code: string; severity: string; message: string }>;
+    };
     expect(result.ok).toBe(code === 0);
     const errors = result.issues.filter((i) => i.severity === 'error');
     if (!result.ok) {
@@ -66,7 +69,10 @@ describe('duban parse on every corpus workbook', () => {
   });
 
   test('namespace-prefixed workbooks from WPS / Tencent Docs / OpenXML SDK are opened, not refused', async () => {
-    for (const file of ['tencent-docs__easyexcel-t04.xlsx', 'dotnet-openxml__easyexcel-t02-x-prefix.xlsx']) {
+    for (const file of [
+      'tencent-docs__easyexcel-t04.xlsx',
+      'dotnet-openxml__easyexcel-t02-x-prefix.xlsx',
+    ]) {
       const io = capture();
       await main(['node', 'duban', 'parse', path.join(CORPUS_DIR, file), '--json'], io);
       const result = JSON.parse(io.stdout) as { issues: Array<{ code: string }> };

@@ -43,12 +43,18 @@ describe('due dates as people write them', () => {
   });
 
   test('reads Excel serials in the 1900 and 1904 systems', () => {
-    expect(readDueCell({ kind: 'number', value: 44280 }, REF, false)).toMatchObject({ iso: '2021-03-25' });
-    expect(readDueCell({ kind: 'number', value: 44280 - 1462 }, REF, true)).toMatchObject({ iso: '2021-03-25' });
+    expect(readDueCell({ kind: 'number', value: 44280 }, REF, false)).toMatchObject({
+      iso: '2021-03-25',
+    });
+    expect(readDueCell({ kind: 'number', value: 44280 - 1462 }, REF, true)).toMatchObject({
+      iso: '2021-03-25',
+    });
   });
 
   test('reads 3.25 typed into a General cell (a number) as March 25, and flags 3.3 as ambiguous', () => {
-    expect(readDueCell({ kind: 'number', value: 3.25 }, REF, false)).toMatchObject({ iso: '2021-03-25' });
+    expect(readDueCell({ kind: 'number', value: 3.25 }, REF, false)).toMatchObject({
+      iso: '2021-03-25',
+    });
     const r = readDueCell({ kind: 'number', value: 3.3 }, REF, false);
     expect(r).toMatchObject({ kind: 'date', iso: '2021-03-03', ambiguous: '3月30日' });
   });
@@ -56,19 +62,40 @@ describe('due dates as people write them', () => {
 
 describe('the five problem categories', () => {
   test('reads the printed prompts, one per line', () => {
-    const r = readProblems('项目审批方面：待发改局核准\n资金概算方面：无\n规划用地方面：\n工程施工方面：塔吊未移交\n群众工作方面：暂无');
-    expect(r.problems).toEqual({ approval: '待发改局核准', funding: null, land: null, construction: '塔吊未移交', community: null });
+    const r = readProblems(
+      '项目审批方面：待发改局核准\n资金概算方面：无\n规划用地方面：\n工程施工方面：塔吊未移交\n群众工作方面：暂无',
+    );
+    expect(r.problems).toEqual({
+      approval: '待发改局核准',
+      funding: null,
+      land: null,
+      construction: '塔吊未移交',
+      community: null,
+    });
     expect(r.uncategorized).toBeNull();
   });
 
   test('reads prompts in another order, with half-width colons, on one line, some missing', () => {
     const r = readProblems('工程施工方面:进度滞后。项目审批方面:已批复；群众工作方面: 有阻工');
-    expect(r.problems).toEqual({ approval: '已批复', funding: null, land: null, construction: '进度滞后。', community: '有阻工' });
+    expect(r.problems).toEqual({
+      approval: '已批复',
+      funding: null,
+      land: null,
+      construction: '进度滞后。',
+      community: '有阻工',
+    });
   });
 
   test('reads numbered and shortened prompts', () => {
-    const r = readProblems('1.审批：手续未齐\n2.资金：缺口200万元\n3.用地：无\n4.施工：正常\n5.群众：无');
-    expect(r.problems).toMatchObject({ approval: '手续未齐', funding: '缺口200万元', land: null, construction: '正常' });
+    const r = readProblems(
+      '1.审批：手续未齐\n2.资金：缺口200万元\n3.用地：无\n4.施工：正常\n5.群众：无',
+    );
+    expect(r.problems).toMatchObject({
+      approval: '手续未齐',
+      funding: '缺口200万元',
+      land: null,
+      construction: '正常',
+    });
   });
 
   test('never takes a word inside a sentence for a prompt', () => {
@@ -91,14 +118,11 @@ describe('the five problem categories', () => {
 
 describe('responsible departments and lead units', () => {
   test('splits on 、，,;；/ and line breaks, trims and removes duplicates', () => {
-    expect(splitNames('区财政局、区自然资源局，区住建局;区发改局；区财政局/南埔镇政府\n区城管局 , 区住建局')).toEqual([
-      '区财政局',
-      '区自然资源局',
-      '区住建局',
-      '区发改局',
-      '南埔镇政府',
-      '区城管局',
-    ]);
+    expect(
+      splitNames(
+        '区财政局、区自然资源局，区住建局;区发改局；区财政局/南埔镇政府\n区城管局 , 区住建局',
+      ),
+    ).toEqual(['区财政局', '区自然资源局', '区住建局', '区发改局', '南埔镇政府', '区城管局']);
   });
 });
 
@@ -121,7 +145,9 @@ describe('headers by meaning', () => {
   });
 
   test('a roster is not the header', () => {
-    expect(readHeaderRow(['序号', '姓名', '性别', '年龄'].map((text, i) => ({ col: i + 1, text })))).toBeNull();
+    expect(
+      readHeaderRow(['序号', '姓名', '性别', '年龄'].map((text, i) => ({ col: i + 1, text }))),
+    ).toBeNull();
   });
 });
 
@@ -149,12 +175,25 @@ function text(row: number, col: number, t: string): GridCell {
 }
 
 describe('reading a grid', () => {
-  const header = ['序', '项目名称', '项目总牵头单位', '攻坚目标', '完成时限', '存在问题（需协调事项）', '问题责任部门', '协调推进情况', '下阶段工作对策建议'];
+  const header = [
+    '序',
+    '项目名称',
+    '项目总牵头单位',
+    '攻坚目标',
+    '完成时限',
+    '存在问题（需协调事项）',
+    '问题责任部门',
+    '协调推进情况',
+    '下阶段工作对策建议',
+  ];
   const base: GridCell[] = [
     text(1, 1, '填报单位：区教育局   填报时间：2021年3月15日'),
     ...header.map((h, i) => text(3, i + 1, h)),
   ];
-  const opts = { catalog: [{ id: 'p1', names: ['锦川实验小学项目'] }], referenceDate: '2021-03-15' };
+  const opts = {
+    catalog: [{ id: 'p1', names: ['锦川实验小学项目'] }],
+    referenceDate: '2021-03-15',
+  };
 
   test('applies a merged project value to every row it spans', () => {
     const grid: Grid = {
@@ -197,14 +236,27 @@ describe('reading a grid', () => {
       name,
       hidden,
       merges: [],
-      cells: [text(1, 1, `填报单位：${unit}`), ...header.map((h, i) => text(3, i + 1, h)), text(4, 2, '锦川实验小学项目'), text(4, 4, 'x'), text(4, 5, '3月1日'), text(4, 8, '进展')],
+      cells: [
+        text(1, 1, `填报单位：${unit}`),
+        ...header.map((h, i) => text(3, i + 1, h)),
+        text(4, 2, '锦川实验小学项目'),
+        text(4, 4, 'x'),
+        text(4, 5, '3月1日'),
+        text(4, 8, '进展'),
+      ],
     });
-    const r = parseIssueSheet({ date1904: false, sheets: [sheet('old', true, '旧'), sheet('new', false, '新')] }, opts);
+    const r = parseIssueSheet(
+      { date1904: false, sheets: [sheet('old', true, '旧'), sheet('new', false, '新')] },
+      opts,
+    );
     expect(r.sheet).toBe('new');
   });
 
   test('a workbook without cells is refused with NO_WORKSHEET', () => {
-    const r = parseIssueSheet({ date1904: false, sheets: [{ name: 'S', hidden: false, cells: [], merges: [] }] }, opts);
+    const r = parseIssueSheet(
+      { date1904: false, sheets: [{ name: 'S', hidden: false, cells: [], merges: [] }] },
+      opts,
+    );
     expect(r.ok).toBe(false);
     expect(r.issues.map((i) => i.code)).toEqual(['NO_WORKSHEET']);
   });

@@ -16,7 +16,13 @@ interface Expected {
     name: string;
     projectId: string | null;
     leadUnits: string[];
-    targets: Array<{ text: string; due: string | null; dueText: string | null; cell: string; status: string | null }>;
+    targets: Array<{
+      text: string;
+      due: string | null;
+      dueText: string | null;
+      cell: string;
+      status: string | null;
+    }>;
     problems: Record<string, string | null> & { uncategorized?: string };
     responsibleDepartments: string[];
     progress: string | null;
@@ -48,8 +54,16 @@ describe('reading the fixture sheets written by other software', () => {
       name: p.name,
       projectId: p.projectId,
       leadUnits: p.leadUnits,
-      targets: p.targets.map((t) => ({ text: t.text, due: t.due, dueText: t.dueText, cell: t.cell, status: t.status })),
-      problems: p.uncategorizedProblems ? { ...p.problems, uncategorized: p.uncategorizedProblems } : p.problems,
+      targets: p.targets.map((t) => ({
+        text: t.text,
+        due: t.due,
+        dueText: t.dueText,
+        cell: t.cell,
+        status: t.status,
+      })),
+      problems: p.uncategorizedProblems
+        ? { ...p.problems, uncategorized: p.uncategorizedProblems }
+        : p.problems,
       responsibleDepartments: p.responsibleDepartments,
       progress: p.progress,
       nextSteps: p.nextSteps,

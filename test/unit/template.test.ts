@@ -19,7 +19,9 @@ async function load(bytes: Buffer): Promise<ExcelJS.Worksheet> {
 describe('the template', () => {
   test('has the official layout, pre-filled with the unit’s projects and targets', async () => {
     const schedule = await exampleSchedule();
-    const ws = await load(await writeTemplate({ schedule, unitId: 'jiaotong', week: '2021-03-15' }));
+    const ws = await load(
+      await writeTemplate({ schedule, unitId: 'jiaotong', week: '2021-03-15' }),
+    );
     expect(ws.getCell('A1').value).toBe('附件');
     expect(String(ws.getCell('A2').value)).toContain('问题清单');
     expect(ws.getCell('A3').value).toBe('填报单位：区交通运输局');
@@ -40,7 +42,8 @@ describe('the template', () => {
     expect(String(ws.getCell('C6').value).split('\n')).toEqual(['交通运输局', '新城投资公司']);
     expect(ws.getCell('D9').value).toBe('加速施工，完成场地平整');
     expect(ws.getCell('E9').value).toBe('3月31日');
-    for (const col of ['A', 'B', 'C', 'F', 'G', 'H', 'I']) expect(ws.getCell(`${col}9`).isMerged).toBe(true);
+    for (const col of ['A', 'B', 'C', 'F', 'G', 'H', 'I'])
+      expect(ws.getCell(`${col}9`).isMerged).toBe(true);
     expect(ws.getCell('D9').isMerged).toBe(false);
     expect(String(ws.getCell('F6').value)).toBe(
       '项目审批方面：\n资金概算方面：\n规划用地方面：\n工程施工方面：\n群众工作方面：',
@@ -54,7 +57,10 @@ describe('the template', () => {
   test('an unfilled template is refused as NOT_FILLED, naming what is missing', async () => {
     const schedule = await exampleSchedule();
     const bytes = await writeTemplate({ schedule, unitId: 'jiaoyu', week: '2021-03-15' });
-    const r = await readIssueSheet(bytes, { catalog: catalogOf(schedule), referenceDate: '2021-03-15' });
+    const r = await readIssueSheet(bytes, {
+      catalog: catalogOf(schedule),
+      referenceDate: '2021-03-15',
+    });
     expect(r.ok).toBe(false);
     expect(r.issues.map((i) => i.code)).toEqual(['NOT_FILLED']);
   });
@@ -72,7 +78,10 @@ describe('the template', () => {
     ws.getCell('I6').value = '建议区财政局尽快审核迁改费用。';
     const filled = Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 
-    const r = await readIssueSheet(filled, { catalog: catalogOf(schedule), referenceDate: '2021-03-15' });
+    const r = await readIssueSheet(filled, {
+      catalog: catalogOf(schedule),
+      referenceDate: '2021-03-15',
+    });
     expect(r.issues).toEqual([]);
     expect(r.unit).toBe('区农水局');
     expect(r.filledOn).toBe('2021-03-15');
@@ -113,7 +122,12 @@ describe('the template', () => {
     (wb.worksheets[0] as ExcelJS.Worksheet).getCell('H6').value = '已完成清算初审。';
     const plain = Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
     const zip = await JSZip.loadAsync(plain);
-    for (const name of ['xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/styles.xml']) {
+    for (const name of [
+      'xl/workbook.xml',
+      'xl/worksheets/sheet1.xml',
+      'xl/sharedStrings.xml',
+      'xl/styles.xml',
+    ]) {
       const xml = await zip.file(name)?.async('string');
       if (!xml) continue;
       const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -125,7 +139,9 @@ describe('the template', () => {
       );
     }
     const prefixed = await zip.generateAsync({ type: 'nodebuffer' });
-    expect((await zip.file('xl/worksheets/sheet1.xml')?.async('string'))?.includes('<x:c ')).toBe(true);
+    expect((await zip.file('xl/worksheets/sheet1.xml')?.async('string'))?.includes('<x:c ')).toBe(
+      true,
+    );
     const opts = { catalog: catalogOf(schedule), referenceDate: '2021-03-15' };
     const a = await readIssueSheet(plain, opts);
     const b = await readIssueSheet(prefixed, opts);

@@ -6,8 +6,8 @@
  *  - what the file is (zip package; OLE compound file = encrypted OOXML or legacy .xls/.et; other);
  *  - whether the zip's declared sizes, ratios and entry count are within limits (central directory
  *    only: instant);
- *  - while inflating every entry once (never past its declared size, so a lying header cannot
- *    slip past), whether any worksheet has more rows or cells than an issue sheet could hold;
+ *  - whether a large worksheet has more rows or cells than an issue sheet could hold (streamed,
+ *    stopping early);
  *  - whether the workbook uses the 1904 date system (exceljs only honours date1904="1", not
  *    "true"), and whether its XML uses namespace prefixes (<x:workbook>, WPS / Tencent Docs /
  *    OpenXML SDK), which exceljs 4.4.0 crashes on.
@@ -49,7 +49,9 @@ const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b]);
 
 /** Encrypted OOXML is an OLE file holding these streams (names in UTF-16LE). */
-const ENCRYPTION_MARKERS = ['EncryptionInfo', 'EncryptedPackage'].map((s) => Buffer.from(s, 'utf16le'));
+const ENCRYPTION_MARKERS = ['EncryptionInfo', 'EncryptedPackage'].map((s) =>
+  Buffer.from(s, 'utf16le'),
+);
 
 function mb(n: number): string {
   return `${Math.round(n / 1024 / 1024)} MB`;
@@ -69,11 +71,17 @@ export async function inspectWorkbook(
   limits: GuardLimits = DEFAULT_LIMITS,
 ): Promise<WorkbookFacts> {
   if (bytes.length > limits.maxFileBytes) {
-    throw new DubanError('WORKBOOK_TOO_LARGE', `file is ${mb(bytes.length)}, over ${mb(limits.maxFileBytes)}`);
+    throw new DubanError(
+      'WORKBOOK_TOO_LARGE',
+      `file is ${mb(bytes.length)}, over ${mb(limits.maxFileBytes)}`,
+    );
   }
   switch (classifyContainer(bytes)) {
     case 'encrypted':
-      throw new DubanError('PASSWORD_PROTECTED', 'encrypted OOXML (OLE container with EncryptedPackage)');
+      throw new DubanError(
+        'PASSWORD_PROTECTED',
+        'encrypted OOXML (OLE container with EncryptedPackage)',
+      );
     case 'legacy':
       throw new DubanError('LEGACY_FORMAT', 'OLE compound file: legacy .xls or WPS .et');
     case 'other':
@@ -95,7 +103,8 @@ function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
       bytes,
       { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, decodeStrings: true },
       (err, zip) => {
-        if (err || !zip) reject(new DubanError('NOT_A_WORKBOOK', `unreadable zip: ${err?.message ?? 'no zip'}`));
+        if (err || !zip)
+          reject(new DubanError('NOT_A_WORKBOOK', `unreadable zip: ${err?.message ?? 'no zip'}`));
         else resolve(zip);
       },
     );
@@ -111,7 +120,11 @@ const DEFAULT_NAMESPACES = new Set([
   'http://schemas.openxmlformats.org/package/2006/content-types',
 ]);
 
-function scanEntries(zip: yauzl.ZipFile, bytes: Buffer, limits: GuardLimits): Promise<WorkbookFacts> {
+function scanEntries(
+  zip: yauzl.ZipFile,
+  bytes: Buffer,
+  limits: GuardLimits,
+): Promise<WorkbookFacts> {
   const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map() };
   let entries = 0;
   let declaredTotal = 0;
@@ -123,37 +136,52 @@ function scanEntries(zip: yauzl.ZipFile, bytes: Buffer, limits: GuardLimits): Pr
       reject(
         err instanceof DubanError
           ? err
-          : new DubanError('CORRUPT_WORKBOOK', `damaged zip: ${err instanceof Error ? err.message : String(err)}`),
+          : new DubanError(
+              'CORRUPT_WORKBOOK',
+              `damaged zip: ${err instanceof Error ? err.message : String(err)}`,
+            ),
       );
     };
     zip.on('error', fail);
     zip.on('end', () => {
       if (sawWorkbook) resolve(facts);
-      else if (kinds.has('ods')) reject(new DubanError('UNSUPPORTED_FORMAT', 'OpenDocument spreadsheet (.ods)'));
-      else if (kinds.size) reject(new DubanError('NOT_A_WORKBOOK', 'an Office document that is not a workbook'));
+      else if (kinds.has('ods'))
+        reject(new DubanError('UNSUPPORTED_FORMAT', 'OpenDocument spreadsheet (.ods)'));
+      else if (kinds.size)
+        reject(new DubanError('NOT_A_WORKBOOK', 'an Office document that is not a workbook'));
       else reject(new DubanError('CORRUPT_WORKBOOK', 'no xl/workbook.xml part'));
     });
     zip.on('entry', (entry: yauzl.Entry) => {
       entries++;
       declaredTotal += entry.uncompressedSize;
       const name = entry.fileName;
-      if (entries > limits.maxEntries) return fail(new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`));
+      if (entries > limits.maxEntries)
+        return fail(new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`));
       if (entry.uncompressedSize > limits.maxEntryBytes || declaredTotal > limits.maxTotalBytes) {
         return fail(
-          new DubanError('WORKBOOK_TOO_LARGE', `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`),
+          new DubanError(
+            'WORKBOOK_TOO_LARGE',
+            `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`,
+          ),
         );
       }
       if (
         entry.uncompressedSize > limits.ratioAppliesAbove &&
         entry.uncompressedSize > entry.compressedSize * limits.maxRatio
       ) {
-        return fail(new DubanError('WORKBOOK_TOO_LARGE', `compression ratio over ${limits.maxRatio}:1 (${name})`));
+        return fail(
+          new DubanError(
+            'WORKBOOK_TOO_LARGE',
+            `compression ratio over ${limits.maxRatio}:1 (${name})`,
+          ),
+        );
       }
       if (name.endsWith('/')) return zip.readEntry();
       const lower = name.toLowerCase();
       if (lower === 'xl/workbook.xml') sawWorkbook = true;
       else if (lower === 'content.xml' || lower === 'mimetype') kinds.add('ods');
-      else if (/^(?:word|ppt)\//.test(lower)) kinds.add(lower.startsWith('word') ? 'word' : 'other-office');
+      else if (/^(?:word|ppt)\//.test(lower))
+        kinds.add(lower.startsWith('word') ? 'word' : 'other-office');
       readEntry(bytes, entry, limits)
         .then((found) => {
           if (found.date1904 && lower === 'xl/workbook.xml') facts.date1904 = true;
@@ -171,8 +199,13 @@ interface EntryFindings {
   prefixes: string[];
 }
 
-/** Entries up to this size are inflated in one synchronous call (fast); larger ones stream. */
-const SYNC_INFLATE_MAX = 8 * 1024 * 1024;
+/**
+ * A worksheet part smaller than this cannot hold more rows than the limit (a row tag takes at
+ * least 12 bytes), so only larger ones are inflated in full to count rows and cells.
+ */
+const COUNT_ROWS_ABOVE = 512 * 1024;
+/** Compressed bytes inflated to read the head of an XML part (root element, namespaces). */
+const HEAD_BYTES = 4096;
 
 /** Where an entry's compressed data starts: after its local header (whose lengths may differ from the central directory's). */
 function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
@@ -187,8 +220,10 @@ function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
 }
 
 /**
- * Inflates one entry, never past its declared size (zlib's maxOutputLength), so a header that
- * lies about the size is caught here; counts rows and cells of worksheets.
+ * Looks inside one entry. Only what the checks need is inflated: the head of each XML part, and
+ * the whole of a large worksheet (streamed, never past its declared size, so a header that lies
+ * is caught and a million-row sheet is refused after its first rows). Parts not inflated here
+ * are bounded by their declared sizes and ratio, and by the sandbox's memory limit.
  */
 async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits): Promise<EntryFindings> {
   if (entry.isEncrypted()) throw new DubanError('PASSWORD_PROTECTED', `encrypted zip entry ${entry.fileName}`);
@@ -196,25 +231,23 @@ async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits)
   if (method !== 0 && method !== 8) {
     throw new DubanError('CORRUPT_WORKBOOK', `unsupported compression method ${method} (${entry.fileName})`);
   }
+  const isXml = XML_PART.test(entry.fileName);
+  if (!isXml) return { date1904: false, prefixes: [] };
   const data = entryData(bytes, entry);
   const isSheet = WORKSHEET_PART.test(entry.fileName);
-  const isXml = XML_PART.test(entry.fileName);
-  const counter = new TagCounter(entry.fileName, limits);
-  if (entry.uncompressedSize <= SYNC_INFLATE_MAX) {
-    let content: Buffer;
+  if (!isSheet || entry.uncompressedSize <= COUNT_ROWS_ABOVE) {
+    let head: Buffer;
     try {
-      content = method === 0 ? data : zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+      head =
+        method === 0
+          ? data.subarray(0, HEAD_BYTES)
+          : zlib.inflateRawSync(data.subarray(0, HEAD_BYTES), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     } catch (err) {
       throw new DubanError('CORRUPT_WORKBOOK', `cannot inflate ${entry.fileName}: ${(err as Error).message}`);
     }
-    if (content.length !== entry.uncompressedSize) {
-      throw new DubanError('CORRUPT_WORKBOOK', `${entry.fileName} is not the size its header declares`);
-    }
-    if (!isXml) return { date1904: false, prefixes: [] };
-    const text = content.toString('latin1');
-    if (isSheet) counter.add(text);
-    return findings(text.slice(0, 4096));
+    return findings(head.toString('latin1', 0, Math.min(head.length, HEAD_BYTES)));
   }
+  const counter = new TagCounter(entry.fileName, limits);
   // A large part: stream it, so a worksheet with a million rows is refused after the first few.
   return new Promise((resolve, reject) => {
     const inflate = method === 0 ? null : zlib.createInflateRaw();
@@ -225,12 +258,25 @@ async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits)
       if (done) return;
       done = true;
       inflate?.destroy();
-      reject(err instanceof DubanError ? err : new DubanError('CORRUPT_WORKBOOK', `cannot inflate ${entry.fileName}: ${(err as Error).message}`));
+      reject(
+        err instanceof DubanError
+          ? err
+          : new DubanError(
+              'CORRUPT_WORKBOOK',
+              `cannot inflate ${entry.fileName}: ${(err as Error).message}`,
+            ),
+      );
     };
     const onChunk = (chunk: Buffer): void => {
       if (done) return;
       seen += chunk.length;
-      if (seen > entry.uncompressedSize) return stop(new DubanError('CORRUPT_WORKBOOK', `${entry.fileName} is larger than its header declares`));
+      if (seen > entry.uncompressedSize)
+        return stop(
+          new DubanError(
+            'CORRUPT_WORKBOOK',
+            `${entry.fileName} is larger than its header declares`,
+          ),
+        );
       if (!isXml) return;
       const text = chunk.toString('latin1');
       if (head.length < 4096) head += text.slice(0, 4096);
@@ -284,10 +330,16 @@ class TagCounter {
     this.cells += countTags(text, CELL_TAG, from);
     this.tail = text.slice(-16);
     if (this.rows > this.limits.maxRowsPerSheet) {
-      throw new DubanError('WORKBOOK_TOO_LARGE', `worksheet ${this.part} has over ${this.limits.maxRowsPerSheet} rows`);
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `worksheet ${this.part} has over ${this.limits.maxRowsPerSheet} rows`,
+      );
     }
     if (this.cells > this.limits.maxCellsPerSheet) {
-      throw new DubanError('WORKBOOK_TOO_LARGE', `worksheet ${this.part} has over ${this.limits.maxCellsPerSheet} cells`);
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `worksheet ${this.part} has over ${this.limits.maxCellsPerSheet} cells`,
+      );
     }
   }
 }
@@ -308,7 +360,8 @@ export function prefixesToRewrite(xmlHead: string): string[] {
   const out: string[] = [];
   for (const m of xmlHead.matchAll(/\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']+)["']/g)) {
     const [, prefix, ns] = m;
-    if (prefix && ns && DEFAULT_NAMESPACES.has(ns) && new RegExp(`<${prefix}:`).test(xmlHead)) out.push(prefix);
+    if (prefix && ns && DEFAULT_NAMESPACES.has(ns) && new RegExp(`<${prefix}:`).test(xmlHead))
+      out.push(prefix);
   }
   return out;
 }

@@ -10,7 +10,11 @@ interface Request {
 }
 
 const request = workerData as Request;
-readIssueSheet(Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength), request.options).then(
+readIssueSheet(
+  Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength),
+  request.options,
+).then(
   (result) => parentPort?.postMessage({ ok: true, result }),
-  (err: unknown) => parentPort?.postMessage({ ok: false, message: (err as Error)?.message ?? String(err) }),
+  (err: unknown) =>
+    parentPort?.postMessage({ ok: false, message: (err as Error)?.message ?? String(err) }),
 );

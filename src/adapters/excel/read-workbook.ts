@@ -59,7 +59,10 @@ export async function loadWorkbook(bytes: Buffer, facts: WorkbookFacts): Promise
         // fall through to the first error, which names the real problem
       }
     }
-    throw new DubanError('CORRUPT_WORKBOOK', `exceljs could not read the workbook: ${(first as Error).message}`);
+    throw new DubanError(
+      'CORRUPT_WORKBOOK',
+      `exceljs could not read the workbook: ${(first as Error).message}`,
+    );
   }
 }
 
@@ -102,9 +105,17 @@ function convert(raw: RawValue, shiftDays: number): CellValue | null {
 
 /** exceljs keeps merges in a private map; its public `model` getter rebuilds every row (slow). */
 function mergesOf(ws: ExcelJS.Worksheet): MergeRange[] {
-  const internal = (ws as unknown as { _merges?: Record<string, { top: number; left: number; bottom: number; right: number }> })
-    ._merges;
-  return Object.values(internal ?? {}).map((m) => ({ top: m.top, left: m.left, bottom: m.bottom, right: m.right }));
+  const internal = (
+    ws as unknown as {
+      _merges?: Record<string, { top: number; left: number; bottom: number; right: number }>;
+    }
+  )._merges;
+  return Object.values(internal ?? {}).map((m) => ({
+    top: m.top,
+    left: m.left,
+    bottom: m.bottom,
+    right: m.right,
+  }));
 }
 
 export function toGrid(workbook: ExcelJS.Workbook, facts: WorkbookFacts): Grid {

@@ -38,8 +38,12 @@ export function readIssueSheetSandboxed(
       void worker.terminate();
       resolve(result);
     };
-    const limitHit = (why: string): void => finish(refusal(new DubanError('PARSE_RESOURCE_LIMIT', why)));
-    const timer = setTimeout(() => limitHit(`no answer within ${limits.timeoutMs} ms`), limits.timeoutMs);
+    const limitHit = (why: string): void =>
+      finish(refusal(new DubanError('PARSE_RESOURCE_LIMIT', why)));
+    const timer = setTimeout(
+      () => limitHit(`no answer within ${limits.timeoutMs} ms`),
+      limits.timeoutMs,
+    );
     worker.on('message', (msg: { ok: boolean; result?: ParsedSheet; message?: string }) => {
       if (msg.ok && msg.result) finish(msg.result);
       else finish(refusal(new DubanError('CORRUPT_WORKBOOK', msg.message ?? 'worker failed')));

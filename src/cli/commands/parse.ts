@@ -16,7 +16,10 @@ export function registerParseCommand(program: Command, ctx: CommandContext): voi
     .description('Read a filled weekly issue sheet (.xlsx) and show what duban understood')
     .argument('<FILE>', 'the workbook')
     .option('--json', 'print exactly one JSON object (the format is documented in the README)')
-    .option('--week <YYYY-MM-DD>', "year for due dates written without one, when 填报时间 is empty (default: this week's Monday)")
+    .option(
+      '--week <YYYY-MM-DD>',
+      "year for due dates written without one, when 填报时间 is empty (default: this week's Monday)",
+    )
     .option('--config <FILE>', 'the schedule YAML (projects are matched against it)')
     .addHelpText(
       'after',
@@ -40,12 +43,17 @@ export function registerParseCommand(program: Command, ctx: CommandContext): voi
       try {
         bytes = fs.readFileSync(full);
       } catch (err) {
-        io.err(`duban parse: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        io.err(
+          `duban parse: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
         return ctx.setExit(EXIT.USAGE);
       }
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
-      const result = await readIssueSheetSandboxed(bytes, { catalog: catalogOf(schedule), referenceDate });
+      const result = await readIssueSheetSandboxed(bytes, {
+        catalog: catalogOf(schedule),
+        referenceDate,
+      });
       io.out(opts.json ? JSON.stringify(result, null, 2) : describe(file, result));
       ctx.setExit(result.ok ? EXIT.OK : EXIT.UNREADABLE);
     });
@@ -60,18 +68,28 @@ function mondayOf(now: Date): string {
 function describe(file: string, r: ParsedSheet): string {
   const lines: string[] = [];
   if (!r.ok) lines.push(`${file}: NOT READ`);
-  else lines.push(`${file}: sheet "${r.sheet}", unit ${r.unit ?? '(none)'}, filled on ${r.filledOn ?? '(none)'}`);
+  else
+    lines.push(
+      `${file}: sheet "${r.sheet}", unit ${r.unit ?? '(none)'}, filled on ${r.filledOn ?? '(none)'}`,
+    );
   for (const p of r.projects) {
-    lines.push(`  ${p.projectId ?? '??'}  ${p.name}  [${p.cell}]  lead: ${p.leadUnits.join(', ') || '-'}`);
+    lines.push(
+      `  ${p.projectId ?? '??'}  ${p.name}  [${p.cell}]  lead: ${p.leadUnits.join(', ') || '-'}`,
+    );
     for (const t of p.targets) {
       const status = t.status ? ` (${t.status})` : '';
       lines.push(`      ${t.due ?? `?${t.dueText ?? ''}`}  ${t.text}${status}  [${t.cell}]`);
     }
     const filled = PROBLEM_CATEGORIES.filter((c) => p.problems[c.key] !== null).map((c) => c.key);
-    lines.push(`      problems: ${filled.join(', ') || 'none'}${p.uncategorizedProblems ? ' + uncategorised text' : ''}`);
+    lines.push(
+      `      problems: ${filled.join(', ') || 'none'}${p.uncategorizedProblems ? ' + uncategorised text' : ''}`,
+    );
     lines.push(`      departments: ${p.responsibleDepartments.join('、') || '-'}`);
-    lines.push(`      progress: ${p.progress ? 'yes' : '-'}   next steps: ${p.nextSteps ? 'yes' : '-'}`);
+    lines.push(
+      `      progress: ${p.progress ? 'yes' : '-'}   next steps: ${p.nextSteps ? 'yes' : '-'}`,
+    );
   }
-  for (const i of r.issues) lines.push(`  ${i.severity} ${i.code}${i.cell ? ` ${i.cell}` : ''}: ${i.message}`);
+  for (const i of r.issues)
+    lines.push(`  ${i.severity} ${i.code}${i.cell ? ` ${i.cell}` : ''}: ${i.message}`);
   return lines.join('\n');
 }

@@ -39,7 +39,9 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
       }
       const projects = projectsLedBy(schedule, unit.id);
       if (projects.length === 0) {
-        io.err(`duban template: unit "${unit.id}" (${unit.name}) leads no project in the schedule.`);
+        io.err(
+          `duban template: unit "${unit.id}" (${unit.name}) leads no project in the schedule.`,
+        );
         return ctx.setExit(EXIT.USAGE);
       }
       const out = path.resolve(io.cwd, opts.out ?? `问题清单-${unit.id}-${week.week}.xlsx`);
@@ -47,7 +49,9 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, bytes);
       const targets = projects.reduce((n, p) => n + p.targets.length, 0);
-      io.out(`${out}: ${unit.name}, week ${week.week}, ${projects.length} project(s), ${targets} target(s)`);
+      io.out(
+        `${out}: ${unit.name}, week ${week.week}, ${projects.length} project(s), ${targets} target(s)`,
+      );
       ctx.setExit(EXIT.OK);
     });
 }

@@ -63,7 +63,8 @@ export function inferYear(month: number, day: number, referenceIso: string): num
 
 // After NFKC: full-width digits and punctuation are ASCII. A date must start the text; what
 // follows may be a suffix such as 前 / 之前 / 完成 or a remark, but never another digit.
-const WITH_YEAR = /^(\d{4})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})\s*(?:日|号)?(?!\d)/u;
+const WITH_YEAR =
+  /^(\d{4})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})\s*(?:日|号)?(?!\d)/u;
 const COMPACT_YMD = /^(\d{4})(\d{2})(\d{2})(?!\d)/u;
 const MONTH_DAY = /^(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})\s*(?:日|号)?(?!\d)/u;
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ]\d{1,2}:\d{2}/u;

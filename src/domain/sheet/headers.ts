@@ -46,7 +46,9 @@ export type ColumnMap = Partial<Record<ColumnField, number>>;
  * The columns of a header row, or null when the row is not the header: it must name the project
  * and at least three more of the core fields.
  */
-export function readHeaderRow(cells: ReadonlyArray<{ col: number; text: string }>): ColumnMap | null {
+export function readHeaderRow(
+  cells: ReadonlyArray<{ col: number; text: string }>,
+): ColumnMap | null {
   const map: ColumnMap = {};
   for (const { col, text } of cells) {
     const field = headerField(text);

@@ -45,7 +45,10 @@ export function matchProject(written: string, catalog: ReadonlyArray<ProjectName
   const w = normalise(written);
   if (!w) return null;
   const scored = catalog
-    .map((p) => ({ id: p.id, score: Math.max(...p.names.map((n) => nameSimilarity(w, normalise(n)))) }))
+    .map((p) => ({
+      id: p.id,
+      score: Math.max(...p.names.map((n) => nameSimilarity(w, normalise(n)))),
+    }))
     .sort((x, y) => y.score - x.score);
   const [best, second] = scored;
   if (!best || best.score < THRESHOLD) return null;

@@ -63,7 +63,15 @@ export interface ParseOptions {
 const HEADER_SEARCH_ROWS = 20;
 
 export function failed(issues: Issue[]): ParsedSheet {
-  return { ok: false, format: 'xlsx', sheet: null, unit: null, filledOn: null, projects: [], issues };
+  return {
+    ok: false,
+    format: 'xlsx',
+    sheet: null,
+    unit: null,
+    filledOn: null,
+    projects: [],
+    issues,
+  };
 }
 
 interface HeaderHit {
@@ -198,9 +206,8 @@ class BlockText {
     const text = cleanMultiline(view.text(row, col));
     if (!text) return;
     // Unmerged sheets repeat the project's values on every row: keep each text once.
-    const k = compact(text);
-    if (this.seenTexts.has(k)) return;
-    this.seenTexts.add(k);
+    if (this.seenTexts.has(text)) return;
+    this.seenTexts.add(text);
     this.firstCell ??= ref;
     this.parts.push(text);
   }
@@ -242,7 +249,9 @@ function newDraft(name: string, cell: string, mergeMaster: string | null): Proje
 export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet {
   const sheets = grid.sheets.filter((s) => s.cells.length > 0);
   if (sheets.length === 0) {
-    return failed([issue('NO_WORKSHEET', '工作簿中没有包含内容的工作表，请使用下发的模板填写后重新发送。')]);
+    return failed([
+      issue('NO_WORKSHEET', '工作簿中没有包含内容的工作表，请使用下发的模板填写后重新发送。'),
+    ]);
   }
   const header = findHeader(sheets);
   if (!header) {
@@ -375,7 +384,9 @@ function readTargetRow(
   }
   const text = targetCol !== undefined ? cleanMultiline(view.text(row, targetCol)) : '';
   const reading: DueReading =
-    dueCol !== undefined ? readDueCell(view.value(row, dueCol), referenceDate, date1904) : { kind: 'empty' };
+    dueCol !== undefined
+      ? readDueCell(view.value(row, dueCol), referenceDate, date1904)
+      : { kind: 'empty' };
   const ref = cellRef(row, dueCol ?? targetCol ?? columns.projectName ?? 1);
   if (!text) {
     if (reading.kind !== 'empty') {
@@ -426,7 +437,11 @@ function readTargetRow(
     case 'invalid':
       target.dueText = reading.text;
       issues.push(
-        issue('DUE_DATE_INVALID', `完成时限“${reading.text}”不是有效日期，请核对后填写，如“3月31日”。`, ref),
+        issue(
+          'DUE_DATE_INVALID',
+          `完成时限“${reading.text}”不是有效日期，请核对后填写，如“3月31日”。`,
+          ref,
+        ),
       );
       break;
     case 'unreadable':
@@ -459,7 +474,9 @@ function finishProject(
     );
   }
   const problemsText = d.problems.text;
-  const reading = problemsText ? readProblems(problemsText) : { problems: emptyProblems(), uncategorized: null };
+  const reading = problemsText
+    ? readProblems(problemsText)
+    : { problems: emptyProblems(), uncategorized: null };
   if (reading.uncategorized) {
     issues.push(
       issue(

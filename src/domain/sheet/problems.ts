@@ -47,7 +47,9 @@ export function emptyProblems(): Problems {
 }
 
 function tidy(text: string): string {
-  return cleanMultiline(text).replace(/^[;；,，、]+|[;；,，、]+$/gu, '').trim();
+  return cleanMultiline(text)
+    .replace(/^[;；,，、]+|[;；,，、]+$/gu, '')
+    .trim();
 }
 
 export function readProblems(raw: string): ProblemsReading {

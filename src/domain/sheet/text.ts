@@ -15,12 +15,12 @@ export function letters(text: string): string {
 
 /** Collapse Windows and old-Mac line breaks, trim every line and the whole text. */
 export function cleanMultiline(text: string): string {
+  // Most cells are one line: skip the regular expressions for them.
+  if (!/[\r\n]|_x000D_/.test(text)) return text.trim();
   return text
     .replace(/_x000D_/g, '')
     .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.trim())
-    .join('\n')
+    .replace(/[^\S\n]*\n[^\S\n]*/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
