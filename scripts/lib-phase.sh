@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by scripts/test.sh and .ci/run.
+# Sourced by scripts/test.sh, scripts/demo.sh and .ci/run.
 #
 #   phase NAME COMMAND [ARGS...]
 #
@@ -24,4 +24,12 @@ phase() {
   printf '<== %s: %s in %ss\n' "$name" "$verdict" \
     "$(awk -v a="$start" -v b="$(_phase_now)" 'BEGIN { printf "%.1f", b - a }')"
   return "$status"
+}
+
+# Installs node_modules with `npm ci` when missing or older than package-lock.json (npm writes
+# node_modules/.package-lock.json at the end of every install). `npm ci` also builds dist/.
+ensure_node_modules() {
+  if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+    phase 'npm ci (node_modules missing or older than package-lock.json)' npm ci --no-audit --no-fund
+  fi
 }

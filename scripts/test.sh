@@ -18,13 +18,7 @@ export TZ=UTC
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
-deps_stale() {
-  # npm writes node_modules/.package-lock.json at the end of every install.
-  [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]
-}
-if deps_stale; then
-  phase 'npm ci (node_modules missing or older than package-lock.json)' npm ci --no-audit --no-fund
-fi
+ensure_node_modules
 
 phase 'services' bash scripts/ensure-services.sh
 phase 'typecheck' npx --no-install tsc --noEmit -p .

@@ -48,14 +48,11 @@ async function fill(template: Buffer, answers: typeof CAREFUL, slipDue: boolean)
   await wb.xlsx.load(template as unknown as ExcelJS.Buffer);
   const ws = wb.worksheets[0];
   if (!ws) throw new Error('template has no sheet');
-  // Per-project columns are merged; writing the first row of each project is what a person does.
+  // Per-project columns are merged; a person types into the first row of each project.
   ws.eachRow((row, n) => {
-    if (
-      n <= 5 ||
-      !row.getCell(2).value ||
-      (row.getCell(2).isMerged && Number(row.getCell(2).master.row) !== n)
-    )
-      return;
+    const name = row.getCell(2);
+    const firstOfProject = !name.isMerged || Number(name.master.row) === n;
+    if (n <= 5 || !row.getCell(4).value || !firstOfProject) return;
     row.getCell(6).value = answers.problems;
     row.getCell(7).value = answers.departments;
     row.getCell(8).value = answers.progress;

@@ -4,26 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/context';
 import { CODES } from '../../src/errors';
+import { run } from '../helpers/cli';
 import { CORPUS_DIR } from '../helpers/sheets';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    err(t: string) {
-      io.stderr += t.endsWith('\n') ? t : `${t}\n`;
-    },
-    env: {},
-    cwd: process.cwd(),
-  };
-  return io;
-}
 
 /** Files whose refusal reason is known. Everything else must be read (it may not be an issue sheet). */
 const REFUSED: Record<string, string> = {
@@ -48,8 +31,7 @@ const files = fs.readdirSync(CORPUS_DIR).filter((f) => /\.(xlsx|xls|ods)$/.test(
 
 describe('duban parse on every corpus workbook', () => {
   test.each(files)('%s is read or refused with one clear error', async (file) => {
-    const io = capture();
-    const code = await main(['node', 'duban', 'parse', path.join(CORPUS_DIR, file), '--json'], io);
+    const { code, io } = await run(['parse', path.join(CORPUS_DIR, file), '--json']);
     expect([0, 2]).toContain(code);
     const result = JSON.parse(io.stdout) as {
       ok: boolean;
@@ -73,8 +55,7 @@ describe('duban parse on every corpus workbook', () => {
       'tencent-docs__easyexcel-t04.xlsx',
       'dotnet-openxml__easyexcel-t02-x-prefix.xlsx',
     ]) {
-      const io = capture();
-      await main(['node', 'duban', 'parse', path.join(CORPUS_DIR, file), '--json'], io);
+      const { io } = await run(['parse', path.join(CORPUS_DIR, file), '--json']);
       const result = JSON.parse(io.stdout) as { issues: Array<{ code: string }> };
       // Neither is an issue sheet: being told so proves the cells were read.
       expect(result.issues.map((i) => i.code)).toEqual(['NO_HEADER']);

@@ -1,35 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/context';
 import type { CommandContext } from '../../src/cli/main';
 import { loadScheduleOrReport } from '../../src/cli/commands/config';
+import { capture, ROOT, run, type Captured } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const BROKEN = path.join(ROOT, 'test/fixtures/schedules/broken.yaml');
-
-interface Captured extends CliIO {
-  stdout: string;
-  stderr: string;
-}
-
-function capture(env: NodeJS.ProcessEnv = {}, cwd: string = ROOT): Captured {
-  const io: Captured = {
-    stdout: '',
-    stderr: '',
-    out: (text) => void (io.stdout += text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void (io.stderr += text.endsWith('\n') ? text : `${text}\n`),
-    env,
-    cwd,
-  };
-  return io;
-}
-
-const run = async (args: string[], io: Captured = capture()) => ({
-  code: await main(['node', 'duban', ...args], io),
-  io,
-});
 
 describe('duban config check', () => {
   it('accepts the example: exit 0 and a one-line summary', async () => {

@@ -215,7 +215,8 @@ function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
   }
   const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
   const end = start + entry.compressedSize;
-  if (end > bytes.length) throw new DubanError('CORRUPT_WORKBOOK', `truncated entry ${entry.fileName}`);
+  if (end > bytes.length)
+    throw new DubanError('CORRUPT_WORKBOOK', `truncated entry ${entry.fileName}`);
   return bytes.subarray(start, end);
 }
 
@@ -225,11 +226,19 @@ function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
  * is caught and a million-row sheet is refused after its first rows). Parts not inflated here
  * are bounded by their declared sizes and ratio, and by the sandbox's memory limit.
  */
-async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits): Promise<EntryFindings> {
-  if (entry.isEncrypted()) throw new DubanError('PASSWORD_PROTECTED', `encrypted zip entry ${entry.fileName}`);
+async function readEntry(
+  bytes: Buffer,
+  entry: yauzl.Entry,
+  limits: GuardLimits,
+): Promise<EntryFindings> {
+  if (entry.isEncrypted())
+    throw new DubanError('PASSWORD_PROTECTED', `encrypted zip entry ${entry.fileName}`);
   const method = entry.compressionMethod;
   if (method !== 0 && method !== 8) {
-    throw new DubanError('CORRUPT_WORKBOOK', `unsupported compression method ${method} (${entry.fileName})`);
+    throw new DubanError(
+      'CORRUPT_WORKBOOK',
+      `unsupported compression method ${method} (${entry.fileName})`,
+    );
   }
   const isXml = XML_PART.test(entry.fileName);
   if (!isXml) return { date1904: false, prefixes: [] };
@@ -241,9 +250,14 @@ async function readEntry(bytes: Buffer, entry: yauzl.Entry, limits: GuardLimits)
       head =
         method === 0
           ? data.subarray(0, HEAD_BYTES)
-          : zlib.inflateRawSync(data.subarray(0, HEAD_BYTES), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+          : zlib.inflateRawSync(data.subarray(0, HEAD_BYTES), {
+              finishFlush: zlib.constants.Z_SYNC_FLUSH,
+            });
     } catch (err) {
-      throw new DubanError('CORRUPT_WORKBOOK', `cannot inflate ${entry.fileName}: ${(err as Error).message}`);
+      throw new DubanError(
+        'CORRUPT_WORKBOOK',
+        `cannot inflate ${entry.fileName}: ${(err as Error).message}`,
+      );
     }
     return findings(head.toString('latin1', 0, Math.min(head.length, HEAD_BYTES)));
   }

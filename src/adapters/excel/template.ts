@@ -28,6 +28,8 @@ export interface TemplateRequest {
 /** Column widths (characters), in the order of OFFICIAL_HEADER. */
 const WIDTHS = [5, 20, 13, 28, 11, 40, 16, 30, 30];
 const HEADER_ROW = 5;
+/** Points of height per project (about twelve lines of 11-point text). */
+const PROJECT_HEIGHT = 200;
 const FONT = 'SimSun';
 const THIN: Partial<ExcelJS.Borders> = {
   top: { style: 'thin' },
@@ -114,8 +116,9 @@ export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
       const r = ws.getRow(first + i);
       r.getCell(4).value = t.text;
       r.getCell(5).value = t.due ? dueText(t.due, week) : '';
-      // Five prompt lines must fit in the merged 存在问题 cell: share the height among the rows.
-      r.height = Math.max(30, Math.ceil(110 / targets.length));
+      // Excel does not grow merged cells to fit: leave room for the five prompts and the unit's
+      // answers, shared among the project's rows.
+      r.height = Math.max(36, Math.ceil(PROJECT_HEIGHT / targets.length));
     });
     const perProject: Array<[number, ExcelJS.CellValue]> = [
       [1, index + 1],
