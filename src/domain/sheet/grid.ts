@@ -74,6 +74,7 @@ export class SheetView {
   readonly maxRow: number;
   readonly maxCol: number;
   private readonly byKey = new Map<number, GridCell>();
+  private readonly colsByRow = new Map<number, number[]>();
   private readonly mergeAt = new Map<number, MergeRange>();
 
   constructor(readonly sheet: GridSheet) {
@@ -81,6 +82,9 @@ export class SheetView {
     let maxCol = 0;
     for (const cell of sheet.cells) {
       this.byKey.set(key(cell.row, cell.col), cell);
+      const cols = this.colsByRow.get(cell.row);
+      if (cols) cols.push(cell.col);
+      else this.colsByRow.set(cell.row, [cell.col]);
       if (cell.row > maxRow) maxRow = cell.row;
       if (cell.col > maxCol) maxCol = cell.col;
     }
@@ -95,6 +99,15 @@ export class SheetView {
     }
     this.maxRow = maxRow;
     this.maxCol = maxCol;
+    for (const cols of this.colsByRow.values()) cols.sort((a, b) => a - b);
+  }
+
+  /**
+   * Columns of the cells that hold a value in this row, left to right (merge masters included,
+   * cells covered by a merge from another row or column not).
+   */
+  filledColumns(row: number): readonly number[] {
+    return this.colsByRow.get(row) ?? [];
   }
 
   /** The merge range covering a cell, if any. */

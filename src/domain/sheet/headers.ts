@@ -22,6 +22,8 @@ const RULES: ReadonlyArray<{ field: ColumnField; re: RegExp }> = [
 ];
 
 export function headerField(text: string): ColumnField | null {
+  // Headers are short; a long cell is content (and normalising it would cost for nothing).
+  if (text.length > 60) return null;
   const t = letters(text);
   if (!t || t.length > 30) return null;
   for (const rule of RULES) if (rule.re.test(t)) return rule.field;

@@ -88,11 +88,10 @@ function findHeader(sheets: GridSheet[]): HeaderHit | null {
     const view = new SheetView(sheet);
     const last = Math.min(view.maxRow, HEADER_SEARCH_ROWS);
     for (let row = 1; row <= last; row++) {
+      // Only cells holding a value: a header cell merged down over two rows is read once, on
+      // its first row.
       const cells = [];
-      for (let col = 1; col <= view.maxCol; col++) {
-        // A header cell merged down over two rows is read once, on its first row.
-        const src = view.source(row, col);
-        if (src.row !== row) continue;
+      for (const col of view.filledColumns(row)) {
         const text = view.text(row, col);
         if (text) cells.push({ col, text });
       }
@@ -120,8 +119,7 @@ function readTitleLines(
   let unit: string | null = null;
   let filledOn: string | null = null;
   for (let row = 1; row < headerRow; row++) {
-    for (let col = 1; col <= view.maxCol; col++) {
-      if (view.source(row, col).col !== col) continue;
+    for (const col of view.filledColumns(row)) {
       const text = view.text(row, col);
       if (!text) continue;
       const unitAt = UNIT_LABEL.exec(text);
@@ -162,11 +160,7 @@ function readTitleLines(
 }
 
 function nextCell(view: SheetView, row: number, col: number): number | null {
-  for (let c = col + 1; c <= view.maxCol; c++) {
-    if (view.source(row, c).col !== c) continue;
-    if (view.text(row, c)) return c;
-  }
-  return null;
+  return view.filledColumns(row).find((c) => c > col && view.text(row, c) !== '') ?? null;
 }
 
 function nextText(view: SheetView, row: number, col: number): string {
