@@ -426,6 +426,7 @@ function normalise(d: ScheduleDocument): Schedule {
     cycle: {
       deadline: { weekday: d.cycle.deadline.weekday, time: d.cycle.deadline.time },
       onHoliday: d.cycle.on_holiday,
+      lateWindowWorkingDays: d.cycle.late_window_working_days,
       reminders: d.cycle.reminders.map((s) => ({
         id: s.id,
         offsetDays: s.offset_days,

@@ -466,6 +466,16 @@ export const scheduleSchema = z
           .meta({
             description: 'When the deadline day is not a working day: move it, or keep it.',
           }),
+        late_window_working_days: z
+          .number()
+          .int({ error: 'late_window_working_days must be a whole number of working days.' })
+          .min(0, { error: 'late_window_working_days cannot be negative.' })
+          .max(5, { error: 'late_window_working_days must be at most 5: the cycle is weekly.' })
+          .default(1)
+          .meta({
+            description:
+              'A sheet arriving after the deadline counts (late) for the week just past until the end of this many working days after the deadline day, or until that week’s digest went out if later (default 1).',
+          }),
         reminders: z
           .array(reminderStage)
           .default(() => structuredClone(DEFAULT_REMINDERS))

@@ -118,6 +118,11 @@ export interface Schedule {
   cycle: {
     deadline: { weekday: Weekday; time: WallTime };
     onHoliday: HolidayRule;
+    /**
+     * A sheet arriving after a deadline counts, late, for the week just past until the end of
+     * this many working days after the deadline day (or until that week's digest went out).
+     */
+    lateWindowWorkingDays: number;
     reminders: ReminderStage[];
     digest: DigestSpec;
   };
