@@ -97,6 +97,24 @@ export const CODES = {
     severity: 'warning',
     description: 'Rows with content but no project name before them; they were skipped.',
   },
+  PROJECT_OF_OTHER_UNIT: {
+    severity: 'warning',
+    description:
+      'The sheet holds a project led by another unit; it is recorded, the lead unit’s sheet counts.',
+  },
+  PROJECT_MISSING: {
+    severity: 'warning',
+    description: 'A project the sending unit leads is missing from its sheet.',
+  },
+  DUE_DATE_DIFFERS: {
+    severity: 'warning',
+    description: 'A target’s due date in the sheet differs from the schedule.',
+  },
+  NO_PROJECT_OF_UNIT: {
+    severity: 'error',
+    description:
+      'The sheet holds none of the projects the sending unit leads, so it cannot count as its submission.',
+  },
   FILLED_ON_UNREADABLE: {
     severity: 'warning',
     description: 'The 填报时间 line could not be read as a date.',
