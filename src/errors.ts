@@ -119,6 +119,46 @@ export const CODES = {
     severity: 'warning',
     description: 'The 填报时间 line could not be read as a date.',
   },
+  // The message (the sender gets a correction request).
+  NO_ATTACHMENT: {
+    severity: 'error',
+    description: 'The message carries no attachment that could be the issue sheet.',
+  },
+  // Outgoing mail (admin-facing: logs and the outgoing_mails record).
+  SMTP_CONFIG_INVALID: {
+    severity: 'error',
+    description:
+      'The SMTP_* / MAIL_FROM / OUTBOX_DIR / MAIL_DAILY_CAP settings are invalid; every problem is listed.',
+  },
+  MAIL_ADDRESS_INVALID: {
+    severity: 'error',
+    description:
+      'An address of an outgoing mail is not a single plain address (name@domain); nothing was sent.',
+  },
+  SMTP_TEMPORARY_FAILURE: {
+    severity: 'error',
+    description:
+      'The SMTP server answered 4xx, or the connection failed or timed out; the mail is retried.',
+  },
+  SMTP_REJECTED: {
+    severity: 'error',
+    description:
+      'The SMTP server refused the mail permanently (5xx); not retried, the response is recorded.',
+  },
+  SMTP_AUTH_FAILED: {
+    severity: 'error',
+    description:
+      'The SMTP login failed (wrong user or authorization code); retried, since the mail itself is fine.',
+  },
+  OUTBOX_WRITE_FAILED: {
+    severity: 'error',
+    description: 'The file outbox (no SMTP configured) could not write the .eml file; retried.',
+  },
+  MAIL_CAPPED: {
+    severity: 'warning',
+    description:
+      'Not sent: the recipient already got the daily maximum of automatic replies (mail-loop guard).',
+  },
   // The schedule (admin-facing, from `duban config check`).
   CONFIG_INVALID: {
     severity: 'error',
@@ -141,6 +181,51 @@ export const CODES = {
     severity: 'error',
     description:
       'A database migration failed (rolled back), or the database holds migrations this version does not know.',
+  },
+  // The environment (admin-facing, at start).
+  ENV_INVALID: {
+    severity: 'error',
+    description: 'Environment variables have errors; each is listed naming its variable.',
+  },
+  // Mail intake (IMAP). Connection problems are retried with backoff; none loses a message.
+  IMAP_UNAVAILABLE: {
+    severity: 'error',
+    description:
+      'The IMAP server could not be reached, or dropped the connection; retried with backoff.',
+  },
+  IMAP_AUTH_FAILED: {
+    severity: 'error',
+    description:
+      'The IMAP server refused the login (IMAP_USER and password); retried with backoff.',
+  },
+  IMAP_MAILBOX_NOT_FOUND: {
+    severity: 'error',
+    description: 'The watched mailbox (IMAP_MAILBOX) does not exist on the server.',
+  },
+  IMAP_SYNC_FAILED: {
+    severity: 'error',
+    description:
+      'A mailbox sync failed after connecting (storage, or handing a message on); the message is tried again.',
+  },
+  IMAP_STALLED: {
+    severity: 'warning',
+    description: 'No successful mailbox sync for IMAP_STALL_MINUTES; see the last error.',
+  },
+  MESSAGE_TOO_LARGE: {
+    severity: 'error',
+    description:
+      'A message is larger than IMAP_MAX_MESSAGE_MB; only its headers were stored, and the sender is told.',
+  },
+  // Reading a message (src/adapters/mail/parse-message.ts).
+  MESSAGE_TOO_COMPLEX: {
+    severity: 'error',
+    description:
+      'A message nests MIME parts or forwarded messages too deeply, has too many parts or too large a header block (hostile-mail guard); refused unread.',
+  },
+  MESSAGE_UNREADABLE: {
+    severity: 'error',
+    description:
+      'A message could not be parsed as MIME at all (no header fields, or a parser failure).',
   },
 } as const satisfies Record<string, CodeInfo>;
 
