@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './commands/migrate';
 import { registerTemplateCommand } from './commands/template';
 import { registerParseCommand } from './commands/parse';
 import { registerDemoCommand } from './commands/demo';
+import { registerIngestCommand } from './commands/ingest';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerTemplateCommand(program, ctx);
   registerParseCommand(program, ctx);
   registerDemoCommand(program, ctx);
+  registerIngestCommand(program, ctx);
   return program;
 }
 

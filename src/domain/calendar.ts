@@ -60,6 +60,16 @@ function offsetAt(instant: number, tz: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+/** An instant as ISO-8601 with the zone's offset: "2021-03-15T18:00:00+08:00". */
+export function isoWithOffset(instant: Date, tz: string): string {
+  const { date, time } = wallClock(instant, tz);
+  const minutes = Math.round(offsetAt(instant.getTime(), tz) / 60_000);
+  const abs = Math.abs(minutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${date}T${time}${minutes < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
 /** The instant at which the zone's clocks show `date` `time` ("HH:MM" or "HH:MM:SS"). */
 export function zonedInstant(date: string, time: string, tz: string): Date {
   const wall = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);

@@ -3,3 +3,4 @@ export * from './connection';
 export * from './migrations';
 export * from './repository';
 export type * from './schema';
+export * from './intake';

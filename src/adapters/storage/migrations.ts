@@ -268,9 +268,43 @@ function initial(dialect: Dialect): Migration {
 }
 
 /** All migrations, by name (applied in name order). */
+/**
+ * 0002: what the intake needs beyond the first schema.
+ * - raw_messages.truncated / declared_size: a message over the size limit is stored as its
+ *   header block only; the flag survives a lost queue job, so the sweeper can still answer it.
+ * - mail_queue: the composed mail (JSON) waiting to be sent, so that outbound jobs carry only a
+ *   key and a lost job can be re-enqueued from the database.
+ */
+function intake(dialect: Dialect): Migration {
+  const t = columnTypes(dialect);
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('raw_messages')
+        .addColumn('truncated', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('raw_messages').addColumn('declared_size', t.int64).execute();
+      await db.schema
+        .createTable('mail_queue')
+        .addColumn('mail_key', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload_json', 'text', (c) => c.notNull())
+        .addColumn('raw_message_id', t.int64)
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('mail_queue').execute();
+      await db.schema.alterTable('raw_messages').dropColumn('declared_size').execute();
+      await db.schema.alterTable('raw_messages').dropColumn('truncated').execute();
+    },
+  };
+}
+
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
+    '0002_intake': intake(dialect),
   };
 }
 

@@ -54,6 +54,10 @@ export interface RawMessagesTable {
    */
   uidvalidity: string | null;
   uid: number | null;
+  /** 1 when only the header block was stored (the message was over the size limit). */
+  truncated: Generated<number>;
+  /** The size the server reported, when the message was truncated. */
+  declared_size: number | null;
   /** IMAP INTERNALDATE: when the server received it (the sender's Date header can lie). */
   internal_date: Timestamp | null;
   source: RawMessageSource;
@@ -234,6 +238,17 @@ export interface Database {
   outgoing_mails: OutgoingMailsTable;
   mailbox_state: MailboxStateTable;
   audit_log: AuditLogTable;
+  mail_queue: MailQueueTable;
+}
+
+/** A composed mail waiting to be sent (0002). */
+export interface MailQueueTable {
+  mail_key: string;
+  kind: string;
+  /** The OutgoingMail as JSON, attachments in base64. */
+  payload_json: string;
+  raw_message_id: number | null;
+  created_at: Timestamp;
 }
 
 export type RawMessageRow = Selectable<RawMessagesTable>;

@@ -1,0 +1,143 @@
+/**
+ * Data access for the intake beyond the first repository: the queue of composed mails, the
+ * truncated-message flag, and the look-ups processing and the sweeper need. Business rules stay
+ * with the caller.
+ */
+import type { Db } from './connection';
+import { toTimestamp } from './repository';
+import type { RawMessageRow } from './schema';
+
+export interface QueuedMail {
+  key: string;
+  kind: string;
+  payloadJson: string;
+  rawMessageId: number | null;
+}
+
+/** Stores a composed mail once per key; a second call with the same key changes nothing. */
+export async function queueMail(
+  db: Db,
+  mail: QueuedMail,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const result = await db.kysely
+    .insertInto('mail_queue')
+    .values({
+      mail_key: mail.key,
+      kind: mail.kind,
+      payload_json: mail.payloadJson,
+      raw_message_id: mail.rawMessageId,
+      created_at: toTimestamp(now),
+    })
+    .onConflict((oc) => oc.column('mail_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function queuedMail(db: Db, key: string): Promise<QueuedMail | null> {
+  const row = await db.kysely
+    .selectFrom('mail_queue')
+    .selectAll()
+    .where('mail_key', '=', key)
+    .executeTakeFirst();
+  return row
+    ? {
+        key: row.mail_key,
+        kind: row.kind,
+        payloadJson: row.payload_json,
+        rawMessageId: row.raw_message_id,
+      }
+    : null;
+}
+
+/** Queued mails with no final record yet (never claimed, or waiting for a retry), oldest first. */
+export async function unsentQueuedMails(
+  db: Db,
+  createdBefore: Date,
+  limit = 500,
+): Promise<string[]> {
+  const rows = await db.kysely
+    .selectFrom('mail_queue as q')
+    .leftJoin('outgoing_mails as o', 'o.mail_key', 'q.mail_key')
+    .select('q.mail_key')
+    .where('q.created_at', '<', toTimestamp(createdBefore))
+    .where((eb) => eb.or([eb('o.id', 'is', null), eb('o.status', '=', 'retrying')]))
+    .orderBy('q.created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.mail_key);
+}
+
+/** Marks a stored message as its header block only (it was over the size limit). */
+export async function markTruncated(
+  db: Db,
+  rawMessageId: number,
+  declaredSize: number,
+): Promise<void> {
+  await db.kysely
+    .updateTable('raw_messages')
+    .set({ truncated: 1, declared_size: declaredSize })
+    .where('id', '=', rawMessageId)
+    .execute();
+}
+
+/** Stored messages not processed yet (no outcome), received before a moment, oldest first. */
+export async function unprocessedMessages(
+  db: Db,
+  receivedBefore: Date,
+  limit = 500,
+): Promise<number[]> {
+  const rows = await db.kysely
+    .selectFrom('raw_messages')
+    .select('id')
+    .where('outcome', 'is', null)
+    .where('received_at', '<', toTimestamp(receivedBefore))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * An earlier processed message from the same sender with the same Message-ID: the same mail
+ * delivered again (a client re-sending it, a server delivering twice with other headers).
+ */
+export async function earlierCopy(
+  db: Db,
+  input: { id: number; messageId: string; fromAddress: string },
+): Promise<RawMessageRow | undefined> {
+  return db.kysely
+    .selectFrom('raw_messages')
+    .selectAll()
+    .where('message_id', '=', input.messageId)
+    .where('from_address', '=', input.fromAddress)
+    .where('id', '<', input.id)
+    .where('outcome', 'is not', null)
+    .where('outcome', 'not in', ['duplicate'])
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+/** When the week's digest was sent (its first version), if it was. */
+export async function digestSentAt(db: Db, week: string): Promise<Date | null> {
+  const row = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select('sent_at')
+    .where('kind', '=', 'digest')
+    .where('reporting_week', '=', week)
+    .where('status', '=', 'sent')
+    .orderBy('sent_at')
+    .executeTakeFirst();
+  return row?.sent_at ? new Date(row.sent_at) : null;
+}
+
+/** Messages held back for the office (unknown senders, failed DMARC), newest first. */
+export async function quarantinedMessages(db: Db, limit = 200): Promise<RawMessageRow[]> {
+  return db.kysely
+    .selectFrom('raw_messages')
+    .selectAll()
+    .where('outcome', '=', 'quarantined')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,102 @@
+/**
+ * The composition root: builds what the service and the intake commands need from the
+ * environment and the schedule, and closes it in order. Configuration problems surface here, as
+ * DubanErrors listing every problem, before anything starts.
+ */
+import * as os from 'node:os';
+import { SheetReaderPool } from '../adapters/excel/sandbox';
+import {
+  createMailTransport,
+  describeMailSettings,
+  smtpConfigFromEnv,
+  type MailSettings,
+  type MailTransport,
+} from '../adapters/mail/transport';
+import { migrateToLatest, openDatabase, type Db } from '../adapters/storage';
+import { loadEnv, type ImapConfig } from '../config/env';
+import type { Schedule } from '../config/schedule';
+import { readServiceEnv, type ServiceEnv } from '../config/service-env';
+import type { Logger } from '../log';
+import type { IntakeDeps, IntakeSettings } from './intake/process-message';
+import type { DeliverDeps } from './intake/outbox';
+
+export interface Runtime {
+  schedule: Schedule;
+  db: Db;
+  sheets: SheetReaderPool;
+  mail: MailSettings;
+  transport: MailTransport;
+  service: ServiceEnv;
+  imap: ImapConfig | null;
+  intake: IntakeSettings;
+  logger: Logger;
+  now(): Date;
+  /** A name for this process in claims and job records. */
+  workerName: string;
+  intakeDeps(): IntakeDeps;
+  deliverDeps(): DeliverDeps;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  schedule: Schedule;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  logger: Logger;
+  now?: () => Date;
+  /** Sandbox workers for sheets (default 1). */
+  sheetWorkers?: number;
+}
+
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { schedule, env, cwd, logger } = opts;
+  // Every configuration problem first, before any connection is opened.
+  const imap = loadEnv(env).imap;
+  const service = readServiceEnv(env);
+  const mail = smtpConfigFromEnv(env, { mailbox: schedule.programme.mailbox, cwd });
+  for (const warning of mail.warnings) logger.warn({ warning }, 'mail settings');
+  const db = await openDatabase(env.DATABASE_URL, { cwd });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const transport = createMailTransport(mail);
+  const sheets = new SheetReaderPool(opts.sheetWorkers ?? 1);
+  const now = opts.now ?? (() => new Date());
+  const intake: IntakeSettings = {
+    replyToUnknownSenders: service.replyToUnknownSenders,
+    authservId: service.authservId,
+    maxMessageBytes: imap?.maxMessageBytes ?? 25 * 1024 * 1024,
+    from: mail.from,
+  };
+  logger.info({ database: db.description, mail: describeMailSettings(mail) }, 'runtime ready');
+  const runtime: Runtime = {
+    schedule,
+    db,
+    sheets,
+    mail,
+    transport,
+    service,
+    imap,
+    intake,
+    logger,
+    now,
+    workerName: `${os.hostname()}:${process.pid}`,
+    intakeDeps: () => ({ db, schedule: runtime.schedule, sheets, settings: intake, logger, now }),
+    deliverDeps: () => ({ db, transport, logger, dailyCap: mail.dailyCap, now }),
+    async close() {
+      // Each step runs even when one before it fails.
+      const steps = [() => sheets.close(), () => transport.close(), () => db.close()];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (err) {
+          logger.error({ err }, 'error while closing');
+        }
+      }
+    },
+  };
+  return runtime;
+}

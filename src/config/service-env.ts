@@ -1,0 +1,63 @@
+/**
+ * Environment settings of the running service beyond IMAP (env.ts) and SMTP (transport.ts):
+ * Redis and the queues, and how the intake answers. Read with the same EnvReader conventions:
+ * empty means unset, every problem listed at once.
+ */
+import { DubanError } from '../errors';
+import { EnvReader } from './env';
+
+export interface ServiceEnv {
+  redisUrl: string;
+  queuePrefix: string;
+  intakeConcurrency: number;
+  outboundConcurrency: number;
+  replyToUnknownSenders: boolean;
+  authservId: string | null;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function readServiceEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServiceEnv {
+  const r = new EnvReader(env);
+  const redisUrl = r.string('REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl))
+    r.problem(`REDIS_URL: "${redisUrl}" is not a redis:// or rediss:// URL.`);
+  const queuePrefix = r.string('DUBAN_QUEUE_PREFIX') ?? 'duban';
+  if (!/^[A-Za-z0-9_-]+$/.test(queuePrefix)) {
+    r.problem('DUBAN_QUEUE_PREFIX: use letters, digits, "-" and "_" only.');
+  }
+  const logLevel = (r.string('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) r.problem(`LOG_LEVEL: use one of ${LOG_LEVELS.join(', ')}.`);
+  const config: ServiceEnv = {
+    redisUrl,
+    queuePrefix,
+    intakeConcurrency: r.number('INTAKE_CONCURRENCY', {
+      default: 2,
+      min: 1,
+      max: 32,
+      integer: true,
+    }),
+    outboundConcurrency: r.number('OUTBOUND_CONCURRENCY', {
+      default: 2,
+      min: 1,
+      max: 32,
+      integer: true,
+    }),
+    replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,
+    authservId: r.string('AUTHSERV_ID') ?? null,
+    logLevel,
+  };
+  if (r.problems.length > 0) {
+    throw new DubanError(
+      'ENV_INVALID',
+      `The environment has problems:\n${r.problems.map((p) => `  ${p}`).join('\n')}`,
+      {
+        problems: [...r.problems],
+      },
+    );
+  }
+  return config;
+}
