@@ -97,11 +97,11 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       try {
         const db = await fresh.open();
         const first = await migrateToLatest(db);
-        expect(first.applied).toEqual(['0001_initial']);
+        expect(first.applied).toEqual(['0001_initial', '0002_intake']);
         const second = await migrateToLatest(db);
         expect(second.applied).toEqual([]);
         const status = await migrationStatus(db);
-        expect(status.map((m) => m.name)).toEqual(['0001_initial']);
+        expect(status.map((m) => m.name)).toEqual(['0001_initial', '0002_intake']);
         expect(status.every((m) => typeof m.appliedAt === 'string')).toBe(true);
       } finally {
         await fresh.drop();
