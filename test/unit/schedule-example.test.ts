@@ -120,6 +120,7 @@ describe('the example schedule (config/schedule.example.yaml)', () => {
     expect(schedule.cycle).toEqual({
       deadline: { weekday: 'monday', time: '18:00' },
       onHoliday: 'next_working_day',
+      lateWindowWorkingDays: 1,
       reminders: [
         { id: 'morning', offsetDays: 0, workingDays: false, time: '09:00', to: ['unit'], cc: [] },
         {
