@@ -7,6 +7,8 @@ import { registerTemplateCommand } from './commands/template';
 import { registerParseCommand } from './commands/parse';
 import { registerDemoCommand } from './commands/demo';
 import { registerIngestCommand } from './commands/ingest';
+import { registerServeCommand } from './commands/serve';
+import { registerQuarantineCommands } from './commands/quarantine';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -41,6 +43,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerParseCommand(program, ctx);
   registerDemoCommand(program, ctx);
   registerIngestCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerQuarantineCommands(program, ctx);
   return program;
 }
 

@@ -193,6 +193,8 @@ export interface RawMessageOutcome {
   reason?: string | null;
   fromAddress?: string | null;
   subject?: string | null;
+  /** The Message-ID as parsed (files are stored before they are parsed). */
+  messageId?: string | null;
   now?: Date;
 }
 
@@ -210,6 +212,7 @@ export async function setRawMessageOutcome(
       processed_at: toTimestamp(input.now ?? new Date()),
       ...(input.fromAddress !== undefined ? { from_address: input.fromAddress } : {}),
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.messageId ? { message_id: input.messageId } : {}),
     })
     .where('id', '=', id)
     .execute();

@@ -122,6 +122,7 @@ export async function processMessage(
       reason,
       fromAddress: msg?.from?.address ?? null,
       subject: msg?.subject ?? null,
+      messageId: msg?.messageId ?? null,
       now,
     });
     log.info(
@@ -147,8 +148,9 @@ export async function processMessage(
     ownAddresses: [schedule.programme.mailbox, deps.settings.from],
     authservId: deps.settings.authservId,
   });
-  if (kind.kind === 'spoofed') return finish('quarantined', kind.reason, msg);
-  if (kind.kind !== 'submission_candidate') {
+  // A message the office released from quarantine is the unit's by the office's decision.
+  if (kind.kind === 'spoofed' && !options.unitId) return finish('quarantined', kind.reason, msg);
+  if (kind.kind !== 'submission_candidate' && kind.kind !== 'spoofed') {
     log.info(
       { kind: kind.kind, why: kind.reason, detail: kind.detail },
       'automatic mail recorded, not answered',

@@ -1,0 +1,185 @@
+/**
+ * The running service: the mailbox watcher, the intake and outbound workers, and a sweeper that
+ * re-enqueues whatever the database says is unfinished. One process can run every role
+ * (`duban serve`, `npm start`); workers/ starts one role per process for larger setups, all
+ * sharing Redis and PostgreSQL.
+ *
+ * Hand-offs carry ids only: the watcher stores the raw message before enqueueing its id; the
+ * intake stores the composed reply before enqueueing its key. A lost job therefore loses no
+ * data, and the sweeper finds it again.
+ */
+import type { Job, Worker } from 'bullmq';
+import { MailboxWatcher, type StoredMessage } from '../adapters/imap';
+import {
+  Queues,
+  closeWithin,
+  intakeJobId,
+  startWorker,
+  type IntakeJob,
+  type OutboundJob,
+} from '../adapters/queue';
+import {
+  getRawMessage,
+  markTruncated,
+  setRawMessageOutcome,
+  unprocessedMessages,
+  unsentQueuedMails,
+} from '../adapters/storage';
+import { deliverQueued } from './intake/outbox';
+import { processMessage } from './intake/process-message';
+import type { Runtime } from './runtime';
+
+export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper';
+export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper'];
+
+export interface Service {
+  watcher: MailboxWatcher | null;
+  queues: Queues;
+  /** Runs the sweeper once (tests, and the periodic timer). */
+  sweep(): Promise<{ messages: number; mails: number }>;
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  roles: readonly Role[];
+  sweepEveryMs?: number;
+  /** Unfinished work younger than this is left to its job (default 2 minutes). */
+  sweepGraceMs?: number;
+}
+
+/** A message's intake job id: from its IMAP location when it has one, else its row id. */
+async function jobIdFor(runtime: Runtime, rawMessageId: number): Promise<string> {
+  const row = await getRawMessage(runtime.db, rawMessageId);
+  if (row?.mailbox && row.uidvalidity && row.uid !== null) {
+    return intakeJobId(row.mailbox, row.uidvalidity, row.uid);
+  }
+  return `raw-${rawMessageId}`;
+}
+
+export async function startService(runtime: Runtime, options: ServiceOptions): Promise<Service> {
+  const { logger } = runtime;
+  const roles = new Set(options.roles);
+  const queues = new Queues({
+    redisUrl: runtime.service.redisUrl,
+    prefix: runtime.service.queuePrefix,
+  });
+  const workers: Worker[] = [];
+
+  if (roles.has('intake')) {
+    workers.push(
+      startWorker<IntakeJob>(
+        'intake',
+        queues.settings,
+        async (job: Job<IntakeJob>) => {
+          const outcome = await processMessage(runtime.intakeDeps(), job.data.rawMessageId);
+          for (const mailKey of outcome.mailKeys) await queues.enqueueOutbound({ mailKey });
+          return { outcome: outcome.outcome, reason: outcome.reason };
+        },
+        { concurrency: runtime.service.intakeConcurrency, logger },
+      ),
+    );
+  }
+
+  if (roles.has('outbound')) {
+    workers.push(
+      startWorker<OutboundJob>(
+        'outbound',
+        queues.settings,
+        async (job: Job<OutboundJob>) => {
+          const claimedBy = `${runtime.workerName}:${job.id}:${job.attemptsMade}`;
+          const outcome = await deliverQueued(runtime.deliverDeps(), job.data.mailKey, claimedBy);
+          // A temporary failure (SMTP 4xx, connection) fails the job so BullMQ retries it with
+          // backoff; everything else is final and recorded in outgoing_mails.
+          if (outcome === 'retry')
+            throw new Error(`mail ${job.data.mailKey}: temporary failure, retrying`);
+          return { outcome };
+        },
+        { concurrency: runtime.service.outboundConcurrency, logger },
+      ),
+    );
+  }
+
+  let watcher: MailboxWatcher | null = null;
+  if (roles.has('watcher') && runtime.imap) {
+    const imap = runtime.imap;
+    watcher = new MailboxWatcher({
+      config: imap,
+      db: runtime.db,
+      logger: logger.child({ component: 'imap' }),
+      clock: { now: runtime.now },
+      onStored: async (stored: StoredMessage) => {
+        if (stored.history) {
+          await setRawMessageOutcome(runtime.db, stored.rawMessageId, {
+            outcome: 'ignored',
+            reason: 'HISTORY',
+            now: runtime.now(),
+          });
+          return;
+        }
+        if (stored.tooLarge) await markTruncated(runtime.db, stored.rawMessageId, stored.size);
+        await queues.enqueueIntake(
+          { rawMessageId: stored.rawMessageId },
+          intakeJobId(imap.mailbox, stored.uidvalidity, stored.uid),
+        );
+      },
+    });
+    watcher.start();
+  } else if (roles.has('watcher')) {
+    logger.warn(
+      {},
+      'no IMAP_URL or IMAP_HOST: the mailbox is not watched (use duban ingest for files)',
+    );
+  }
+
+  const grace = options.sweepGraceMs ?? 120_000;
+  const sweep = async (): Promise<{ messages: number; mails: number }> => {
+    const before = new Date(runtime.now().getTime() - grace);
+    const messages = await unprocessedMessages(runtime.db, before);
+    for (const id of messages)
+      await queues.enqueueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
+    const mails = await unsentQueuedMails(runtime.db, before);
+    for (const mailKey of mails) await queues.enqueueOutbound({ mailKey });
+    if (messages.length || mails.length) {
+      logger.warn(
+        { messages: messages.length, mails: mails.length },
+        'sweeper re-enqueued unfinished work',
+      );
+    }
+    return { messages: messages.length, mails: mails.length };
+  };
+  let sweepTimer: NodeJS.Timeout | null = null;
+  if (roles.has('sweeper')) {
+    const every = options.sweepEveryMs ?? 60_000;
+    const tick = (): void => {
+      sweep()
+        .catch((err: unknown) => logger.error({ err }, 'sweep failed'))
+        .finally(() => {
+          if (sweepTimer) sweepTimer = setTimeout(tick, every);
+        });
+    };
+    sweepTimer = setTimeout(tick, every);
+  }
+
+  return {
+    watcher,
+    queues,
+    sweep,
+    async stop(deadlineMs = 20_000) {
+      if (sweepTimer) clearTimeout(sweepTimer);
+      sweepTimer = null;
+      // Stop taking new work first, then let work in hand finish within the deadline.
+      const steps: Array<() => Promise<unknown>> = [
+        async () => watcher?.stop(),
+        ...workers.map((w) => () => closeWithin(w, deadlineMs)),
+        () => queues.close(),
+      ];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (err) {
+          logger.error({ err }, 'error while stopping');
+        }
+      }
+    },
+  };
+}

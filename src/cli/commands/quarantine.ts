@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { audit, getRawMessage, quarantinedMessages } from '../../adapters/storage';
+import { deliverQueued } from '../../app/intake/outbox';
+import { processMessage } from '../../app/intake/process-message';
+import { openRuntime, type Runtime } from '../../app/runtime';
+import type { Schedule } from '../../config/schedule';
+import { createLogger } from '../../log';
+import { EXIT } from '../exit-codes';
+import type { CommandContext } from '../main';
+import { loadScheduleOrReport } from './config';
+import { exitForError } from './common';
+
+async function withRuntime(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  command: string,
+  fn: (runtime: Runtime, schedule: Schedule) => Promise<void>,
+): Promise<void> {
+  const schedule = await loadScheduleOrReport(configFlag, ctx);
+  if (!schedule) return;
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime({
+      schedule,
+      env: ctx.io.env,
+      cwd: ctx.io.cwd,
+      logger: createLogger(ctx.io.env.LOG_LEVEL ?? 'warn'),
+    });
+  } catch (err) {
+    return exitForError(err, ctx, command);
+  }
+  try {
+    await fn(runtime, schedule);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function registerQuarantineCommands(program: Command, ctx: CommandContext): void {
+  const q = program
+    .command('quarantine')
+    .description('Messages held back for the office: unknown senders, failed DMARC checks');
+
+  q.command('list')
+    .description('List quarantined messages, newest first')
+    .option('--json', 'print a JSON array')
+    .option('--config <FILE>', 'the schedule YAML')
+    .addHelpText('after', '\nExit codes: 0 listed; 1 configuration error; 69 database unavailable.')
+    .action(async (opts: { json?: boolean; config?: string }) => {
+      await withRuntime(ctx, opts.config, 'quarantine list', async (runtime) => {
+        const rows = await quarantinedMessages(runtime.db);
+        const items = rows.map((r) => ({
+          id: r.id,
+          receivedAt: r.internal_date ?? r.received_at,
+          from: r.from_address,
+          subject: r.subject,
+          reason: r.outcome_reason,
+        }));
+        if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
+        else if (items.length === 0) ctx.io.out('No quarantined messages.');
+        else {
+          for (const i of items) {
+            ctx.io.out(
+              `#${i.id}  ${i.receivedAt}  ${i.from ?? '(no sender)'}  ${i.reason ?? ''}  ${i.subject ?? ''}`,
+            );
+          }
+        }
+        ctx.setExit(EXIT.OK);
+      });
+    });
+
+  q.command('release')
+    .description("Attribute a quarantined message to a unit and process it as that unit's mail")
+    .argument('<ID>', 'the message id shown by `duban quarantine list`')
+    .requiredOption('--unit <unit-id>', 'the unit the message belongs to')
+    .option('--config <FILE>', 'the schedule YAML')
+    .option('--json', 'print the outcome as JSON (as duban ingest --json)')
+    .addHelpText(
+      'after',
+      '\nThe answer (receipt or correction request) goes to the original sender.\n' +
+        'Exit codes: 0 processed; 1 no such quarantined message, unknown unit, or configuration error.',
+    )
+    .action(async (idText: string, opts: { unit: string; config?: string; json?: boolean }) => {
+      await withRuntime(ctx, opts.config, 'quarantine release', async (runtime, schedule) => {
+        const id = Number(idText);
+        const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
+        if (!row || row.outcome !== 'quarantined') {
+          ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
+          return ctx.setExit(EXIT.USAGE);
+        }
+        if (!schedule.units.some((u) => u.id === opts.unit)) {
+          ctx.io.err(`duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`);
+          return ctx.setExit(EXIT.USAGE);
+        }
+        await audit(runtime.db, {
+          event: 'message.released',
+          actor: 'cli',
+          rawMessageId: id,
+          unitId: opts.unit,
+          details: { reason: row.outcome_reason },
+          now: runtime.now(),
+        });
+        const outcome = await processMessage(runtime.intakeDeps(), id, { unitId: opts.unit });
+        for (const key of outcome.mailKeys) {
+          await deliverQueued(runtime.deliverDeps(), key, `${runtime.workerName}:release`);
+        }
+        const { mailKeys: _keys, ...shown } = outcome;
+        ctx.io.out(
+          opts.json
+            ? JSON.stringify(shown, null, 2)
+            : `#${id}: ${shown.outcome} as ${opts.unit}, week ${shown.week}`,
+        );
+        ctx.setExit(EXIT.OK);
+      });
+    });
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { openRuntime } from '../../app/runtime';
+import { ALL_ROLES, startService, type Role } from '../../app/service';
+import { readServiceEnv } from '../../config/service-env';
+import { createLogger } from '../../log';
+import { EXIT } from '../exit-codes';
+import type { CommandContext } from '../main';
+import { loadScheduleOrReport } from './config';
+import { exitForError } from './common';
+
+/** Waits for SIGTERM or SIGINT (tests may pass their own promise). */
+export type StopSignal = Promise<string>;
+
+function signals(): StopSignal {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    process.once('SIGTERM', on('SIGTERM'));
+    process.once('SIGINT', on('SIGINT'));
+  });
+}
+
+export function registerServeCommand(
+  program: Command,
+  ctx: CommandContext,
+  stopSignal: () => StopSignal = signals,
+): void {
+  program
+    .command('serve')
+    .description('Run the service: watch the mailbox, process sheets, send answers (npm start)')
+    .option('--config <FILE>', 'the schedule YAML')
+    .option(
+      '--roles <LIST>',
+      `comma-separated roles for this process (default all): ${ALL_ROLES.join(', ')}`,
+      ALL_ROLES.join(','),
+    )
+    .option('--shutdown-seconds <N>', 'how long work in hand may take to finish on SIGTERM', '20')
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from the environment (README: Environment variables). SIGTERM or\n' +
+        'SIGINT stops taking work, lets work in hand finish within --shutdown-seconds, and exits.\n\n' +
+        'Exit codes: 0 stopped cleanly; 1 configuration error; 69 database unavailable.',
+    )
+    .action(async (opts: { config?: string; roles: string; shutdownSeconds: string }) => {
+      const { io } = ctx;
+      const roles = opts.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      const unknown = roles.filter((r) => !(ALL_ROLES as readonly string[]).includes(r));
+      if (unknown.length || roles.length === 0) {
+        io.err(
+          `duban serve: --roles: unknown role(s) ${unknown.join(', ')}; use ${ALL_ROLES.join(', ')}.`,
+        );
+        return ctx.setExit(EXIT.USAGE);
+      }
+      const schedule = await loadScheduleOrReport(opts.config, ctx);
+      if (!schedule) return;
+      let runtime;
+      let logger;
+      try {
+        logger = createLogger(readServiceEnv(io.env).logLevel);
+        runtime = await openRuntime({
+          schedule,
+          env: io.env,
+          cwd: io.cwd,
+          logger,
+          sheetWorkers: 1,
+        });
+      } catch (err) {
+        return exitForError(err, ctx, 'serve');
+      }
+      const service = await startService(runtime, { roles: roles as Role[] });
+      logger.info({ roles }, 'duban serving');
+      const signal = await stopSignal();
+      logger.info({ signal }, 'stopping');
+      await service.stop(Number(opts.shutdownSeconds) * 1000);
+      await runtime.close();
+      logger.info({}, 'stopped');
+      ctx.setExit(EXIT.OK);
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * An intake without queues, for tests: store a raw message, process it, deliver the answers into
+ * a file outbox, and read back what was sent. Uses the real parser, sandbox, storage and mail
+ * composition.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import pino from 'pino';
+import { SheetReaderPool } from '../../src/adapters/excel/sandbox';
+import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
+import { storeRawMessage, type Db } from '../../src/adapters/storage';
+import { deliverQueued } from '../../src/app/intake/outbox';
+import {
+  processMessage,
+  type IntakeOutcome,
+  type IntakeSettings,
+} from '../../src/app/intake/process-message';
+import type { Schedule } from '../../src/config/schedule';
+
+export interface SentMail {
+  file: string;
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+export interface IntakeHarness {
+  pool: SheetReaderPool;
+  outbox: string;
+  transport: MailTransport;
+  /** Stores and processes a message; delivers its answers; returns the outcome. */
+  ingest(
+    db: Db,
+    raw: Buffer,
+    opts?: { internalDate?: Date; now?: Date; unitId?: string; settings?: Partial<IntakeSettings> },
+  ): Promise<IntakeOutcome & { rawMessageId: number; mails: SentMail[] }>;
+  /** Every mail written to the outbox so far, by file name (the time it was sent for). */
+  sent(): Promise<SentMail[]>;
+  close(): Promise<void>;
+}
+
+export const TEST_SETTINGS: IntakeSettings = {
+  replyToUnknownSenders: true,
+  authservId: null,
+  maxMessageBytes: 25 * 1024 * 1024,
+  from: 'duban-inbox@example.cn',
+};
+
+export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
+  const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-outbox-'));
+  const transport = createMailTransport({
+    transport: { mode: 'outbox', dir: outbox },
+    from: TEST_SETTINGS.from,
+    dailyCap: 1000,
+    warnings: [],
+  });
+  const pool = new SheetReaderPool(1);
+  const logger = pino({ level: 'silent' });
+  const emlFiles = (): string[] =>
+    fs
+      .readdirSync(outbox)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
+  const read = (files: string[]): Promise<SentMail[]> =>
+    Promise.all(
+      files.map(async (f) => {
+        const raw = fs.readFileSync(path.join(outbox, f));
+        return { file: f, raw, parsed: await simpleParser(raw) };
+      }),
+    );
+  let counter = 0;
+  // A fresh UIDVALIDITY per harness keeps IMAP locations unique across tests sharing a database.
+  const uidvalidity = 1 + Math.floor(Math.random() * 4_000_000_000);
+  return {
+    pool,
+    outbox,
+    transport,
+    async ingest(db, raw, opts = {}) {
+      const now = opts.now ?? opts.internalDate ?? new Date('2021-03-15T03:00:00Z');
+      const stored = await storeRawMessage(db, {
+        raw,
+        source: opts.internalDate ? 'imap' : 'file',
+        ...(opts.internalDate
+          ? {
+              account: 'inbox@example.test',
+              mailbox: 'INBOX',
+              uidvalidity,
+              uid: ++counter,
+              internalDate: opts.internalDate,
+            }
+          : { fileName: 'test.eml' }),
+        receivedAt: now,
+      });
+      if (!stored.isNew) throw new Error('test message stored twice');
+      const outcome = await processMessage(
+        {
+          db,
+          schedule: schedule(),
+          sheets: pool,
+          settings: { ...TEST_SETTINGS, ...opts.settings },
+          logger,
+          now: () => now,
+        },
+        stored.id,
+        opts.unitId ? { unitId: opts.unitId } : {},
+      );
+      const before = new Set(emlFiles());
+      for (const key of outcome.mailKeys) {
+        await deliverQueued(
+          { db, transport, logger, dailyCap: 1000, now: () => now },
+          key,
+          `test:${key}`,
+        );
+      }
+      const mails = await read(emlFiles().filter((f) => !before.has(f)));
+      return { ...outcome, rawMessageId: stored.id, mails };
+    },
+    async sent() {
+      return read(emlFiles());
+    },
+    async close() {
+      await pool.close();
+      await transport.close();
+    },
+  };
+}
