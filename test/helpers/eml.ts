@@ -19,7 +19,11 @@ export interface TestMessage {
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export async function buildEml(m: TestMessage): Promise<Buffer> {
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const builder = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
   const info = await builder.sendMail({
     from: m.from,
     to: m.to ?? 'duban-inbox@example.cn',
