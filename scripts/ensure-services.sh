@@ -5,6 +5,8 @@
 #   PostgreSQL      127.0.0.1:5432, logging in as $TEST_POSTGRES_URL
 #                   (default postgres://postgres@127.0.0.1:5432/postgres)
 #   Redis           127.0.0.1:6379
+#   Dovecot         installed only (the IMAP tests start private instances); as root, also the
+#                   system user duban-mailtest that runs them
 #   docker-compose  for test/integration/compose.test.ts (validates docker-compose.yml; no engine)
 #
 # What is missing is installed from Debian's packages (apt-get, through sudo when not root) and
@@ -231,6 +233,46 @@ ensure_redis() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Dovecot (IMAP) for test/helpers/dovecot.ts
+#
+# Only installed here: every test file starts its own private instance in a temp dir on free
+# loopback ports, never the system one. Dovecot's login processes refuse to run as root
+# ("imap-login: Fatal: This process must not be run as root"), so when the tests run as root the
+# helper runs the whole instance (master, login, auth, imap) as this unprivileged system user,
+# created once here. As an ordinary user the instance simply runs as that user.
+readonly DOVECOT_TEST_USER=duban-mailtest
+
+dovecot_installed() {
+  command -v dovecot >/dev/null 2>&1 && command -v doveadm >/dev/null 2>&1 &&
+    [[ -x /usr/lib/dovecot/imap && -x /usr/lib/dovecot/imap-login ]]
+}
+
+ensure_dovecot() {
+  local how='already installed'
+  if ! dovecot_installed; then
+    local system_was_running=0
+    [[ -s /run/dovecot/master.pid ]] && system_was_running=1
+    apt_install dovecot-imapd
+    dovecot_installed || die "dovecot-imapd installed but dovecot, doveadm or the imap binaries are missing"
+    how='installed'
+    # Where policy-rc.d allows it, the package starts the system instance (ports 143/993). The
+    # tests never use it; stop it only when this install is what started it.
+    if [[ $system_was_running == 0 && -s /run/dovecot/master.pid ]]; then
+      note "stopping the system Dovecot that the package started (the tests run their own)"
+      as_root dovecot stop >/dev/null 2>&1 || true
+    fi
+  fi
+  if [[ $(id -u) -eq 0 ]] && ! id -u "$DOVECOT_TEST_USER" >/dev/null 2>&1; then
+    note "creating system user $DOVECOT_TEST_USER (runs the tests' private Dovecot instances)"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin --comment 'duban tests, private Dovecot instances' \
+      "$DOVECOT_TEST_USER" 9>&-
+    how+=", user $DOVECOT_TEST_USER created"
+  fi
+  report dovecot "ok $(dovecot --version 2>/dev/null | cut -d' ' -f1) ($how)"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Tools
 
 ensure_tools() {
@@ -244,7 +286,7 @@ ensure_tools() {
 #   ensure_command chromium chromium                     # /usr/bin/chromium, never a downloaded one
 # Only install here; starting per-run servers belongs to the test harness.
 ensure_extras() {
-  :
+  ensure_dovecot
 }
 
 # ---------------------------------------------------------------------------------------------

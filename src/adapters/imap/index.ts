@@ -1,0 +1,3 @@
+/** The office mailbox over IMAP (imapflow): the watcher that stores and hands on new messages. */
+export * from './errors';
+export * from './watcher';
