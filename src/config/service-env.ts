@@ -11,6 +11,8 @@ export interface ServiceEnv {
   queuePrefix: string;
   intakeConcurrency: number;
   outboundConcurrency: number;
+  /** First retry delay of a failed job (SMTP 4xx, a crash), doubled at each attempt. */
+  retryDelayMs: number;
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
@@ -44,6 +46,12 @@ export function readServiceEnv(
       default: 2,
       min: 1,
       max: 32,
+      integer: true,
+    }),
+    retryDelayMs: r.number('RETRY_DELAY_MS', {
+      default: 5000,
+      min: 10,
+      max: 3_600_000,
       integer: true,
     }),
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,

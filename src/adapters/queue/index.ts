@@ -22,6 +22,8 @@ export interface QueueSettings {
   redisUrl: string;
   /** Key prefix in Redis, so several installations (or test runs) can share a server. */
   prefix: string;
+  /** First retry delay of a failed job, doubled at each attempt (default 5 s). */
+  retryDelayMs?: number;
 }
 
 /** Connection options for BullMQ from a redis:// URL. */
@@ -77,15 +79,16 @@ export class Queues {
 
   constructor(readonly settings: QueueSettings) {
     const connection = connectionOf(settings.redisUrl, false);
+    const backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 5_000 };
     this.intake = new Queue<IntakeJob>(QUEUE.intake, {
       connection,
       prefix: settings.prefix,
-      defaultJobOptions: JOB_DEFAULTS.intake,
+      defaultJobOptions: { ...JOB_DEFAULTS.intake, backoff },
     });
     this.outbound = new Queue<OutboundJob>(QUEUE.outbound, {
       connection,
       prefix: settings.prefix,
-      defaultJobOptions: JOB_DEFAULTS.outbound,
+      defaultJobOptions: { ...JOB_DEFAULTS.outbound, backoff },
     });
   }
 

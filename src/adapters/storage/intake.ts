@@ -99,23 +99,32 @@ export async function unprocessedMessages(
 }
 
 /**
- * An earlier processed message from the same sender with the same Message-ID: the same mail
- * delivered again (a client re-sending it, a server delivering twice with other headers).
+ * Claims a (sender, Message-ID) for a stored message and returns the message that holds the
+ * claim: this one, or an earlier copy of the same mail (delivered again under another UID, with
+ * other headers). The insert is the arbiter, so two workers processing both copies at once
+ * cannot both win.
  */
-export async function earlierCopy(
+export async function claimMessageId(
   db: Db,
-  input: { id: number; messageId: string; fromAddress: string },
-): Promise<RawMessageRow | undefined> {
-  return db.kysely
-    .selectFrom('raw_messages')
-    .selectAll()
+  input: { rawMessageId: number; sender: string; messageId: string; now?: Date },
+): Promise<number> {
+  await db.kysely
+    .insertInto('message_claims')
+    .values({
+      sender: input.sender,
+      message_id: input.messageId,
+      raw_message_id: input.rawMessageId,
+      created_at: toTimestamp(input.now ?? new Date()),
+    })
+    .onConflict((oc) => oc.columns(['sender', 'message_id']).doNothing())
+    .execute();
+  const row = await db.kysely
+    .selectFrom('message_claims')
+    .select('raw_message_id')
+    .where('sender', '=', input.sender)
     .where('message_id', '=', input.messageId)
-    .where('from_address', '=', input.fromAddress)
-    .where('id', '<', input.id)
-    .where('outcome', 'is not', null)
-    .where('outcome', 'not in', ['duplicate'])
-    .orderBy('id')
-    .executeTakeFirst();
+    .executeTakeFirstOrThrow();
+  return row.raw_message_id;
 }
 
 /** When the week's digest was sent (its first version), if it was. */

@@ -274,6 +274,7 @@ function initial(dialect: Dialect): Migration {
  *   header block only; the flag survives a lost queue job, so the sweeper can still answer it.
  * - mail_queue: the composed mail (JSON) waiting to be sent, so that outbound jobs carry only a
  *   key and a lost job can be re-enqueued from the database.
+ * - message_claims: which stored message answers for a (sender, Message-ID).
  */
 function intake(dialect: Dialect): Migration {
   const t = columnTypes(dialect);
@@ -292,8 +293,20 @@ function intake(dialect: Dialect): Migration {
         .addColumn('raw_message_id', t.int64)
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+      // One row per (sender, Message-ID): the first message to claim it is processed, a copy
+      // delivered again (another UID, other headers) is a duplicate, even when both copies are
+      // processed at the same moment by two workers.
+      await db.schema
+        .createTable('message_claims')
+        .addColumn('sender', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('raw_message_id', t.int64, (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_claims_pk', ['sender', 'message_id'])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('message_claims').execute();
       await db.schema.dropTable('mail_queue').execute();
       await db.schema.alterTable('raw_messages').dropColumn('declared_size').execute();
       await db.schema.alterTable('raw_messages').dropColumn('truncated').execute();

@@ -239,6 +239,15 @@ export interface Database {
   mailbox_state: MailboxStateTable;
   audit_log: AuditLogTable;
   mail_queue: MailQueueTable;
+  message_claims: MessageClaimsTable;
+}
+
+/** Which stored message answers for a (sender, Message-ID) (0002). */
+export interface MessageClaimsTable {
+  sender: string;
+  message_id: string;
+  raw_message_id: number;
+  created_at: Timestamp;
 }
 
 /** A composed mail waiting to be sent (0002). */

@@ -18,7 +18,7 @@ import { parseMessage, type ParsedMessage } from '../../adapters/mail/parse-mess
 import { mailAddress, replyMail } from '../../adapters/mail/send';
 import {
   digestSentAt,
-  earlierCopy,
+  claimMessageId,
   getRawMessage,
   recordAttachment,
   recordSubmission,
@@ -158,20 +158,17 @@ export async function processMessage(
     return finish('ignored', reasonForKind(kind.kind), msg);
   }
 
-  // The same mail delivered again under another UID, with other headers (same Message-ID, same sender).
+  // The same mail delivered again under another UID, with other headers (same Message-ID, same
+  // sender): the first copy to claim it is processed, the others are duplicates.
   if (msg.messageId && msg.from) {
-    const earlier = await earlierCopy(db, {
-      id: rawMessageId,
+    const holder = await claimMessageId(db, {
+      rawMessageId,
+      sender: msg.from.address,
       messageId: msg.messageId,
-      fromAddress: msg.from.address,
+      now,
     });
-    if (earlier) {
-      await audit(db, {
-        event: 'message.duplicate',
-        rawMessageId,
-        details: { of: earlier.id },
-        now,
-      });
+    if (holder !== rawMessageId) {
+      await audit(db, { event: 'message.duplicate', rawMessageId, details: { of: holder }, now });
       return finish('duplicate', 'DUPLICATE', msg);
     }
   }
