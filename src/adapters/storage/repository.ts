@@ -137,6 +137,10 @@ export async function storeRawMessage(db: Db, input: NewRawMessage): Promise<Sto
     uidvalidity,
     uid: input.uid ?? null,
   };
+  // The table's CHECK says the same; saying it here gives one clear error on both dialects.
+  if (input.source === 'imap' && Object.values(location).some((v) => v === null)) {
+    throw new RangeError('an IMAP message needs its account, mailbox, UIDVALIDITY and UID');
+  }
   const inserted = await db.kysely
     .insertInto('raw_messages')
     .values({
