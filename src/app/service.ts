@@ -75,7 +75,11 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           for (const mailKey of outcome.mailKeys) await queues.enqueueOutbound({ mailKey });
           return { outcome: outcome.outcome, reason: outcome.reason };
         },
-        { concurrency: runtime.service.intakeConcurrency, logger },
+        {
+          concurrency: runtime.service.intakeConcurrency,
+          logger,
+          lockMs: runtime.service.queueLockMs,
+        },
       ),
     );
   }
@@ -94,7 +98,11 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
             throw new Error(`mail ${job.data.mailKey}: temporary failure, retrying`);
           return { outcome };
         },
-        { concurrency: runtime.service.outboundConcurrency, logger },
+        {
+          concurrency: runtime.service.outboundConcurrency,
+          logger,
+          lockMs: runtime.service.queueLockMs,
+        },
       ),
     );
   }

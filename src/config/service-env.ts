@@ -13,6 +13,11 @@ export interface ServiceEnv {
   outboundConcurrency: number;
   /** First retry delay of a failed job (SMTP 4xx, a crash), doubled at each attempt. */
   retryDelayMs: number;
+  /**
+   * How long a worker's lock on a job lasts without renewal: a worker that died (SIGKILL, power
+   * cut) leaves its job to be taken over after about this long.
+   */
+  queueLockMs: number;
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
@@ -52,6 +57,12 @@ export function readServiceEnv(
       default: 5000,
       min: 10,
       max: 3_600_000,
+      integer: true,
+    }),
+    queueLockMs: r.number('QUEUE_LOCK_MS', {
+      default: 30_000,
+      min: 1000,
+      max: 600_000,
       integer: true,
     }),
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,

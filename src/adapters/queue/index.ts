@@ -109,12 +109,16 @@ export function startWorker<T>(
   name: keyof typeof QUEUE,
   settings: QueueSettings,
   processor: Processor<T>,
-  opts: { concurrency: number; logger: Logger },
+  opts: { concurrency: number; logger: Logger; lockMs?: number },
 ): Worker<T> {
+  const lockDuration = opts.lockMs ?? 30_000;
   const worker = new Worker<T>(QUEUE[name], processor, {
     connection: connectionOf(settings.redisUrl, true),
     prefix: settings.prefix,
     concurrency: opts.concurrency,
+    // A job whose worker died is found stalled and run again (our jobs are idempotent).
+    lockDuration,
+    stalledInterval: lockDuration,
   });
   // Without an error listener a Redis hiccup becomes an unhandled 'error' event.
   worker.on('error', (err) => opts.logger.error({ err, queue: name }, 'queue worker error'));

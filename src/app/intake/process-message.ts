@@ -364,6 +364,7 @@ export async function processMessage(
       })
     ).id;
   result.submissionId = submissionId;
+  failpoint('after-submission');
   const reply = composeReceipt(ctx, usable, now);
   await queueReply(deps, result, reply, {
     key: `reply:${rawMessageId}`,
@@ -374,6 +375,15 @@ export async function processMessage(
     reportingWeek: reporting.week,
   });
   return finish(status, null, msg);
+}
+
+/**
+ * A test's way to kill this process at a precise point (DUBAN_FAILPOINT=after-submission), to
+ * prove that a job killed half-way is retried without a second submission or receipt. Inert
+ * unless the variable names this point.
+ */
+function failpoint(name: string): void {
+  if (process.env.DUBAN_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
 }
 
 function isUsable(s: ReadSheet): boolean {
