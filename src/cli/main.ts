@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerIngestCommand } from './commands/ingest';
 import { registerServeCommand } from './commands/serve';
 import { registerQuarantineCommands } from './commands/quarantine';
+import { registerHealthCommand } from './commands/health';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -33,7 +34,7 @@ export function buildProgram(ctx: CommandContext): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 ok; 1 usage error or invalid schedule; 2 input could not be read;\n' +
-        '69 database unavailable; 70 internal error.\n' +
+        '3 unhealthy (duban health); 69 database unavailable; 70 internal error.\n' +
         'The schedule is read from --config FILE, else $DUBAN_CONFIG, else config/schedule.yaml,\n' +
         'else the bundled example. The database is chosen by $DATABASE_URL (default sqlite:./data/duban.sqlite).',
     );
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerIngestCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerQuarantineCommands(program, ctx);
+  registerHealthCommand(program, ctx);
   return program;
 }
 
