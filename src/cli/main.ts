@@ -10,6 +10,7 @@ import { registerIngestCommand } from './commands/ingest';
 import { registerServeCommand } from './commands/serve';
 import { registerQuarantineCommands } from './commands/quarantine';
 import { registerHealthCommand } from './commands/health';
+import { registerStatusCommand } from './commands/status';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerServeCommand(program, ctx);
   registerQuarantineCommands(program, ctx);
   registerHealthCommand(program, ctx);
+  registerStatusCommand(program, ctx);
   return program;
 }
 

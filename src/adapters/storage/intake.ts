@@ -150,3 +150,63 @@ export async function quarantinedMessages(db: Db, limit = 200): Promise<RawMessa
     .limit(limit)
     .execute();
 }
+
+/** Every version of every unit's sheet for a week, with the schedule projects each reported. */
+export async function weekSubmissionFacts(
+  db: Db,
+  week: string,
+): Promise<
+  Array<{
+    id: number;
+    unitId: string;
+    arrivedAt: Date;
+    status: string;
+    late: boolean;
+    isCurrent: boolean;
+    projectIds: string[];
+  }>
+> {
+  const rows = await db.kysely
+    .selectFrom('submissions')
+    .select(['id', 'unit_id', 'arrived_at', 'status', 'late', 'is_current'])
+    .where('reporting_week', '=', week)
+    .orderBy('id')
+    .execute();
+  if (rows.length === 0) return [];
+  const projects = await db.kysely
+    .selectFrom('submission_projects')
+    .select(['submission_id', 'project_id'])
+    .where(
+      'submission_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    unitId: r.unit_id,
+    arrivedAt: new Date(r.arrived_at),
+    status: r.status,
+    late: r.late === 1,
+    isCurrent: r.is_current === 1,
+    projectIds: projects
+      .filter((p) => p.submission_id === r.id && p.project_id)
+      .map((p) => p.project_id as string),
+  }));
+}
+
+/** Keys of the reminder stages already sent to a unit for a week. */
+export async function remindersSent(
+  db: Db,
+  week: string,
+): Promise<Array<{ unitId: string; stage: string }>> {
+  const rows = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select(['mail_key', 'unit_id'])
+    .where('kind', '=', 'reminder')
+    .where('reporting_week', '=', week)
+    .where('status', '=', 'sent')
+    .execute();
+  // Keys are "reminder:<week>:<unit>:<stage>".
+  return rows.map((r) => ({ unitId: r.unit_id ?? '', stage: r.mail_key.split(':')[3] ?? '' }));
+}
