@@ -1,0 +1,336 @@
+/**
+ * The demo of the whole loop (the README's first command): two weeks of March 2021 for the
+ * notice's programme, on real parts — a private Dovecot mailbox, Redis, SQLite, answers written
+ * to files — with simulated time: mail is appended with the INTERNALDATE it "arrived" at, and
+ * reminders and digests run at their moments, so nothing waits for a real Monday.
+ *
+ * Week of 2021-03-15: 区教育局 on time; 区卫健局 sends an unreadable .xls, then a corrected sheet;
+ * 区交通运输局's sheet arrives late, forwarded by a secretary with a GBK-encoded file name (it
+ * also covers 新城投资公司, the project's second lead unit); 区农水局 sends nothing all week
+ * (reminded, then escalated) and its head's out-of-office reply lands in the mailbox.
+ * Week of 2021-03-22: every unit on time, some problems changed, others not.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { startDovecot, type Dovecot } from '../dev/dovecot';
+import { unprocessedMessages, unsentQueuedMails } from '../adapters/storage';
+import type { Schedule } from '../config/schedule';
+import { zonedInstant } from '../domain/calendar';
+import {
+  filledSheet,
+  forwardedWithGbkName,
+  mailWithSheet,
+  outOfOffice,
+  type Answers,
+} from './demo-mails';
+import { openRuntime, type Runtime } from './runtime';
+import { startService, type Service } from './service';
+
+export interface DemoHooks {
+  /** Sends the reminders due at `now`; returns how many went out. */
+  remind(runtime: Runtime, now: Date): Promise<number>;
+  /** Sends the week's digest at `now`; returns where its files are. */
+  digest(runtime: Runtime, week: string, now: Date, outDir: string): Promise<string[]>;
+}
+
+export interface DemoEvent {
+  at: Date;
+  what: string;
+  run(ctx: DemoContext): Promise<string>;
+}
+
+interface DemoContext {
+  /** Messages appended so far: the watcher must have stored this many before time moves on. */
+  appended: number;
+  runtime: Runtime;
+  dovecot: Dovecot;
+  schedule: Schedule;
+  hooks: DemoHooks;
+  outDir: string;
+}
+
+export interface DemoReport {
+  outDir: string;
+  rows: Array<{ at: string; what: string; result: string }>;
+  outbox: string;
+  digests: string[];
+}
+
+const at = (date: string, time: string): Date => zonedInstant(date, time, 'Asia/Shanghai');
+
+function answers(progress: string, funding: string | null): Answers {
+  return {
+    problems: `项目审批方面：无\n资金概算方面：${funding ?? '无'}\n规划用地方面：无\n工程施工方面：现场施工组织需加强。\n群众工作方面：无`,
+    departments: '区财政局、区住建局',
+    progress,
+    nextSteps: '建议区财政局加快资金拨付；建议区住建局加强现场督导。',
+  };
+}
+
+function appendSheet(
+  unitId: string,
+  from: string,
+  week: string,
+  a: Answers,
+  filename = '问题清单.xlsx',
+) {
+  return async (ctx: DemoContext, when: Date): Promise<void> => {
+    const sheet = await filledSheet(ctx.schedule, unitId, week, a);
+    const raw = await mailWithSheet({
+      from,
+      subject: `${week}问题清单`,
+      date: when,
+      messageId: `<demo-${randomBytes(6).toString('hex')}@example.cn>`,
+      attachments: [{ filename, content: sheet }],
+    });
+    await ctx.dovecot.append('INBOX', raw, [], when);
+  };
+}
+
+function mailEvent(
+  date: string,
+  time: string,
+  what: string,
+  send: (ctx: DemoContext, when: Date) => Promise<void>,
+): DemoEvent {
+  const when = at(date, time);
+  return {
+    at: when,
+    what,
+    run: async (ctx) => {
+      await send(ctx, when);
+      ctx.appended++;
+      return 'appended';
+    },
+  };
+}
+
+export function demoTimeline(): DemoEvent[] {
+  const w1 = '2021-03-15';
+  const w2 = '2021-03-22';
+  const remind = (date: string, time: string): DemoEvent => ({
+    at: at(date, time),
+    what: 'reminders due',
+    run: async (ctx) => `${await ctx.hooks.remind(ctx.runtime, at(date, time))} sent`,
+  });
+  const digest = (week: string, date: string): DemoEvent => ({
+    at: at(date, '08:00'),
+    what: `digest for ${week}`,
+    run: async (ctx) =>
+      (await ctx.hooks.digest(ctx.runtime, week, at(date, '08:00'), ctx.outDir)).join(', '),
+  });
+  return [
+    remind('2021-03-15', '09:00'),
+    mailEvent(
+      '2021-03-15',
+      '10:02',
+      '区教育局 sends its sheet',
+      appendSheet(
+        'jiaoyu',
+        '区教育局 <jiaoyu@example.cn>',
+        w1,
+        answers('已完成工程量清算初审。', '工程量清算审定金额增加，需调整概算。'),
+      ),
+    ),
+    mailEvent('2021-03-15', '11:15', '区卫健局 sends an .xls', async (ctx, when) => {
+      const raw = await mailWithSheet({
+        from: '区卫健局 <weijian@example.cn>',
+        subject: '问题清单',
+        date: when,
+        messageId: `<demo-xls-${randomBytes(4).toString('hex')}@example.cn>`,
+        attachments: [
+          {
+            filename: '问题清单.xls',
+            content: Buffer.from('d0cf11e0a1b11ae1', 'hex'),
+            contentType: 'application/vnd.ms-excel',
+          },
+        ],
+      });
+      await ctx.dovecot.append('INBOX', raw, [], when);
+    }),
+    mailEvent(
+      '2021-03-15',
+      '15:40',
+      '区卫健局 sends the corrected sheet',
+      appendSheet(
+        'weijian',
+        '区卫健局 <weijian@example.cn>',
+        w1,
+        answers('已组织人力、机械进场施工。', null),
+      ),
+    ),
+    remind('2021-03-15', '18:30'),
+    mailEvent('2021-03-15', '18:31', '区农水局 head: out-of-office reply', async (ctx, when) => {
+      await ctx.dovecot.append(
+        'INBOX',
+        outOfOffice({
+          from: 'nongshui-head@example.cn',
+          date: when,
+          messageId: '<ooo-1@example.cn>',
+          inReplyTo: '<reminder@example.cn>',
+        }),
+        [],
+        when,
+      );
+    }),
+    digest(w1, '2021-03-16'),
+    remind('2021-03-16', '09:00'),
+    mailEvent(
+      '2021-03-16',
+      '10:20',
+      '区交通运输局 (forwarded by a secretary, GBK file name), late',
+      async (ctx, when) => {
+        const sheet = await filledSheet(
+          ctx.schedule,
+          'jiaotong',
+          w1,
+          answers('征地拆迁扫尾推进中。', null),
+        );
+        const raw = forwardedWithGbkName({
+          from: '区交通运输局 <jiaotong@example.cn>',
+          originalFrom: 'project-team@example.cn',
+          date: when,
+          messageId: `<demo-fwd-${randomBytes(4).toString('hex')}@example.cn>`,
+          filename: '泉港高铁站前广场问题清单（交通运输局）.xlsx',
+          content: sheet,
+        });
+        await ctx.dovecot.append('INBOX', raw, [], when);
+      },
+    ),
+    mailEvent(
+      '2021-03-22',
+      '09:30',
+      '区教育局, week 2',
+      appendSheet(
+        'jiaoyu',
+        'jiaoyu@example.cn',
+        w2,
+        answers('已完成工程量清算。', '工程量清算审定金额增加，需调整概算。'),
+      ),
+    ),
+    mailEvent(
+      '2021-03-22',
+      '10:00',
+      '区卫健局, week 2',
+      appendSheet(
+        'weijian',
+        'weijian@example.cn',
+        w2,
+        answers('主体结构外装修推进中。', '外装修追加费用待审核。'),
+      ),
+    ),
+    mailEvent(
+      '2021-03-22',
+      '11:00',
+      '区交通运输局, week 2',
+      appendSheet('jiaotong', 'jiaotong@example.cn', w2, answers('场地平整已完成六成。', null)),
+    ),
+    mailEvent(
+      '2021-03-22',
+      '14:00',
+      '区农水局, week 2',
+      appendSheet(
+        'nongshui',
+        'nongshui@example.cn',
+        w2,
+        answers('截污工程完成1.5公里。', '管线迁改费用约150万元待落实。'),
+      ),
+    ),
+    remind('2021-03-22', '18:30'),
+    digest(w2, '2021-03-23'),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** Waits until the watcher stored every appended message, and each is processed and answered. */
+async function settle(runtime: Runtime, appended: number, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  const future = new Date(Date.now() + 3600_000 * 24 * 365 * 20);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const stored = await runtime.db.kysely
+      .selectFrom('raw_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const pending =
+      Math.max(0, appended - Number(stored.n)) +
+      (await unprocessedMessages(runtime.db, future)).length +
+      (await unsentQueuedMails(runtime.db, future)).length +
+      Number(
+        (
+          await runtime.db.kysely
+            .selectFrom('outgoing_mails')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'claimed')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    if (pending === 0) return;
+    if (Date.now() > end)
+      throw new Error(`the demo did not settle: ${pending} item(s) still pending`);
+  }
+}
+
+export async function runDemoLoop(opts: {
+  schedule: Schedule;
+  outDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  hooks: DemoHooks;
+  progress(line: string): void;
+}): Promise<DemoReport> {
+  const { outDir } = opts;
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  let simNow = at('2021-03-15', '08:00');
+  const dovecot = await startDovecot();
+  const prefix = `demo-${randomBytes(6).toString('hex')}`;
+  let runtime: Runtime | undefined;
+  let service: Service | undefined;
+  const rows: DemoReport['rows'] = [];
+  try {
+    runtime = await openRuntime({
+      schedule: opts.schedule,
+      env: {
+        DATABASE_URL: `sqlite:${path.join(outDir, 'duban.sqlite')}`,
+        OUTBOX_DIR: path.join(outDir, 'outbox'),
+        IMAP_HOST: dovecot.host,
+        IMAP_PORT: String(dovecot.port),
+        IMAP_SECURE: 'false',
+        IMAP_USER: dovecot.user,
+        IMAP_PASSWORD: dovecot.password,
+        REDIS_URL: opts.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        DUBAN_QUEUE_PREFIX: prefix,
+        RETRY_DELAY_MS: '200',
+      },
+      cwd: outDir,
+      logger: opts.logger,
+      now: () => simNow,
+    });
+    service = await startService(runtime, { roles: ['watcher', 'intake', 'outbound'] });
+    const ctx: DemoContext = {
+      appended: 0,
+      runtime,
+      dovecot,
+      schedule: opts.schedule,
+      hooks: opts.hooks,
+      outDir,
+    };
+    for (const event of demoTimeline()) {
+      simNow = event.at;
+      const result = await event.run(ctx);
+      await settle(runtime, ctx.appended);
+      const when = event.at.toISOString().replace('T', ' ').slice(0, 16);
+      rows.push({ at: when, what: event.what, result });
+      opts.progress(`${when}Z  ${event.what}: ${result}`);
+    }
+    return { outDir, rows, outbox: path.join(outDir, 'outbox'), digests: [] };
+  } finally {
+    await service?.queues.intake.obliterate({ force: true }).catch(() => undefined);
+    await service?.queues.outbound.obliterate({ force: true }).catch(() => undefined);
+    await service?.stop(5_000);
+    await runtime?.close();
+    await dovecot.dispose();
+  }
+}
