@@ -28,13 +28,16 @@ import {
 import { deliverQueued } from './intake/outbox';
 import { processMessage } from './intake/process-message';
 import type { Runtime } from './runtime';
+import { startScheduler, type Scheduler } from './scheduler';
 
-export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper';
-export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper'];
+export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
+export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper', 'scheduler'];
 
 export interface Service {
   watcher: MailboxWatcher | null;
   queues: Queues;
+  /** The scheduler role (reminders, digest); null when this process does not run it. */
+  scheduler: Scheduler | null;
   /** Runs the sweeper once (tests, and the periodic timer). */
   sweep(): Promise<{ messages: number; mails: number }>;
   stop(deadlineMs?: number): Promise<void>;
@@ -168,9 +171,20 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     sweepTimer = setTimeout(tick, every);
   }
 
+  // ---- scheduler role (src/app/scheduler.ts): job schedulers for reminders and the digest.
+  // Run it in ONE process only: it upserts the job schedulers (see the pitfalls).
+  const scheduler = roles.has('scheduler')
+    ? await startScheduler(runtime, {
+        settings: queues.settings,
+        enqueueOutbound: (mailKey) => queues.enqueueOutbound({ mailKey }),
+      })
+    : null;
+  // ---- end of the scheduler role.
+
   return {
     watcher,
     queues,
+    scheduler,
     sweep,
     async stop(deadlineMs = 20_000) {
       if (sweepTimer) clearTimeout(sweepTimer);
@@ -178,6 +192,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
       // Stop taking new work first, then let work in hand finish within the deadline.
       const steps: Array<() => Promise<unknown>> = [
         async () => watcher?.stop(),
+        async () => scheduler?.close(deadlineMs),
         ...workers.map((w) => () => closeWithin(w, deadlineMs)),
         () => queues.close(),
       ];

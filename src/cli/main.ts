@@ -11,6 +11,8 @@ import { registerServeCommand } from './commands/serve';
 import { registerQuarantineCommands } from './commands/quarantine';
 import { registerHealthCommand } from './commands/health';
 import { registerStatusCommand } from './commands/status';
+import { registerRemindCommand } from './commands/remind';
+import { registerDigestCommand } from './commands/digest';
 
 /** Handed to every command: where to write, and how to report the exit code. */
 export interface CommandContext {
@@ -49,6 +51,8 @@ export function buildProgram(ctx: CommandContext): Command {
   registerQuarantineCommands(program, ctx);
   registerHealthCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerRemindCommand(program, ctx);
+  registerDigestCommand(program, ctx);
   return program;
 }
 

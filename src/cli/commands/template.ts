@@ -1,11 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { projectsLedBy, writeTemplate } from '../../adapters/excel/template';
+import { projectsLedBy, writeTemplate, type PreviousAnswers } from '../../adapters/excel/template';
+import { openDatabase, parseDatabaseUrl } from '../../adapters/storage';
+import { loadPreviousAnswers } from '../../app/reminders';
+import type { Schedule } from '../../config/schedule';
 import { checkWeek } from '../../domain/week';
+import type { CliIO } from '../context';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../main';
 import { loadScheduleOrReport } from './config';
+
+type TemplateOptions = {
+  unit: string;
+  week: string;
+  out?: string;
+  config?: string;
+  blank?: boolean;
+};
 
 export function registerTemplateCommand(program: Command, ctx: CommandContext): void {
   program
@@ -15,13 +27,16 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
     .requiredOption('--week <YYYY-MM-DD>', 'the reporting week, named by its Monday')
     .option('-o, --out <FILE>', 'where to write the .xlsx (default: 问题清单-<unit>-<week>.xlsx)')
     .option('--config <FILE>', 'the schedule YAML')
+    .option('--blank', "do not pre-fill last week's answers (no database needed)")
     .addHelpText(
       'after',
       '\nThe sheet has the official layout of the notice: title rows, the nine-column header, one row\n' +
-        "per target with the unit's projects, targets and due dates filled in, the 存在问题 cell\n" +
-        'printed with the five category prompts, A4 landscape.\n\nExit codes: 0 written; 1 usage error or invalid schedule.',
+        "per target with the unit's projects, targets and due dates filled in, a 完成情况 drop-down,\n" +
+        'the 存在问题 cell printed with the five category prompts, A4 landscape. Unless --blank, it\n' +
+        "carries the unit's answers of the week before, read from the database ($DATABASE_URL) when\n" +
+        'there is one.\n\nExit codes: 0 written; 1 usage error or invalid schedule.',
     )
-    .action(async (opts: { unit: string; week: string; out?: string; config?: string }) => {
+    .action(async (opts: TemplateOptions) => {
       const { io } = ctx;
       const week = checkWeek(opts.week);
       if (!week.ok) {
@@ -45,13 +60,69 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
         return ctx.setExit(EXIT.USAGE);
       }
       const out = path.resolve(io.cwd, opts.out ?? `问题清单-${unit.id}-${week.week}.xlsx`);
-      const bytes = await writeTemplate({ schedule, unitId: unit.id, week: week.week });
+      const previous = opts.blank ? null : await previousAnswers(io, schedule, unit.id, week.week);
+      const bytes = await writeTemplate({
+        schedule,
+        unitId: unit.id,
+        week: week.week,
+        statusColumn: true,
+        previous,
+      });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, bytes);
       const targets = projects.reduce((n, p) => n + p.targets.length, 0);
       io.out(
-        `${out}: ${unit.name}, week ${week.week}, ${projects.length} project(s), ${targets} target(s)`,
+        `${out}: ${unit.name}, week ${week.week}, ${projects.length} project(s), ${targets} target(s)` +
+          (previous ? `, pre-filled with the answers of week ${previous.week}` : ''),
       );
       ctx.setExit(EXIT.OK);
     });
+}
+
+/**
+ * Last week's answers, when there is a database to read them from. The template is useful
+ * without them, so no database (the SQLite file does not exist: nothing is created), an
+ * unreachable one or an unmigrated one only costs a note on stderr.
+ */
+async function previousAnswers(
+  io: CliIO,
+  schedule: Schedule,
+  unitId: string,
+  week: string,
+): Promise<PreviousAnswers | null> {
+  let location;
+  try {
+    location = parseDatabaseUrl(io.env.DATABASE_URL, io.cwd);
+  } catch (err) {
+    io.err(
+      `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,
+    );
+    return null;
+  }
+  if (
+    location.dialect === 'sqlite' &&
+    location.file !== ':memory:' &&
+    !fs.existsSync(location.file)
+  ) {
+    return null;
+  }
+  let db;
+  try {
+    db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
+  } catch (err) {
+    io.err(
+      `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,
+    );
+    return null;
+  }
+  try {
+    return await loadPreviousAnswers(db, schedule, unitId, week);
+  } catch (err) {
+    io.err(
+      `duban template: note: last week's answers could not be read (${(err as Error).message}); the sheet is written without them.`,
+    );
+    return null;
+  } finally {
+    await db.close();
+  }
 }

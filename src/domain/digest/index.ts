@@ -1,0 +1,4 @@
+/** The Monday digest: the model (pure), and its text and HTML forms. */
+export * from './model';
+export { renderDigestText } from './text';
+export { renderDigestHtml, escapeHtml } from './html';
