@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The README's first command (`npm run demo`): from a clean clone, installs what is missing and
-# runs duban's main job on embedded defaults (SQLite under ./data, the example schedule, no mail
-# server). For now it plays the weekly sheet cycle; see `npx duban demo --help`.
+# The README's first command (`npm run demo`): from a clean clone, installs what is missing
+# (node_modules; Dovecot and Redis from Debian's packages) and plays duban's whole loop on
+# embedded defaults: two weeks of March 2021 for the example programme, a private Dovecot
+# mailbox, Redis, SQLite under ./data/demo, every outgoing mail written to files. See
+# `npx duban demo --help`. It can be run again: each run starts from a clean ./data/demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib-phase.sh
 source scripts/lib-phase.sh
 
 ensure_node_modules
+phase 'services (Redis, Dovecot)' bash scripts/ensure-services.sh
 # A checkout that was built before its sources changed would run yesterday's code.
 npx --no-install tsc -p tsconfig.build.json
 node bin/duban.js demo "$@"

@@ -146,6 +146,9 @@ export async function runDigestJob(
         claimedBy: `${runtime.workerName}:digest:${randomUUID().slice(0, 8)}`,
       },
       week,
+      // The scheduled digest is always version 1: two runs racing share its key, so the
+      // leadership get one mail (a later `duban digest --send` makes version 2).
+      { version: 1 },
     );
     runtime.logger.info({ week, mailKey: result.key, outcome: result.outcome }, 'digest handled');
     sent.push({ week, key: result.key, outcome: result.outcome });

@@ -24,10 +24,12 @@ import {
   setRawMessageOutcome,
   unprocessedMessages,
   unsentQueuedMails,
+  dropQueuedMail,
 } from '../adapters/storage';
 import { deliverQueued } from './intake/outbox';
 import { processMessage } from './intake/process-message';
 import type { Runtime } from './runtime';
+import { reminderStillDue } from './reminders';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
@@ -94,6 +96,16 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
         queues.settings,
         async (job: Job<OutboundJob>) => {
           const claimedBy = `${runtime.workerName}:${job.id}:${job.attemptsMade}`;
+          // A reminder retried after an SMTP 4xx may have become pointless: the unit sent its
+          // sheet meanwhile. Check again just before sending.
+          if (
+            job.data.mailKey.startsWith('reminder:') &&
+            !(await reminderStillDue(runtime.db, runtime.schedule, job.data.mailKey, runtime.now()))
+          ) {
+            await dropQueuedMail(runtime.db, job.data.mailKey);
+            logger.info({ mailKey: job.data.mailKey }, 'reminder dropped: no longer due');
+            return { outcome: 'dropped' };
+          }
           const outcome = await deliverQueued(runtime.deliverDeps(), job.data.mailKey, claimedBy);
           // A temporary failure (SMTP 4xx, connection) fails the job so BullMQ retries it with
           // backoff; everything else is final and recorded in outgoing_mails.

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import { getMail } from '../../src/adapters/storage';
 import { openRuntime, type Runtime } from '../../src/app/runtime';
-import { ALL_ROLES, startService, type Service } from '../../src/app/service';
+import { startService, type Service } from '../../src/app/service';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { useDovecot } from '../helpers/dovecot';
@@ -78,7 +78,10 @@ describe.each(TEST_DIALECTS)('the service on %s', (dialect) => {
       cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'duban-service-')),
       logger: pino({ level: 'silent' }),
     });
-    service = await startService(runtime, { roles: ALL_ROLES, sweepEveryMs: 1000 });
+    service = await startService(runtime, {
+      roles: ['watcher', 'intake', 'outbound', 'sweeper'],
+      sweepEveryMs: 1000,
+    });
   });
 
   afterAll(async () => {

@@ -210,3 +210,8 @@ export async function remindersSent(
   // Keys are "reminder:<week>:<unit>:<stage>".
   return rows.map((r) => ({ unitId: r.unit_id ?? '', stage: r.mail_key.split(':')[3] ?? '' }));
 }
+
+/** Forgets a queued mail that will not be sent (a reminder that is no longer due). */
+export async function dropQueuedMail(db: Db, key: string): Promise<void> {
+  await db.kysely.deleteFrom('mail_queue').where('mail_key', '=', key).execute();
+}

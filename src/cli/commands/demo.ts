@@ -1,61 +1,115 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { openDatabase, migrateToLatest } from '../../adapters/storage';
+import {
+  digestSentAt,
+  openDatabase,
+  remindersSent,
+  weekSubmissionFacts,
+} from '../../adapters/storage';
+import { buildDigest } from '../../app/digest';
+import { weekStatus } from '../../domain/week-status';
+import { runDemoLoop, type DemoHooks } from '../../app/demo-loop';
 import { runSheetDemo } from '../../app/demo';
+import { reminderDeps, sendDueReminders } from '../../app/reminders';
+import { runDigestJob } from '../../app/scheduler';
+import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../main';
 import { loadScheduleOrReport } from './config';
+
+const hooks: DemoHooks = {
+  async remind(runtime, now) {
+    const result = await sendDueReminders(reminderDeps(runtime), now);
+    return result.reminders.length;
+  },
+  async digest(runtime, week, now, outDir) {
+    await runDigestJob(runtime, now);
+    const built = await buildDigest(runtime.db, runtime.schedule, week, now, { version: 1 });
+    const dir = path.join(outDir, `digest-${week}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'digest.html'), built.html);
+    fs.writeFileSync(path.join(dir, 'digest.txt'), built.text);
+    fs.writeFileSync(path.join(dir, 'digest.xlsx'), built.xlsx);
+    return [path.relative(process.cwd(), dir)];
+  },
+};
 
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   program
     .command('demo')
     .description(
-      'Play the weekly sheet cycle on embedded defaults: templates, filled sheets, what duban reads',
+      'Play two weeks of March 2021 on real parts (Dovecot, Redis, SQLite, mail to files)',
     )
     .option('--out <DIR>', 'where to write the demo files', 'data/demo')
     .option('--config <FILE>', 'the schedule YAML (default: the example programme)')
-    .addHelpText('after', '\nExit codes: 0 done; 1 invalid schedule; 69 database unavailable.')
-    .action(async (opts: { out: string; config?: string }) => {
+    .option(
+      '--sheets-only',
+      'only the sheet cycle: templates, filled sheets, what duban reads (no servers)',
+    )
+    .addHelpText(
+      'after',
+      '\nNeeds Dovecot (Debian dovecot-imapd) and Redis; `npm run demo` installs and starts them.\n' +
+        'Exit codes: 0 done; 1 invalid schedule; 69 a server is unavailable.',
+    )
+    .action(async (opts: { out: string; config?: string; sheetsOnly?: boolean }) => {
       const { io } = ctx;
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
-      const db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
+      const outDir = path.resolve(io.cwd, opts.out);
+      const sheets = await runSheetDemo(schedule, path.join(outDir, 'sheets'));
+      io.out(
+        `sheet cycle: ${sheets.rows.length} sheets read; templates in ${path.join(outDir, 'sheets', 'templates')}`,
+      );
+      if (opts.sheetsOnly) return ctx.setExit(EXIT.OK);
+      const loopDir = path.join(outDir, 'loop');
+      io.out(`\nPlaying 2021-03-15 … 2021-03-23 (simulated time):`);
+      const report = await runDemoLoop({
+        schedule,
+        outDir: loopDir,
+        env: io.env,
+        logger: createLogger('error'),
+        hooks,
+        progress: (line) => io.out(`  ${line}`),
+      });
+      const db = await openDatabase(`sqlite:${path.join(loopDir, 'duban.sqlite')}`);
       try {
-        const { applied } = await migrateToLatest(db);
+        io.out('\nWhat happened (duban status):');
         io.out(
-          `database: ${db.description} (${applied.length ? `applied ${applied.join(', ')}` : 'up to date'})`,
+          `  ${'week'.padEnd(11)}${'unit'.padEnd(10)}${'state'.padEnd(10)}${'sheet received (UTC)'.padEnd(32)}reminders`,
         );
+        for (const week of ['2021-03-15', '2021-03-22']) {
+          const facts = await weekSubmissionFacts(db, week);
+          const sent = await remindersSent(db, week);
+          for (const u of weekStatus(schedule, week, facts, await digestSentAt(db, week))) {
+            const got = u.submittedAt
+              ? u.submittedAt.toISOString().slice(0, 16).replace('T', ' ')
+              : '-';
+            const via = u.coveredBy ? ` (by ${u.coveredBy})` : '';
+            const stages = sent.filter((r) => r.unitId === u.unit).map((r) => r.stage);
+            io.out(
+              `  ${week.padEnd(11)}${u.unit.padEnd(10)}${u.state.padEnd(10)}${(got + via).padEnd(32)}${stages.join(', ') || '-'}`,
+            );
+          }
+        }
       } finally {
         await db.close();
       }
-      const outDir = path.resolve(io.cwd, opts.out);
-      const result = await runSheetDemo(schedule, outDir);
-      io.out(`\nprogramme: ${schedule.programme.name}\nreporting week: 2021-03-15\n`);
-      const table = [['unit', 'file sent', 'outcome', 'projects', 'targets', 'issues (code@cell)']];
-      for (const r of result.rows) {
-        table.push([
-          r.unit,
-          r.file,
-          r.outcome,
-          String(r.projects),
-          String(r.targets),
-          r.issues.join(' ') || '-',
-        ]);
+      const mails = fs
+        .readdirSync(report.outbox)
+        .filter((f) => f.endsWith('.eml'))
+        .sort();
+      const kinds = new Map<string, number>();
+      for (const f of mails) {
+        const kind = /-(reply|reminder|digest)[_-]/.exec(f)?.[1] ?? 'other';
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
-      const widths =
-        table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
-      for (const row of table)
-        io.out(
-          row
-            .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-            .join('  ')
-            .trimEnd(),
-        );
       io.out(
-        `\ntemplates (one per lead unit): ${path.join(result.outDir, 'templates')}\n` +
-          `sheets as sent:                ${path.join(result.outDir, 'filled')}\n` +
-          `what duban read (JSON):        ${path.join(result.outDir, 'parsed')}\n` +
-          `\nTry: npx duban parse ${path.relative(io.cwd, path.join(result.outDir, 'filled', result.rows[1]?.file ? path.basename(result.rows[1].file) : ''))}`,
+        `\nMails written (${mails.length}): ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n` +
+          `  ${report.outbox}\n` +
+          `Digests (.html, .txt, .xlsx): ${path.join(loopDir, 'digest-2021-03-15')}, ${path.join(loopDir, 'digest-2021-03-22')}\n` +
+          `Database: ${path.join(loopDir, 'duban.sqlite')}\n` +
+          `See the weeks: DATABASE_URL=sqlite:${path.join(loopDir, 'duban.sqlite')} npx duban status --week 2021-03-15`,
       );
       ctx.setExit(EXIT.OK);
     });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../../app/runtime';
+import { startScheduleReload } from '../../app/schedule-reload';
+import { resolveSchedulePath } from '../context';
 import { ALL_ROLES, startService, type Role } from '../../app/service';
 import { readServiceEnv } from '../../config/service-env';
 import { createLogger } from '../../log';
@@ -70,9 +72,18 @@ export function registerServeCommand(
         return exitForError(err, ctx, 'serve');
       }
       const service = await startService(runtime, { roles: roles as Role[] });
+      // The admin edits the YAML by hand: re-validate on change and on SIGHUP; an invalid edit
+      // keeps the running schedule (and the admin is mailed the errors).
+      const file = resolveSchedulePath(opts.config, { ...io, err: () => undefined });
+      const reloader = await startScheduleReload({
+        file: file.path,
+        runtime,
+        onApplied: async () => service.scheduler?.apply(),
+      });
       logger.info({ roles }, 'duban serving');
       const signal = await stopSignal();
       logger.info({ signal }, 'stopping');
+      reloader.stop();
       await service.stop(Number(opts.shutdownSeconds) * 1000);
       await runtime.close();
       logger.info({}, 'stopped');

@@ -1,0 +1,20 @@
+/**
+ * Entry point for the process that runs the scheduler role: the job schedulers for reminders and
+ * the digest. Run exactly one such process (job schedulers are upserted from one place).
+ */
+import { main } from '../src/cli/main';
+
+main([
+  process.argv[0] ?? 'node',
+  'duban',
+  'serve',
+  '--roles',
+  'scheduler',
+  ...process.argv.slice(2),
+]).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 70;
+  },
+);
