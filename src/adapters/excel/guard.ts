@@ -89,9 +89,113 @@ export async function inspectWorkbook(
     case 'zip':
       break;
   }
+  // The central directory is read synchronously (fast, the common case); yauzl reads what this
+  // small reader does not handle (ZIP64 records), so no valid package is refused for its form.
+  const entries = readCentralDirectory(bytes, limits) ?? (await listWithYauzl(bytes, limits));
+  return scanEntries(entries, bytes, limits);
+}
+
+/** What the guard needs of a zip entry, from the central directory. */
+interface ZipEntry {
+  fileName: string;
+  compressedSize: number;
+  uncompressedSize: number;
+  compressionMethod: number;
+  relativeOffsetOfLocalHeader: number;
+  encrypted: boolean;
+}
+
+const EOCD_SIGNATURE = 0x06054b50;
+const CENTRAL_SIGNATURE = 0x02014b50;
+
+/**
+ * The entries listed in the central directory, or null when the package uses ZIP64 records
+ * (left to yauzl). Throws NOT_A_WORKBOOK / CORRUPT_WORKBOOK for a directory that is not one.
+ */
+function readCentralDirectory(bytes: Buffer, limits: GuardLimits): ZipEntry[] | null {
+  // The end record sits in the last 22 bytes plus an optional comment of up to 65535 bytes.
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
+    if (bytes.readUInt32LE(i) === EOCD_SIGNATURE) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new DubanError('NOT_A_WORKBOOK', 'no zip end-of-central-directory record');
+  const count = bytes.readUInt16LE(eocd + 10);
+  const size = bytes.readUInt32LE(eocd + 12);
+  const offset = bytes.readUInt32LE(eocd + 16);
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) return null;
+  if (count > limits.maxEntries) {
+    throw new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`);
+  }
+  if (offset + size > eocd)
+    throw new DubanError('CORRUPT_WORKBOOK', 'central directory out of bounds');
+  const entries: ZipEntry[] = [];
+  let at = offset;
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > eocd || bytes.readUInt32LE(at) !== CENTRAL_SIGNATURE) {
+      throw new DubanError('CORRUPT_WORKBOOK', 'damaged zip central directory');
+    }
+    const flags = bytes.readUInt16LE(at + 8);
+    const compressedSize = bytes.readUInt32LE(at + 20);
+    const uncompressedSize = bytes.readUInt32LE(at + 24);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extraLength = bytes.readUInt16LE(at + 30);
+    const commentLength = bytes.readUInt16LE(at + 32);
+    const localOffset = bytes.readUInt32LE(at + 42);
+    if (
+      compressedSize === 0xffffffff ||
+      uncompressedSize === 0xffffffff ||
+      localOffset === 0xffffffff
+    ) {
+      return null;
+    }
+    const nameEnd = at + 46 + nameLength;
+    if (nameEnd > eocd) throw new DubanError('CORRUPT_WORKBOOK', 'damaged zip central directory');
+    // Bit 11: UTF-8 names. Part names of OOXML packages are ASCII either way.
+    const fileName = bytes.toString(flags & 0x800 ? 'utf8' : 'latin1', at + 46, nameEnd);
+    entries.push({
+      fileName,
+      compressedSize,
+      uncompressedSize,
+      compressionMethod: bytes.readUInt16LE(at + 10),
+      relativeOffsetOfLocalHeader: localOffset,
+      encrypted: (flags & 0x1) !== 0,
+    });
+    at = nameEnd + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** The entries as yauzl reads them (ZIP64 and other forms the small reader leaves alone). */
+async function listWithYauzl(bytes: Buffer, limits: GuardLimits): Promise<ZipEntry[]> {
   const zip = await openZip(bytes);
   try {
-    return await scanEntries(zip, bytes, limits);
+    return await new Promise<ZipEntry[]>((resolve, reject) => {
+      const entries: ZipEntry[] = [];
+      zip.on('error', (err: Error) =>
+        reject(new DubanError('CORRUPT_WORKBOOK', `damaged zip: ${err.message}`)),
+      );
+      zip.on('end', () => resolve(entries));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entries.length >= limits.maxEntries) {
+          return reject(
+            new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`),
+          );
+        }
+        entries.push({
+          fileName: entry.fileName,
+          compressedSize: entry.compressedSize,
+          uncompressedSize: entry.uncompressedSize,
+          compressionMethod: entry.compressionMethod,
+          relativeOffsetOfLocalHeader: entry.relativeOffsetOfLocalHeader,
+          encrypted: entry.isEncrypted(),
+        });
+        zip.readEntry();
+      });
+      zip.readEntry();
+    });
   } finally {
     zip.close();
   }
@@ -120,78 +224,49 @@ const DEFAULT_NAMESPACES = new Set([
   'http://schemas.openxmlformats.org/package/2006/content-types',
 ]);
 
-function scanEntries(
-  zip: yauzl.ZipFile,
+async function scanEntries(
+  entries: ZipEntry[],
   bytes: Buffer,
   limits: GuardLimits,
 ): Promise<WorkbookFacts> {
   const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map() };
-  let entries = 0;
   let declaredTotal = 0;
   let sawWorkbook = false;
   const kinds = new Set<'ods' | 'word' | 'other-office'>();
-  return new Promise((resolve, reject) => {
-    const fail = (err: unknown): void => {
-      zip.close();
-      reject(
-        err instanceof DubanError
-          ? err
-          : new DubanError(
-              'CORRUPT_WORKBOOK',
-              `damaged zip: ${err instanceof Error ? err.message : String(err)}`,
-            ),
+  for (const entry of entries) {
+    declaredTotal += entry.uncompressedSize;
+    const name = entry.fileName;
+    if (entry.uncompressedSize > limits.maxEntryBytes || declaredTotal > limits.maxTotalBytes) {
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`,
       );
-    };
-    zip.on('error', fail);
-    zip.on('end', () => {
-      if (sawWorkbook) resolve(facts);
-      else if (kinds.has('ods'))
-        reject(new DubanError('UNSUPPORTED_FORMAT', 'OpenDocument spreadsheet (.ods)'));
-      else if (kinds.size)
-        reject(new DubanError('NOT_A_WORKBOOK', 'an Office document that is not a workbook'));
-      else reject(new DubanError('CORRUPT_WORKBOOK', 'no xl/workbook.xml part'));
-    });
-    zip.on('entry', (entry: yauzl.Entry) => {
-      entries++;
-      declaredTotal += entry.uncompressedSize;
-      const name = entry.fileName;
-      if (entries > limits.maxEntries)
-        return fail(new DubanError('WORKBOOK_TOO_LARGE', `over ${limits.maxEntries} zip entries`));
-      if (entry.uncompressedSize > limits.maxEntryBytes || declaredTotal > limits.maxTotalBytes) {
-        return fail(
-          new DubanError(
-            'WORKBOOK_TOO_LARGE',
-            `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`,
-          ),
-        );
-      }
-      if (
-        entry.uncompressedSize > limits.ratioAppliesAbove &&
-        entry.uncompressedSize > entry.compressedSize * limits.maxRatio
-      ) {
-        return fail(
-          new DubanError(
-            'WORKBOOK_TOO_LARGE',
-            `compression ratio over ${limits.maxRatio}:1 (${name})`,
-          ),
-        );
-      }
-      if (name.endsWith('/')) return zip.readEntry();
-      const lower = name.toLowerCase();
-      if (lower === 'xl/workbook.xml') sawWorkbook = true;
-      else if (lower === 'content.xml' || lower === 'mimetype') kinds.add('ods');
-      else if (/^(?:word|ppt)\//.test(lower))
-        kinds.add(lower.startsWith('word') ? 'word' : 'other-office');
-      readEntry(bytes, entry, limits)
-        .then((found) => {
-          if (found.date1904 && lower === 'xl/workbook.xml') facts.date1904 = true;
-          if (found.prefixes.length) facts.prefixedParts.set(name, found.prefixes);
-          zip.readEntry();
-        })
-        .catch(fail);
-    });
-    zip.readEntry();
-  });
+    }
+    if (
+      entry.uncompressedSize > limits.ratioAppliesAbove &&
+      entry.uncompressedSize > entry.compressedSize * limits.maxRatio
+    ) {
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `compression ratio over ${limits.maxRatio}:1 (${name})`,
+      );
+    }
+    if (name.endsWith('/')) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'xl/workbook.xml') sawWorkbook = true;
+    else if (lower === 'content.xml' || lower === 'mimetype') kinds.add('ods');
+    else if (/^(?:word|ppt)\//.test(lower))
+      kinds.add(lower.startsWith('word') ? 'word' : 'other-office');
+    const found = await readEntry(bytes, entry, limits);
+    if (found.date1904 && lower === 'xl/workbook.xml') facts.date1904 = true;
+    if (found.prefixes.length) facts.prefixedParts.set(name, found.prefixes);
+  }
+  if (sawWorkbook) return facts;
+  if (kinds.has('ods'))
+    throw new DubanError('UNSUPPORTED_FORMAT', 'OpenDocument spreadsheet (.ods)');
+  if (kinds.size)
+    throw new DubanError('NOT_A_WORKBOOK', 'an Office document that is not a workbook');
+  throw new DubanError('CORRUPT_WORKBOOK', 'no xl/workbook.xml part');
 }
 
 interface EntryFindings {
@@ -208,7 +283,7 @@ const COUNT_ROWS_ABOVE = 512 * 1024;
 const HEAD_BYTES = 4096;
 
 /** Where an entry's compressed data starts: after its local header (whose lengths may differ from the central directory's). */
-function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
+function entryData(bytes: Buffer, entry: ZipEntry): Buffer {
   const at = entry.relativeOffsetOfLocalHeader;
   if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) {
     throw new DubanError('CORRUPT_WORKBOOK', `bad local header for ${entry.fileName}`);
@@ -228,10 +303,10 @@ function entryData(bytes: Buffer, entry: yauzl.Entry): Buffer {
  */
 async function readEntry(
   bytes: Buffer,
-  entry: yauzl.Entry,
+  entry: ZipEntry,
   limits: GuardLimits,
 ): Promise<EntryFindings> {
-  if (entry.isEncrypted())
+  if (entry.encrypted)
     throw new DubanError('PASSWORD_PROTECTED', `encrypted zip entry ${entry.fileName}`);
   const method = entry.compressionMethod;
   if (method !== 0 && method !== 8) {
