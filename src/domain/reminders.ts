@@ -26,6 +26,7 @@
  *   to no leader, it is a reminder before the deadline (【提醒】) and an overdue notice after it
  *   (【逾期】); addressed to anyone else, it reports the unit (【督办】).
  */
+import { renderHtml, renderText, type Block } from './mail-body';
 import type { Audience, Person, Project, ReminderStage, Schedule, Unit } from '../config/schedule';
 import { deadlineOf, isWorkingDay, wallClock, zonedInstant, type Deadline } from './calendar';
 import { addDays, formatDateZh, formatMonthDayZh, weekdayZh } from './week';
@@ -372,45 +373,6 @@ function dateTimeZh(at: Date, tz: string): string {
 /** "3月15日（星期一）" (the year left out). */
 function shortDateZh(date: string): string {
   return `${formatMonthDayZh(date)}（${weekdayZh(date)}）`;
-}
-
-type Block = { type: 'para'; lines: string[] } | { type: 'list'; title: string; items: string[] };
-
-function renderText(blocks: Block[]): string {
-  return `${blocks
-    .map((b) =>
-      b.type === 'para'
-        ? b.lines.join('\n')
-        : [b.title, ...b.items.map((i) => `- ${i}`)].join('\n'),
-    )
-    .join('\n\n')}\n`;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function renderHtml(subject: string, blocks: Block[]): string {
-  const body = blocks
-    .map((b) =>
-      b.type === 'para'
-        ? `<p>${b.lines.map(escapeHtml).join('<br>')}</p>`
-        : `<p><strong>${escapeHtml(b.title)}</strong></p><ul>${b.items
-            .map((i) => `<li>${escapeHtml(i)}</li>`)
-            .join('')}</ul>`,
-    )
-    .join('\n');
-  return (
-    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">' +
-    `<title>${escapeHtml(subject)}</title></head>\n` +
-    "<body style=\"font-family:'Microsoft YaHei','PingFang SC',SimSun,sans-serif;font-size:14px;line-height:1.6\">\n" +
-    `${body}\n</body></html>\n`
-  );
 }
 
 function unitName(schedule: Schedule, id: string): string {

@@ -18,6 +18,7 @@
  * Text that comes from a sheet (project and department names, file names) only appears in the
  * body, flattened to one line and capped, and is HTML-escaped in the HTML alternative.
  */
+import { renderHtml, renderText, type Block } from '../mail-body';
 import type { Schedule, Unit } from '../../config/schedule';
 import { issue, type Issue } from '../../errors';
 import { PROBLEM_CATEGORIES } from '../sheet/layout';
@@ -244,69 +245,6 @@ function numeralZh(n: number): string {
 function megabytes(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   return Number.isInteger(mb) ? `${mb} MB` : `${mb.toFixed(1)} MB`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Body blocks: one structure, rendered as plain text and as simple HTML, so the two never drift.
-
-type Block =
-  | { type: 'para'; lines: string[] }
-  | { type: 'list'; title: string; items: string[]; ordered: boolean }
-  | { type: 'fields'; title: string; fields: Array<[string, string]> };
-
-function renderText(blocks: Block[]): string {
-  return `${blocks
-    .map((b) => {
-      switch (b.type) {
-        case 'para':
-          return b.lines.join('\n');
-        case 'list':
-          return [
-            b.title,
-            ...b.items.map((item, i) => (b.ordered ? `${i + 1}. ${item}` : `- ${item}`)),
-          ].join('\n');
-        case 'fields':
-          return [b.title, ...b.fields.map(([k, v]) => `  ${k}：${v}`)].join('\n');
-      }
-    })
-    .join('\n\n')}\n`;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function renderHtml(subject: string, blocks: Block[]): string {
-  const body = blocks
-    .map((b) => {
-      switch (b.type) {
-        case 'para':
-          return `<p>${b.lines.map(escapeHtml).join('<br>')}</p>`;
-        case 'list': {
-          const tag = b.ordered ? 'ol' : 'ul';
-          const items = b.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('');
-          return `<p><strong>${escapeHtml(b.title)}</strong></p><${tag}>${items}</${tag}>`;
-        }
-        case 'fields': {
-          const items = b.fields
-            .map(([k, v]) => `<li>${escapeHtml(k)}：${escapeHtml(v)}</li>`)
-            .join('');
-          return `<p><strong>${escapeHtml(b.title)}</strong></p><ul>${items}</ul>`;
-        }
-      }
-    })
-    .join('\n');
-  return (
-    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">' +
-    `<title>${escapeHtml(subject)}</title></head>\n` +
-    "<body style=\"font-family:'Microsoft YaHei','PingFang SC',SimSun,sans-serif;font-size:14px;line-height:1.6\">\n" +
-    `${body}\n</body></html>\n`
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+/**
+ * Bodies of automatic mails as one structure of blocks, rendered as plain text and as simple
+ * HTML, so the two alternatives of a mail never drift apart. Used by the replies to senders and
+ * by the reminders (the digest has its own, richer layout).
+ */
+
+export type Block =
+  | { type: 'para'; lines: string[] }
+  | { type: 'list'; title: string; items: string[]; ordered?: boolean }
+  | { type: 'fields'; title: string; fields: Array<[string, string]> };
+
+export function renderText(blocks: Block[]): string {
+  return `${blocks
+    .map((b) => {
+      switch (b.type) {
+        case 'para':
+          return b.lines.join('\n');
+        case 'list':
+          return [
+            b.title,
+            ...b.items.map((item, i) => (b.ordered ? `${i + 1}. ${item}` : `- ${item}`)),
+          ].join('\n');
+        case 'fields':
+          return [b.title, ...b.fields.map(([k, v]) => `  ${k}：${v}`)].join('\n');
+      }
+    })
+    .join('\n\n')}\n`;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export function renderHtml(subject: string, blocks: Block[]): string {
+  const body = blocks
+    .map((b) => {
+      switch (b.type) {
+        case 'para':
+          return `<p>${b.lines.map(escapeHtml).join('<br>')}</p>`;
+        case 'list': {
+          const tag = b.ordered ? 'ol' : 'ul';
+          const items = b.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('');
+          return `<p><strong>${escapeHtml(b.title)}</strong></p><${tag}>${items}</${tag}>`;
+        }
+        case 'fields': {
+          const items = b.fields
+            .map(([k, v]) => `<li>${escapeHtml(k)}：${escapeHtml(v)}</li>`)
+            .join('');
+          return `<p><strong>${escapeHtml(b.title)}</strong></p><ul>${items}</ul>`;
+        }
+      }
+    })
+    .join('\n');
+  return (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">' +
+    `<title>${escapeHtml(subject)}</title></head>\n` +
+    "<body style=\"font-family:'Microsoft YaHei','PingFang SC',SimSun,sans-serif;font-size:14px;line-height:1.6\">\n" +
+    `${body}\n</body></html>\n`
+  );
+}
