@@ -202,6 +202,10 @@ export async function weekReports(db: Db, weeks: readonly string[]): Promise<Wee
           .orderBy('submission_project_id')
           .orderBy('ordinal')
           .execute();
+  // Grouped once: filtering every list per submission and per project grows with the square
+  // of a large programme's history (500 projects × 13 weeks).
+  const projectsBySubmission = groupBy(projects, (p) => p.submission_id);
+  const targetsByProject = groupBy(targets, (t) => t.submission_project_id);
   const sheets: Array<ReportedSheet & { week: string }> = usable.map((s) => ({
     week: s.reporting_week,
     submissionId: s.id,
@@ -221,37 +225,44 @@ export async function weekReports(db: Db, weeks: readonly string[]): Promise<Wee
           ]
         : [];
     }),
-    projects: projects
-      .filter((p) => p.submission_id === s.id)
-      .map((p) => ({
-        projectId: p.project_id,
-        nameAsWritten: p.name_as_written,
-        leadUnits: strings(parseJson(p.lead_units_json, [])),
-        problems: {
-          approval: p.problems_approval,
-          funding: p.problems_funding,
-          land: p.problems_land,
-          construction: p.problems_construction,
-          community: p.problems_community,
-        },
-        uncategorizedProblems: p.uncategorized_problems,
-        responsibleDepartments: strings(parseJson(p.responsible_departments_json, [])),
-        progress: p.progress,
-        nextSteps: p.next_steps,
-        targets: targets
-          .filter((t) => t.submission_project_id === p.id)
-          .map((t) => ({
-            text: t.text,
-            due: t.due,
-            dueText: t.due_text,
-            status: t.status && STATUSES.includes(t.status) ? (t.status as TargetStatus) : null,
-          })),
+    projects: (projectsBySubmission.get(s.id) ?? []).map((p) => ({
+      projectId: p.project_id,
+      nameAsWritten: p.name_as_written,
+      leadUnits: strings(parseJson(p.lead_units_json, [])),
+      problems: {
+        approval: p.problems_approval,
+        funding: p.problems_funding,
+        land: p.problems_land,
+        construction: p.problems_construction,
+        community: p.problems_community,
+      },
+      uncategorizedProblems: p.uncategorized_problems,
+      responsibleDepartments: strings(parseJson(p.responsible_departments_json, [])),
+      progress: p.progress,
+      nextSteps: p.next_steps,
+      targets: (targetsByProject.get(p.id) ?? []).map((t) => ({
+        text: t.text,
+        due: t.due,
+        dueText: t.due_text,
+        status: t.status && STATUSES.includes(t.status) ? (t.status as TargetStatus) : null,
       })),
+    })),
   }));
   return weeks.map((week) => ({
     week,
     sheets: sheets.filter((s) => s.week === week).map(({ week: _w, ...sheet }) => sheet),
   }));
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
 }
 
 function addressesOf(recipientsJson: string): string[] {

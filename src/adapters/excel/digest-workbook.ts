@@ -28,6 +28,7 @@ import {
   writeNoteRow,
   writeProjectRows,
   type SheetLayout,
+  mergeColumnRange,
 } from './template';
 
 export const SUMMARY_SHEET = '问题清单汇总';
@@ -193,8 +194,8 @@ export function buildDigestWorkbook(m: DigestModel, now: Date): ExcelJS.Workbook
       r++;
     }
     if (r - 1 > first) {
-      wd.mergeCells(first, 1, r - 1, 1);
-      wd.mergeCells(first, 2, r - 1, 2);
+      mergeColumnRange(wd, first, r - 1, 1);
+      mergeColumnRange(wd, first, r - 1, 2);
     }
   });
   if (m.departments.length === 0) {

@@ -32,6 +32,42 @@ import { compact } from '../../domain/sheet/text';
 import { formatDateZh, formatMonthDayZh } from '../../domain/week';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
+
+// exceljs 4.4.0 (pinned) keeps merges as its own Range objects in a private map; see below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ExcelRange = require('exceljs/lib/doc/range') as new (
+  top: number,
+  left: number,
+  bottom: number,
+  right: number,
+) => unknown;
+
+/**
+ * Merges rows first..last of one column. exceljs's mergeCells checks the new range against every
+ * merge already on the sheet, which grows with the square of the merges (3,500 in a 500-project
+ * digest: about a second). The per-project ranges written here never overlap (each covers its
+ * project's own rows in its own column), so the check is skipped: the cells are merged the way
+ * mergeCells merges them and the range registered where exceljs keeps it (the private `_merges`
+ * map, also read in read-workbook.ts). Falls back to mergeCells if that map is not there.
+ */
+export function mergeColumnRange(
+  ws: ExcelJS.Worksheet,
+  first: number,
+  last: number,
+  col: number,
+): void {
+  const internal = ws as unknown as { _merges?: Record<string, unknown> };
+  if (!internal._merges) {
+    ws.mergeCells(first, col, last, col);
+    return;
+  }
+  const master = ws.getCell(first, col);
+  for (let r = first + 1; r <= last; r++) {
+    (ws.getCell(r, col) as unknown as { merge(master: unknown): void }).merge(master);
+  }
+  internal._merges[master.address] = new ExcelRange(first, col, last, col);
+}
+
 export interface PreviousTarget {
   text: string;
   status: TargetStatus | null;
@@ -288,7 +324,7 @@ export function writeProjectRows(
   ];
   for (const [c, value] of perProject) {
     ws.getCell(first, c).value = value;
-    if (last > first) ws.mergeCells(first, c, last, c);
+    if (last > first) mergeColumnRange(ws, first, last, c);
   }
   const topAligned = new Set([col('problems'), col('progress'), col('nextSteps')]);
   const centred = new Set([col('seq'), col('due'), statusCol]);
