@@ -277,6 +277,11 @@ ensure_dovecot() {
 
 ensure_tools() {
   ensure_command docker-compose docker-compose
+  # The tests read generated workbooks back with LibreOffice headless (scripts/test.sh asks for
+  # it; the demo does not need it).
+  if [[ ${DUBAN_WITH_LIBREOFFICE:-0} == 1 ]]; then
+    ensure_command soffice libreoffice-calc-nogui
+  fi
 }
 
 # >>> Later additions go here: Dovecot (IMAP) and Chromium. <<<

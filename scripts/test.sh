@@ -20,7 +20,7 @@ export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
 ensure_node_modules
 
-phase 'services' bash scripts/ensure-services.sh
+DUBAN_WITH_LIBREOFFICE=1 phase 'services' bash scripts/ensure-services.sh
 phase 'typecheck' npx --no-install tsc --noEmit -p .
 phase 'eslint' npx --no-install eslint .
 phase 'prettier' npx --no-install prettier --check .
