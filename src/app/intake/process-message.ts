@@ -26,6 +26,7 @@ import {
   submissionsForRawMessage,
   audit,
   type Db,
+  type NewSubmission,
   type NewSubmissionProject,
 } from '../../adapters/storage';
 import type { Schedule } from '../../config/schedule';
@@ -290,7 +291,25 @@ export async function processMessage(
   ctx.attachments = notes;
 
   const usable = sheets.filter(isUsable);
+  // A job run again (after a crash) finds the submission it recorded the first time.
   const existing = await submissionsForRawMessage(db, rawMessageId);
+  const recordOnce = async (
+    fields: Pick<NewSubmission, 'status' | 'issues' | 'projects'> &
+      Partial<Pick<NewSubmission, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
+  ): Promise<number> =>
+    existing[0]?.id ??
+    (
+      await recordSubmission(db, {
+        unitId: unit.id,
+        reportingWeek: reporting.week,
+        rawMessageId,
+        arrivedAt: arrival,
+        deadlineAt: ctx.deadline,
+        late: reporting.late,
+        now,
+        ...fields,
+      })
+    ).id;
 
   if (usable.length === 0) {
     const reason =
@@ -301,26 +320,15 @@ export async function processMessage(
         : 'UNREADABLE_SHEET';
     if (sheets.length === 0 && messageIssues.length === 0) messageIssues.push(noAttachmentIssue());
     const template = await writeTemplate({ schedule, unitId: unit.id, week: reporting.week });
-    const submissionId =
-      existing[0]?.id ??
-      (
-        await recordSubmission(db, {
-          unitId: unit.id,
-          reportingWeek: reporting.week,
-          rawMessageId,
-          arrivedAt: arrival,
-          deadlineAt: ctx.deadline,
-          status: 'rejected',
-          late: reporting.late,
-          issues: [
-            ...messageIssues,
-            ...sheets.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]),
-          ],
-          makeCurrent: false,
-          projects: [],
-          now,
-        })
-      ).id;
+    const submissionId = await recordOnce({
+      status: 'rejected',
+      issues: [
+        ...messageIssues,
+        ...sheets.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]),
+      ],
+      makeCurrent: false,
+      projects: [],
+    });
     result.submissionId = submissionId;
     const reply = composeCorrectionRequest(
       ctx,
@@ -345,24 +353,13 @@ export async function processMessage(
   const warnings = usable.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]);
   const status: IntakeOutcomeKind = warnings.length > 0 ? 'accepted_with_warnings' : 'accepted';
   const first = usable[0]?.parsed;
-  const submissionId =
-    existing[0]?.id ??
-    (
-      await recordSubmission(db, {
-        unitId: unit.id,
-        reportingWeek: reporting.week,
-        rawMessageId,
-        arrivedAt: arrival,
-        deadlineAt: ctx.deadline,
-        status,
-        late: reporting.late,
-        issues: warnings,
-        filledOn: first?.filledOn ?? null,
-        unitAsWritten: first?.unit ?? null,
-        projects: mergeProjects(usable).map(toStoredProject),
-        now,
-      })
-    ).id;
+  const submissionId = await recordOnce({
+    status,
+    issues: warnings,
+    filledOn: first?.filledOn ?? null,
+    unitAsWritten: first?.unit ?? null,
+    projects: mergeProjects(usable).map(toStoredProject),
+  });
   result.submissionId = submissionId;
   failpoint('after-submission');
   const reply = composeReceipt(ctx, usable, now);
