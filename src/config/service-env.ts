@@ -48,7 +48,7 @@ export function readServiceEnv(
       integer: true,
     }),
     outboundConcurrency: r.number('OUTBOUND_CONCURRENCY', {
-      default: 2,
+      default: 4,
       min: 1,
       max: 32,
       integer: true,

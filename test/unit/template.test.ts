@@ -149,3 +149,20 @@ describe('the template', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('due dates in the template', () => {
+  it('writes the year when a reader would otherwise take another one', async () => {
+    const { dueText } = await import('../../src/adapters/excel/template');
+    const { readDueText } = await import('../../src/domain/sheet/dates');
+    expect(dueText('2021-03-25', '2021-03-15')).toBe('3月25日');
+    // On a sheet of late August, "2月25日" would be read as next February.
+    expect(dueText('2021-02-25', '2021-08-30')).toBe('2021年2月25日');
+    for (const [due, week] of [
+      ['2021-02-25', '2021-08-30'],
+      ['2022-01-10', '2021-12-27'],
+      ['2021-12-31', '2021-03-15'],
+    ] as const) {
+      expect(readDueText(dueText(due, week), week)).toMatchObject({ iso: due });
+    }
+  });
+});

@@ -30,6 +30,7 @@ import {
 import type { TargetStatus } from '../../domain/sheet/parse';
 import { compact } from '../../domain/sheet/text';
 import { formatDateZh, formatMonthDayZh } from '../../domain/week';
+import { inferYear } from '../../domain/sheet/dates';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
 
@@ -205,8 +206,17 @@ export function leadUnitLabel(schedule: Schedule, unitId: string): string {
 }
 
 /** A due date as the notice writes it: 3月25日 (with the year only when it is another year). */
+/**
+ * A due date as the notice writes it ("3月25日"), with the year only when a reader would
+ * otherwise take another one: a date without a year is read as the nearest to the sheet's week
+ * (dates.ts, inferYear), so 2月25日 on an August sheet would become next February.
+ */
 export function dueText(due: string, week: string): string {
-  return due.slice(0, 4) === week.slice(0, 4) ? formatMonthDayZh(due) : formatDateZh(due);
+  const month = Number(due.slice(5, 7));
+  const day = Number(due.slice(8, 10));
+  return inferYear(month, day, week) === Number(due.slice(0, 4))
+    ? formatMonthDayZh(due)
+    : formatDateZh(due);
 }
 
 /** Page setup shared by the issue sheets: A4 landscape, fitted to the width, centred. */

@@ -455,6 +455,11 @@ function smtpTransport(
   options: TransportOptions,
 ): MailTransport {
   const transporter = nodemailer.createTransport({
+    // Reuse connections: a new connection (and TLS and AUTH) per mail was what limited sending
+    // (bench/README.md, Intake). A few at once, closed when idle.
+    pool: true,
+    maxConnections: 4,
+    maxMessages: 100,
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
