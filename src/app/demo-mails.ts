@@ -16,12 +16,16 @@ export interface Answers {
   nextSteps: string;
 }
 
-/** A unit's template for the week, filled in the first row of each project as a person does. */
+/**
+ * A unit's template for the week, filled in the first row of each project as a person does;
+ * `edit` then changes what else the scenario needs (a due date typed as 月底).
+ */
 export async function filledSheet(
   schedule: Schedule,
   unitId: string,
   week: string,
   answers: Answers,
+  edit?: (ws: ExcelJS.Worksheet) => void,
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(
@@ -55,6 +59,7 @@ export async function filledSheet(
     row.getCell(progress).value = answers.progress;
     row.getCell(nextSteps).value = answers.nextSteps;
   });
+  edit?.(ws);
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }
 

@@ -7,12 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ExcelJS from 'exceljs';
 import type { Schedule } from '../config/schedule';
 import { catalogOf } from '../adapters/excel/read-sheet';
 import { readIssueSheetSandboxed } from '../adapters/excel/sandbox';
 import { projectsLedBy, writeTemplate } from '../adapters/excel/template';
 import type { ParsedSheet } from '../domain/sheet/parse';
+import { filledSheet } from './demo-mails';
 
 export interface DemoResult {
   outDir: string;
@@ -43,25 +43,6 @@ const HURRIED = {
   nextSteps: '建议南埔镇政府协助做好沿线群众工作。',
 };
 
-async function fill(template: Buffer, answers: typeof CAREFUL, slipDue: boolean): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(template as unknown as ExcelJS.Buffer);
-  const ws = wb.worksheets[0];
-  if (!ws) throw new Error('template has no sheet');
-  // Per-project columns are merged; a person types into the first row of each project.
-  ws.eachRow((row, n) => {
-    const name = row.getCell(2);
-    const firstOfProject = !name.isMerged || Number(name.master.row) === n;
-    if (n <= 5 || !row.getCell(4).value || !firstOfProject) return;
-    row.getCell(6).value = answers.problems;
-    row.getCell(7).value = answers.departments;
-    row.getCell(8).value = answers.progress;
-    row.getCell(9).value = answers.nextSteps;
-  });
-  if (slipDue) ws.getCell('E7').value = '月底';
-  return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-}
-
 export async function runSheetDemo(
   schedule: Schedule,
   outDir: string,
@@ -88,13 +69,15 @@ export async function runSheetDemo(
     sent.push({
       unit: first.id,
       file: `${first.id}-filled.xlsx`,
-      bytes: await fill(templates.get(first.id) as Buffer, CAREFUL, false),
+      bytes: await filledSheet(schedule, first.id, week, CAREFUL),
     });
   if (last && last !== first) {
     sent.push({
       unit: last.id,
       file: `${last.id}-filled.xlsx`,
-      bytes: await fill(templates.get(last.id) as Buffer, HURRIED, true),
+      bytes: await filledSheet(schedule, last.id, week, HURRIED, (ws) => {
+        ws.getCell('E7').value = '月底';
+      }),
     });
   }
   if (second && second !== last) {
