@@ -142,11 +142,15 @@ describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
       ),
       expect.stringMatching(/^config\/schedule\.yaml:\d+:\d+: cycle\.reminders\[1\]\.time: /),
     ]);
-    const mail = await t.db.kysely
-      .selectFrom('outgoing_mails')
-      .select(['mail_key', 'kind', 'subject', 'status'])
-      .where('kind', '=', 'config_error')
-      .execute();
+    // The file is written before the row is marked sent: wait for the record, not the file.
+    const mail = await until('the mail recorded as sent', async () => {
+      const rows = await t.db.kysely
+        .selectFrom('outgoing_mails')
+        .select(['mail_key', 'kind', 'subject', 'status'])
+        .where('kind', '=', 'config_error')
+        .execute();
+      return rows.every((r) => r.status === 'sent') && rows;
+    });
     expect(mail).toEqual([
       {
         mail_key: expect.stringMatching(/^config-error:[0-9a-f]{64}$/),
