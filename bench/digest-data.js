@@ -342,31 +342,7 @@ function scheduleDocument() {
       deadline: { weekday: 'monday', time: '18:00' },
       on_holiday: 'next_working_day',
       late_window_working_days: 1,
-      reminders: [
-        { id: 'morning', offset_days: 0, working_days: false, time: '09:00', to: ['unit'], cc: [] },
-        {
-          id: 'overdue',
-          offset_days: 0,
-          working_days: false,
-          time: '18:30',
-          to: ['unit'],
-          cc: ['unit_head'],
-        },
-        {
-          id: 'escalation',
-          offset_days: 1,
-          working_days: true,
-          time: '09:00',
-          to: ['responsible_leader'],
-          cc: ['office'],
-        },
-      ],
-      digest: {
-        weekday: 'tuesday',
-        time: '08:00',
-        to: ['chief_convenor', 'convenors'],
-        cc: ['office'],
-      },
+      // reminders and digest: the schedule's defaults (the example's ladder, Tuesday 08:00).
     },
     calendar: {
       remind_on_non_working_days: false,

@@ -16,20 +16,11 @@ import { startScheduler, type Scheduler } from '../../src/app/scheduler';
 import { loadScheduleFile } from '../../src/config/load-schedule';
 import { EXAMPLE_SCHEDULE } from '../../src/cli/context';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
+import { until } from '../helpers/wait';
 
 jest.setTimeout(60_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>) {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
   const t = useTestDatabase(dialect);

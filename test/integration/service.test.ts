@@ -19,22 +19,9 @@ import { useDovecot } from '../helpers/dovecot';
 import { buildEml } from '../helpers/eml';
 import { exampleSchedule } from '../helpers/sheets';
 import { parseCaptured, startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp';
+import { until } from '../helpers/wait';
 
 jest.setTimeout(60_000);
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function sheetFor(schedule: Schedule, unitId: string, progress: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
