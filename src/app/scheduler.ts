@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { closeWithin, connectionOf, type QueueSettings } from '../adapters/queue';
-import type { Schedule, Weekday } from '../config/schedule';
+import type { Schedule } from '../config/schedule';
 import { digestSentAt } from '../adapters/storage';
 import { digestDueOf } from '../domain/calendar';
 import { isExpectedWeek } from '../domain/week-status';
@@ -39,16 +39,6 @@ export interface SchedulerSpec {
   data: ScheduleJob;
 }
 
-const CRON_DAY: Record<Weekday, number> = {
-  sunday: 0,
-  monday: 1,
-  tuesday: 2,
-  wednesday: 3,
-  thursday: 4,
-  friday: 5,
-  saturday: 6,
-};
-
 /** "18:30" → "30 18". */
 function cronTime(time: string): string {
   const [hh = '0', mm = '0'] = time.split(':');
@@ -56,8 +46,9 @@ function cronTime(time: string): string {
 }
 
 /**
- * The job schedulers the schedule asks for. The digest is weekly on its weekday: the digest of a
- * week is due on that weekday at or after the (holiday-shifted) deadline (digestDueOf).
+ * The job schedulers the schedule asks for. The digest job wakes every day at the digest time:
+ * a week's digest is due on the digest weekday, or, when a holiday moved the week's deadline, on
+ * the first working day after it, whatever weekday that is (digestDueOf decides).
  */
 export function schedulerSpecs(schedule: Schedule): SchedulerSpec[] {
   const tz = schedule.programme.timezone;
@@ -71,7 +62,7 @@ export function schedulerSpecs(schedule: Schedule): SchedulerSpec[] {
     })),
     {
       id: 'digest',
-      pattern: `${cronTime(digest.time)} * * ${CRON_DAY[digest.weekday]}`,
+      pattern: `${cronTime(digest.time)} * * *`,
       tz,
       data: { kind: 'digest' },
     },
@@ -120,8 +111,8 @@ export async function syncSchedulers(
 }
 
 /**
- * The digest job: sends the digest of each week whose digest is due (its weekday and time at or
- * after the week's holiday-shifted deadline, digestDueOf) within the last 24 hours and has not
+ * The digest job: sends the digest of each week whose digest is due (digestDueOf) within the
+ * last 24 hours and has not
  * gone out yet. sendDigest (src/app/digest.ts) makes a new version at every call, so the
  * "not gone out yet" test is what keeps a job run twice from mailing the leadership twice; two
  * runs racing both build version 1, and its key lets one through.

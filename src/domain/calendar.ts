@@ -174,11 +174,27 @@ export function deadlineOf(week: string, schedule: CalendarView): Deadline {
   };
 }
 
-/** When the week's digest is due: the digest weekday and time at or after the deadline. */
+/**
+ * When the week's digest is due. The one rule for digest times (the scheduler, `duban digest` and
+ * the late window all read it):
+ * - a week whose deadline kept its day: the digest weekday and time at or after the deadline;
+ * - a week whose deadline a holiday moved: the digest time on the first working day after the
+ *   moved deadline. Waiting for the digest weekday instead would put it on the *next* week's
+ *   digest day (Qingming 2021: Tuesday 04-13), and the late window, which runs until the digest,
+ *   would then file every Monday sheet of the next week under the week before.
+ */
 export function digestDueOf(week: string, schedule: CalendarView): Date {
   const d = deadlineOf(week, schedule);
   const { digest } = schedule.cycle;
   const tz = schedule.programme.timezone;
+  if (d.shifted) {
+    // Bounded like deadlineOf: no break is three weeks long.
+    for (let i = 0, day = d.date; i < 21; i++, day = addDays(day, 1)) {
+      if (!isWorkingDay(day, schedule)) continue;
+      const at = zonedInstant(day, digest.time, tz);
+      if (at.getTime() >= d.at.getTime()) return at;
+    }
+  }
   for (let i = 0; i < 8; i++) {
     const day = addDays(d.date, i);
     if (dayOfWeek(day) !== WEEKDAY_INDEX[digest.weekday]) continue;
@@ -189,9 +205,10 @@ export function digestDueOf(week: string, schedule: CalendarView): Date {
 }
 
 /**
- * Until when a sheet arriving after the week's deadline still counts, late, for that week: the
+ * Until when a sheet arriving after the week's deadline may still count, late, for that week: the
  * end of the configured number of working days after the deadline day, or the moment that week's
- * digest went out (its due time while it has not), whichever is later.
+ * digest went out (its due time while it has not), whichever is later. (reportingWeekOf also
+ * never lets it take a sheet that can still be on time for the week it arrived in.)
  */
 export function lateUntil(week: string, schedule: CalendarView, digestSentAt: Date | null): Date {
   const d = deadlineOf(week, schedule);
@@ -209,37 +226,90 @@ export interface ReportingWeek {
 }
 
 /**
- * The reporting week a sheet arriving at `arrival` answers, and whether it is late.
- *
- * The rule (documented in the README): a sheet counts for the next deadline at or after its
- * arrival, on time; except that one arriving after a deadline and before `lateUntil` of that
- * week counts, late, for the week just past.
+ * The weeks a sheet arriving at `arrival` may answer. `byArrival` is what the arrival time alone
+ * decides; `others` are the other readings when arrival alone is ambiguous (late for the week
+ * just past or on time for another, or on time for two weeks when a holiday moved a deadline
+ * into the next week). chooseReportingWeek settles it with the sheet's 填报时间.
  */
+export interface ReportingCandidates {
+  byArrival: ReportingWeek;
+  others: ReportingWeek[];
+}
+
+/** The weeks whose digest time `reportingCandidates` may ask for (the arrival's and the one before). */
+export function weeksBeforeArrival(arrival: Date, schedule: CalendarView): string[] {
+  const here = weekContaining(arrival, schedule);
+  return [addDays(here, -7), here];
+}
+
+/**
+ * The rule (documented in the README, "The reporting week"):
+ * - a sheet counts, on time, for the first deadline at or after its arrival;
+ * - except that one arriving after a week's deadline and until `lateUntil` of that week (and
+ *   not after the next week's deadline) counts, late, for that week;
+ * - but the late window never takes a sheet that can still be on time for the calendar week it
+ *   arrived in: that week, on time, is then what arrival alone decides.
+ */
+export function reportingCandidates(
+  arrival: Date,
+  schedule: CalendarView,
+  digestSentAt: (week: string) => Date | null = () => null,
+): ReportingCandidates {
+  const t = arrival.getTime();
+  const here = weekContaining(arrival, schedule);
+  const deadline = (week: string): Date => deadlineOf(week, schedule).at;
+  // A deadline may move into the next week or back into the previous one (holiday rule), so
+  // look one week either side of the arrival's own week. The most recent passed deadline first:
+  // a sheet is never late for two weeks.
+  let late: ReportingWeek | null = null;
+  for (const week of [here, addDays(here, -7)]) {
+    const d = deadline(week);
+    if (
+      t > d.getTime() &&
+      t <= lateUntil(week, schedule, digestSentAt(week)).getTime() &&
+      t <= deadline(addDays(week, 7)).getTime()
+    ) {
+      late = { week, deadline: d, late: true };
+      break;
+    }
+  }
+  const onTime = (week: string): ReportingWeek => ({ week, deadline: deadline(week), late: false });
+  const firstWeek =
+    [addDays(here, -7), here, addDays(here, 7), addDays(here, 14)].find(
+      (week) => deadline(week).getTime() >= t,
+    ) ?? addDays(here, 21);
+  const first = onTime(firstWeek);
+  const open = [first];
+  // The first deadline is the week before's, moved into this week by a holiday: the sheet may
+  // also be its own week's, early.
+  if (firstWeek < here && deadline(here).getTime() >= t) open.push(onTime(here));
+  if (late && late.week === here) return { byArrival: late, others: open };
+  // Late for the week before while its own week is still open: on time for its own week.
+  return { byArrival: first, others: late ? [...open.slice(1), late] : open.slice(1) };
+}
+
+/**
+ * Settles an ambiguous arrival by the sheet's 填报时间 (`filledOn`, an ISO date): the candidate
+ * week whose calendar week contains it (the template writes the week's Monday; a unit writes the
+ * day it fills the sheet). A 填报时间 missing, or naming none of the candidates (a copied
+ * sheet's stale date), leaves the decision to the arrival time.
+ */
+export function chooseReportingWeek(
+  candidates: ReportingCandidates,
+  filledOn: string | null,
+): ReportingWeek {
+  if (filledOn === null || candidates.others.length === 0) return candidates.byArrival;
+  const named = mondayOf(filledOn);
+  if (candidates.byArrival.week === named) return candidates.byArrival;
+  return candidates.others.find((c) => c.week === named) ?? candidates.byArrival;
+}
+
+/** The reporting week a sheet answers and whether it is late (see reportingCandidates). */
 export function reportingWeekOf(
   arrival: Date,
   schedule: CalendarView,
   digestSentAt: (week: string) => Date | null = () => null,
+  filledOn: string | null = null,
 ): ReportingWeek {
-  const t = arrival.getTime();
-  const here = weekContaining(arrival, schedule);
-  // A deadline may move into the next week or back into the previous one (holiday rule), so
-  // look one week either side of the arrival's own week.
-  // The most recent passed deadline first: a sheet is never late for two weeks.
-  for (const week of [here, addDays(here, -7)]) {
-    const d = deadlineOf(week, schedule);
-    const next = deadlineOf(addDays(week, 7), schedule);
-    if (
-      t > d.at.getTime() &&
-      t <= lateUntil(week, schedule, digestSentAt(week)).getTime() &&
-      t <= next.at.getTime()
-    ) {
-      return { week, deadline: d.at, late: true };
-    }
-  }
-  for (const week of [addDays(here, -7), here, addDays(here, 7), addDays(here, 14)]) {
-    const d = deadlineOf(week, schedule);
-    if (d.at.getTime() >= t) return { week, deadline: d.at, late: false };
-  }
-  const week = addDays(here, 21);
-  return { week, deadline: deadlineOf(week, schedule).at, late: false };
+  return chooseReportingWeek(reportingCandidates(arrival, schedule, digestSentAt), filledOn);
 }

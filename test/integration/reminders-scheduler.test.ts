@@ -49,7 +49,7 @@ describe('the job schedulers the schedule asks for', () => {
         tz: 'Asia/Shanghai',
         data: { kind: 'reminders', stage: 'escalation' },
       },
-      { id: 'digest', pattern: '0 8 * * 2', tz: 'Asia/Shanghai', data: { kind: 'digest' } },
+      { id: 'digest', pattern: '0 8 * * *', tz: 'Asia/Shanghai', data: { kind: 'digest' } },
     ]);
   });
 });
@@ -106,7 +106,7 @@ describe.each(TEST_DIALECTS)('the scheduler on %s', (dialect) => {
         .map((j) => `${j.key} ${j.pattern} ${j.tz}`)
         .sort();
     expect(await listed()).toEqual([
-      'digest 0 8 * * 2 Asia/Shanghai',
+      'digest 0 8 * * * Asia/Shanghai',
       'reminder-escalation 0 9 * * * Asia/Shanghai',
       'reminder-morning 0 9 * * * Asia/Shanghai',
       'reminder-overdue 30 18 * * * Asia/Shanghai',
@@ -122,7 +122,7 @@ describe.each(TEST_DIALECTS)('the scheduler on %s', (dialect) => {
     const result = await syncSchedulers(scheduler.queue, changed, pino({ level: 'silent' }));
     expect(result.removed).toEqual(['reminder-escalation']);
     expect(await listed()).toEqual([
-      'digest 0 8 * * 2 Asia/Shanghai',
+      'digest 0 8 * * * Asia/Shanghai',
       'reminder-morning 0 9 * * * Asia/Shanghai',
       'reminder-overdue 0 19 * * * Asia/Shanghai',
     ]);

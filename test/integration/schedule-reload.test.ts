@@ -96,7 +96,7 @@ describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
       'escalation 09:00',
     ]);
     const wanted = [
-      'digest 0 8 * * 2',
+      'digest 0 8 * * *',
       'reminder-early 0 9 * * *',
       'reminder-escalation 0 9 * * *',
       'reminder-overdue 0 19 * * *',

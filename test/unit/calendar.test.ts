@@ -8,6 +8,7 @@ import {
   digestDueOf,
   isWorkingDay,
   lateUntil,
+  reportingCandidates,
   reportingWeekOf,
   weekContaining,
   zonedInstant,
@@ -77,6 +78,11 @@ describe.each(['UTC', 'America/New_York', 'Asia/Shanghai'])(
       expect(digestDueOf('2021-03-15', schedule).toISOString()).toBe('2021-03-16T00:00:00.000Z');
     });
 
+    it('sends the digest of a week whose deadline moved on the first working day after it', () => {
+      // Qingming: due Tuesday 04-06 18:00; the digest Wednesday 04-07 08:00, not Tuesday 04-13.
+      expect(digestDueOf('2021-04-05', schedule).toISOString()).toBe('2021-04-07T00:00:00.000Z');
+    });
+
     it('converts wall times in the programme’s zone', () => {
       expect(zonedInstant('2021-03-15', '09:00', 'Asia/Shanghai').toISOString()).toBe(
         '2021-03-15T01:00:00.000Z',
@@ -123,6 +129,72 @@ describe.each(['UTC', 'America/New_York', 'Asia/Shanghai'])(
         expect(lateUntil('2021-03-15', schedule, null).toISOString()).toBe(
           '2021-03-16T15:59:59.999Z',
         );
+      });
+
+      it('never counts late for the week just past a sheet that can be on time for its own week', () => {
+        // The week of 04-05's digest went out only on Monday 04-12 at 10:00 (the service was down).
+        const lateDigest = (w: string) => (w === '2021-04-05' ? at('2021-04-12T02:00:00Z') : null);
+        const monday = at('2021-04-12T01:00:00Z'); // 09:00
+        expect(reportingWeekOf(monday, schedule, lateDigest)).toMatchObject({
+          week: '2021-04-12',
+          late: false,
+        });
+      });
+
+      describe('where arrival alone is ambiguous, the sheet’s 填报时间 decides', () => {
+        const lateDigest = (w: string) => (w === '2021-04-05' ? at('2021-04-12T02:00:00Z') : null);
+        const monday = at('2021-04-12T01:00:00Z');
+
+        it.each([
+          [null, '2021-04-12', false, 'no 填报时间: its own week, on time'],
+          ['2021-04-12', '2021-04-12', false, 'filled on the sending day'],
+          ['2021-04-06', '2021-04-05', true, 'filled for the week just past: late for it'],
+          ['2021-04-05', '2021-04-05', true, 'the week just past’s template (its Monday)'],
+          ['2021-03-01', '2021-04-12', false, 'a stale date naming neither week'],
+        ])('filled on %s → %s (late: %s): %s', (filledOn, week, late) => {
+          const r = reportingWeekOf(monday, schedule, lateDigest, filledOn);
+          expect({ week: r.week, late: r.late }).toEqual({ week, late });
+        });
+
+        it('leaves an unambiguous arrival to the arrival time', () => {
+          const tuesday = at('2021-03-16T02:00:00Z'); // late for 03-15, whatever the sheet says
+          expect(reportingCandidates(tuesday, schedule).byArrival).toMatchObject({
+            week: '2021-03-15',
+            late: true,
+          });
+          expect(reportingWeekOf(tuesday, schedule, undefined, '2021-03-09')).toMatchObject({
+            week: '2021-03-15',
+            late: true,
+          });
+        });
+
+        it('chooses between two open weeks when a holiday moves a Friday deadline to Monday', () => {
+          // Deadline Friday: 2021-01-01 is 元旦, so the week of 2020-12-28 is due Monday 01-04,
+          // inside the week of 01-04 (due Friday 01-08).
+          const friday = structuredClone(schedule);
+          friday.cycle.deadline.weekday = 'friday';
+          const mondayMorning = at('2021-01-04T02:00:00Z');
+          expect(reportingWeekOf(mondayMorning, friday).week).toBe('2020-12-28');
+          expect(reportingWeekOf(mondayMorning, friday, undefined, '2020-12-31').week).toBe(
+            '2020-12-28',
+          );
+          expect(reportingWeekOf(mondayMorning, friday, undefined, '2021-01-04')).toMatchObject({
+            week: '2021-01-04',
+            late: false,
+          });
+        });
+
+        it('chooses between late for this week and on time for the next one moved back into it', () => {
+          // previous_working_day: the week of 04-05 is due Friday 04-02, inside the week of 03-29.
+          const back = structuredClone(schedule);
+          back.cycle.onHoliday = 'previous_working_day';
+          const tuesday = at('2021-03-30T02:00:00Z');
+          expect(reportingWeekOf(tuesday, back)).toMatchObject({ week: '2021-03-29', late: true });
+          expect(reportingWeekOf(tuesday, back, undefined, '2021-04-05')).toMatchObject({
+            week: '2021-04-05',
+            late: false,
+          });
+        });
       });
     });
   },

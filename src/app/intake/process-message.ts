@@ -30,7 +30,13 @@ import {
   type NewSubmissionProject,
 } from '../../adapters/storage';
 import type { Schedule } from '../../config/schedule';
-import { deadlineOf, isoWithOffset, reportingWeekOf, weekContaining } from '../../domain/calendar';
+import {
+  chooseReportingWeek,
+  deadlineOf,
+  isoWithOffset,
+  reportingCandidates,
+  weeksBeforeArrival,
+} from '../../domain/calendar';
 import { checkSheetForUnit } from '../../domain/intake/check-sheet';
 import { classifyMessage } from '../../domain/intake/classify';
 import {
@@ -46,7 +52,6 @@ import {
 } from '../../domain/intake/replies';
 import { unitForSender } from '../../domain/intake/sender';
 import type { ParsedSheet, SheetProject } from '../../domain/sheet/parse';
-import { addDays } from '../../domain/week';
 import { DubanError, issue, type Issue } from '../../errors';
 import type { ReadSheetOptions } from '../../adapters/excel/read-sheet';
 import { enqueueComposed } from './outbox';
@@ -209,11 +214,13 @@ export async function processMessage(
     return finish('quarantined', 'UNKNOWN_SENDER', msg);
   }
 
-  // The week and lateness, from the arrival time (digest times known so far count).
-  const here = weekContaining(arrival, schedule);
+  // The weeks the message may answer, from the arrival time (digest times known so far count);
+  // until its sheets are read, the arrival alone decides, then their 填报时间 settles an
+  // ambiguous arrival (below).
   const digests = new Map<string, Date | null>();
-  for (const w of [addDays(here, -7), here]) digests.set(w, await digestSentAt(db, w));
-  const reporting = reportingWeekOf(arrival, schedule, (w) => digests.get(w) ?? null);
+  for (const w of weeksBeforeArrival(arrival, schedule)) digests.set(w, await digestSentAt(db, w));
+  const candidates = reportingCandidates(arrival, schedule, (w) => digests.get(w) ?? null);
+  let reporting = candidates.byArrival;
   result.week = reporting.week;
   result.late = reporting.late;
   const ctx: ReplyContext = {
@@ -291,6 +298,11 @@ export async function processMessage(
   ctx.attachments = notes;
 
   const usable = sheets.filter(isUsable);
+  const filledOn = (usable[0] ?? sheets[0])?.parsed.filledOn ?? null;
+  reporting = chooseReportingWeek(candidates, filledOn);
+  result.week = ctx.reportingWeek = reporting.week;
+  result.late = ctx.late = reporting.late;
+  ctx.deadline = isoWithOffset(reporting.deadline, schedule.programme.timezone);
   // A job run again (after a crash) finds the submission it recorded the first time.
   const existing = await submissionsForRawMessage(db, rawMessageId);
   const recordOnce = async (
