@@ -145,7 +145,7 @@ describe.each(['UTC', 'America/New_York', 'Asia/Shanghai'])(
         const lateDigest = (w: string) => (w === '2021-04-05' ? at('2021-04-12T02:00:00Z') : null);
         const monday = at('2021-04-12T01:00:00Z');
 
-        it.each([
+        it.each<[string | null, string, boolean, string]>([
           [null, '2021-04-12', false, 'no 填报时间: its own week, on time'],
           ['2021-04-12', '2021-04-12', false, 'filled on the sending day'],
           ['2021-04-06', '2021-04-05', true, 'filled for the week just past: late for it'],
