@@ -28,7 +28,7 @@ jest.setTimeout(60_000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('the job schedulers the schedule asks for', () => {
-  it('one per reminder stage, daily at its time, and the digest weekly, all in the programme’s zone', async () => {
+  it('one per reminder stage and one for the digest, daily at their times, in the programme’s zone', async () => {
     const schedule = await exampleSchedule();
     expect(schedulerSpecs(schedule)).toEqual([
       {
@@ -192,5 +192,29 @@ describe.each(TEST_DIALECTS)('the scheduler on %s', (dialect) => {
       .where('kind', '=', 'digest')
       .execute();
     expect(rows).toEqual([{ mail_key: 'digest:2021-03-15:v1', status: 'sent' }]);
+  });
+
+  it('sends the digest of a week whose deadline a holiday moved on the first working day after it', async () => {
+    const scheduler = schedulers[1] as Scheduler;
+    const digests = async () =>
+      (
+        await t.db.kysely
+          .selectFrom('outgoing_mails')
+          .select(['mail_key'])
+          .where('kind', '=', 'digest')
+          .execute()
+      )
+        .map((r) => r.mail_key)
+        .filter((k) => k.includes('2021-04'));
+    // Qingming: the week of 04-05 is due Tuesday 04-06 18:00; its digest Wednesday 04-07 08:00.
+    clock = new Date('2021-04-06T00:00:10Z'); // Tuesday 08:00: the deadline has not passed
+    await scheduler.run({ kind: 'digest' });
+    expect(await digests()).toEqual([]);
+    clock = new Date('2021-04-07T00:00:10Z'); // Wednesday 08:00
+    await scheduler.run({ kind: 'digest' });
+    expect(await digests()).toEqual(['digest:2021-04-05:v1']);
+    clock = new Date('2021-04-13T00:00:10Z'); // the next Tuesday: only the next week's
+    await scheduler.run({ kind: 'digest' });
+    expect((await digests()).sort()).toEqual(['digest:2021-04-05:v1', 'digest:2021-04-12:v1']);
   });
 });
