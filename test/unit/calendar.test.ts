@@ -156,15 +156,21 @@ describe.each(['UTC', 'America/New_York', 'Asia/Shanghai'])(
           expect({ week: r.week, late: r.late }).toEqual({ week, late });
         });
 
-        it('leaves an unambiguous arrival to the arrival time', () => {
-          const tuesday = at('2021-03-16T02:00:00Z'); // late for 03-15, whatever the sheet says
+        it('keeps a sheet in its own week’s late window late, unless it is dated in the next week', () => {
+          const tuesday = at('2021-03-16T02:00:00Z'); // Tuesday 10:00, late for 03-15
           expect(reportingCandidates(tuesday, schedule).byArrival).toMatchObject({
             week: '2021-03-15',
             late: true,
           });
-          expect(reportingWeekOf(tuesday, schedule, undefined, '2021-03-09')).toMatchObject({
-            week: '2021-03-15',
-            late: true,
+          for (const filledOn of [null, '2021-03-15', '2021-03-16', '2021-03-09']) {
+            expect(reportingWeekOf(tuesday, schedule, undefined, filledOn)).toMatchObject({
+              week: '2021-03-15',
+              late: true,
+            });
+          }
+          expect(reportingWeekOf(tuesday, schedule, undefined, '2021-03-22')).toMatchObject({
+            week: '2021-03-22',
+            late: false,
           });
         });
 
