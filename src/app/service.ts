@@ -20,8 +20,6 @@ import {
 } from '../adapters/queue';
 import {
   getRawMessage,
-  markTruncated,
-  setRawMessageOutcome,
   unprocessedMessages,
   unsentQueuedMails,
   dropQueuedMail,
@@ -131,15 +129,9 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
       logger: logger.child({ component: 'imap' }),
       clock: { now: runtime.now },
       onStored: async (stored: StoredMessage) => {
-        if (stored.history) {
-          await setRawMessageOutcome(runtime.db, stored.rawMessageId, {
-            outcome: 'ignored',
-            reason: 'HISTORY',
-            now: runtime.now(),
-          });
-          return;
-        }
-        if (stored.tooLarge) await markTruncated(runtime.db, stored.rawMessageId, stored.size);
+        // The store already recorded a history message as ignored and a too-large one as
+        // truncated, in the insert: nothing is written here.
+        if (stored.history) return;
         await queues.enqueueIntake(
           { rawMessageId: stored.rawMessageId },
           intakeJobId(imap.mailbox, stored.uidvalidity, stored.uid),

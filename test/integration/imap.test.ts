@@ -369,6 +369,11 @@ describe.each(TEST_DIALECTS)('mailbox watcher on %s', (dialect) => {
       [true, big.length],
       [false, small.length],
     ]);
+    // Flagged in the same write that stored it: already so when it was handed on.
+    expect(handed.map((h) => [h.rowAtCall?.truncated, h.rowAtCall?.declared_size])).toEqual([
+      [1, big.length],
+      [0, null],
+    ]);
     const [bigRow, smallRow] = await rowsOf(db, folder);
     const headerEnd = big.indexOf('\r\n\r\n') + 4;
     expect(Buffer.compare(bigRow?.raw ?? Buffer.alloc(0), big.subarray(0, headerEnd))).toBe(0);
@@ -386,6 +391,11 @@ describe.each(TEST_DIALECTS)('mailbox watcher on %s', (dialect) => {
     await watcher.syncOnce();
 
     expect(handed.map((h) => h.history)).toEqual([true, false]);
+    // Recorded as processed in the same write that stored it: nothing will answer it.
+    expect(handed.map((h) => [h.rowAtCall?.outcome, h.rowAtCall?.outcome_reason])).toEqual([
+      ['ignored', 'HISTORY'],
+      [null, null],
+    ]);
   });
 
   it('ignores \\Seen: messages the office staff read are still processed, and the watcher marks nothing read', async () => {

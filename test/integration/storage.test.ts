@@ -11,6 +11,7 @@ import {
   markMailSent,
   migrateToLatest,
   migrationStatus,
+  migrationsFor,
   recordAttachment,
   recordMailboxError,
   recordSubmission,
@@ -20,6 +21,7 @@ import {
   storeRawMessage,
   submissionContent,
   submissionVersions,
+  unprocessedMessages,
   type Db,
   type NewSubmission,
 } from '../../src/adapters/storage';
@@ -96,12 +98,20 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       const fresh = await createTestDatabase(dialect);
       try {
         const db = await fresh.open();
+        const all = Object.keys(migrationsFor(dialect)).sort();
+        expect(all).toEqual(
+          expect.arrayContaining([
+            '0001_initial',
+            '0002_intake',
+            '0004_one_submission_per_message',
+          ]),
+        );
         const first = await migrateToLatest(db);
-        expect(first.applied).toEqual(['0001_initial', '0002_intake']);
+        expect(first.applied).toEqual(all);
         const second = await migrateToLatest(db);
         expect(second.applied).toEqual([]);
         const status = await migrationStatus(db);
-        expect(status.map((m) => m.name)).toEqual(['0001_initial', '0002_intake']);
+        expect(status.map((m) => m.name)).toEqual(all);
         expect(status.every((m) => typeof m.appliedAt === 'string')).toBe(true);
       } finally {
         await fresh.drop();
@@ -114,8 +124,13 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       const raw = rawMail();
       const first = await storeImap(t.db, 101, raw);
       const again = await storeImap(t.db, 102, raw);
-      expect(first).toEqual({ id: expect.any(Number), isNew: true, duplicateBy: null });
-      expect(again).toEqual({ id: first.id, isNew: false, duplicateBy: 'sha256' });
+      expect(first).toMatchObject({ isNew: true, decision: 'new', duplicateBy: null });
+      expect(again).toMatchObject({
+        id: first.id,
+        isNew: false,
+        decision: 'duplicate',
+        duplicateBy: 'sha256',
+      });
       const rows = await t.db.kysely
         .selectFrom('raw_messages')
         .select('id')
@@ -127,7 +142,12 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
     it('stores one message per mailbox, UIDVALIDITY and UID even when the bytes differ', async () => {
       const first = await storeImap(t.db, 201);
       const again = await storeImap(t.db, 201);
-      expect(again).toEqual({ id: first.id, isNew: false, duplicateBy: 'location' });
+      expect(again).toMatchObject({
+        id: first.id,
+        isNew: false,
+        decision: 'redelivered',
+        duplicateBy: 'location',
+      });
     });
 
     it('treats the same UID under a new UIDVALIDITY as a different message', async () => {
@@ -163,6 +183,79 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       await expect(
         storeRawMessage(t.db, { raw: rawMail(), source: 'imap', mailbox: 'INBOX', uid: 1 }),
       ).rejects.toThrow();
+    });
+
+    it('says in one call that a message seen again at its own place is redelivered, elsewhere a duplicate', async () => {
+      const raw = rawMail();
+      const first = await storeImap(t.db, 451, raw);
+      const samePlace = await storeImap(t.db, 451, raw);
+      const elsewhere = await storeImap(t.db, 452, raw);
+      const asFile = await storeRawMessage(t.db, { raw, source: 'file', fileName: 'x.eml' });
+      expect(samePlace).toEqual({
+        id: first.id,
+        decision: 'redelivered',
+        isNew: false,
+        duplicateBy: 'sha256',
+        truncated: false,
+        history: false,
+      });
+      expect(elsewhere).toMatchObject({ id: first.id, decision: 'duplicate' });
+      expect(asFile).toMatchObject({ id: first.id, decision: 'duplicate', duplicateBy: 'sha256' });
+    });
+
+    it('stores a message over the size limit as truncated with its declared size, in the insert', async () => {
+      const headers = Buffer.from(
+        'From: lead-unit@example.cn\r\nSubject: 大附件 #too-large\r\n\r\n',
+      );
+      const stored = await storeRawMessage(t.db, {
+        raw: headers,
+        source: 'imap',
+        account: 'office@imap.example.cn',
+        mailbox: 'INBOX',
+        uidvalidity: '1615770000',
+        uid: 461,
+        truncatedFrom: 30_000_000,
+        receivedAt: T0,
+      });
+      expect(stored).toMatchObject({ decision: 'new', truncated: true, history: false });
+      expect(await getRawMessage(t.db, stored.id)).toMatchObject({
+        truncated: 1,
+        declared_size: 30_000_000,
+        size: headers.length,
+        outcome: null,
+      });
+      const again = await storeRawMessage(t.db, {
+        raw: headers,
+        source: 'imap',
+        account: 'office@imap.example.cn',
+        mailbox: 'INBOX',
+        uidvalidity: '1615770000',
+        uid: 461,
+        truncatedFrom: 30_000_000,
+      });
+      expect(again).toMatchObject({ id: stored.id, decision: 'redelivered', truncated: true });
+    });
+
+    it('stores a message of the first scan of an old mailbox as history: processed, never answered', async () => {
+      const stored = await storeRawMessage(t.db, {
+        raw: rawMail('去年的问题清单'),
+        source: 'imap',
+        account: 'office@imap.example.cn',
+        mailbox: 'INBOX',
+        uidvalidity: '1615770000',
+        uid: 471,
+        internalDate: '2020-12-01T00:00:00.000Z',
+        history: true,
+        receivedAt: T0,
+      });
+      expect(stored).toMatchObject({ decision: 'new', truncated: false, history: true });
+      expect(await getRawMessage(t.db, stored.id)).toMatchObject({
+        outcome: 'ignored',
+        outcome_reason: 'HISTORY',
+        processed_at: '2021-03-15T01:00:00.000Z',
+        truncated: 0,
+      });
+      expect(await unprocessedMessages(t.db, minutes(60))).not.toContain(stored.id);
     });
 
     it('round-trips every byte value and Chinese text, with the same JS types on both dialects', async () => {
@@ -357,11 +450,15 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
       ]);
       const versions = await submissionVersions(t.db, 'jiaotong', '2021-03-15');
       expect(versions.filter((v) => v.is_current === 1)).toHaveLength(1);
-      const [older, newer] = [...results].sort((a, b) => a.id - b.id);
-      expect(older?.supersededId).toBeNull();
-      expect(newer?.supersededId).toBe(older?.id);
+      // Same arrival time: the later message (higher id) is the latest arrival, whichever
+      // transaction committed first.
+      const [first, second] = results;
+      expect(versions.map((v) => [v.id, v.is_current, v.supersedes_id])).toEqual([
+        [second?.id, 1, first?.id],
+        [first?.id, 0, null],
+      ]);
       const week = await currentSubmissionsForWeek(t.db, '2021-03-15');
-      expect(week.filter((s) => s.unit_id === 'jiaotong').map((s) => s.id)).toEqual([newer?.id]);
+      expect(week.filter((s) => s.unit_id === 'jiaotong').map((s) => s.id)).toEqual([second?.id]);
     });
   });
 

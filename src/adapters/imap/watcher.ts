@@ -39,7 +39,6 @@ import type { Code } from '../../errors';
 import { PACKAGE_ROOT } from '../../paths';
 import {
   getMailboxState,
-  getRawMessage,
   recordMailboxError,
   saveMailboxState,
   storeRawMessage,
@@ -57,9 +56,15 @@ export interface StoredMessage {
   internalDate: Date;
   /** The message size the server reported (RFC822.SIZE), also when only headers were stored. */
   size: number;
-  /** Over IMAP_MAX_MESSAGE_MB: only the header block was stored; answer "too large". */
+  /**
+   * Over IMAP_MAX_MESSAGE_MB: only the header block was stored, flagged truncated with the
+   * declared size (processing answers "too large").
+   */
   tooLarge: boolean;
-  /** INTERNALDATE before IMAP_SINCE: record it, never answer it. */
+  /**
+   * INTERNALDATE before IMAP_SINCE: stored as already processed (outcome 'ignored', reason
+   * 'HISTORY'); nothing more to do with it.
+   */
   history: boolean;
 }
 
@@ -592,6 +597,8 @@ export class MailboxWatcher {
       return 'vanished';
     }
 
+    // The store records "too large" and "history" in the same insert and says whether the
+    // message is new here, our own earlier attempt at this place, or a copy from elsewhere.
     const saved = await storeRawMessage(db, {
       raw,
       source: 'imap',
@@ -601,21 +608,16 @@ export class MailboxWatcher {
       uidvalidity: at.uidvalidity,
       uid: at.uid,
       internalDate,
+      truncatedFrom: tooLarge ? size : null,
+      history,
       receivedAt: this.clock.now(),
     });
-    let outcome: Outcome = 'stored';
-    if (!saved.isNew) {
-      // storeRawMessage reports sha256 before location; only the row itself tells whether this
-      // is our own earlier attempt at this very message (hand on again) or a copy (never).
-      const existing = await getRawMessage(db, saved.id);
-      const samePlace =
-        existing !== undefined &&
-        existing.account === config.account &&
-        existing.mailbox === config.mailbox &&
-        existing.uidvalidity === at.uidvalidity &&
-        Number(existing.uid) === at.uid;
-      outcome = samePlace ? 'redelivered' : 'duplicates';
-    }
+    const outcome: Outcome =
+      saved.decision === 'new'
+        ? 'stored'
+        : saved.decision === 'redelivered'
+          ? 'redelivered'
+          : 'duplicates';
     if (outcome === 'duplicates') {
       log.info(
         { rawMessageId: saved.id, duplicateBy: saved.duplicateBy },
@@ -640,8 +642,8 @@ export class MailboxWatcher {
       uidvalidity: at.uidvalidity,
       internalDate,
       size,
-      tooLarge,
-      history,
+      tooLarge: saved.truncated,
+      history: saved.history,
     });
     log.info(
       { rawMessageId: saved.id, size, tooLarge, history, redelivered: outcome === 'redelivered' },

@@ -1,6 +1,14 @@
 /** Storage: the database named by DATABASE_URL (SQLite or PostgreSQL), its schema and its data access. */
 export * from './connection';
 export * from './migrations';
+export * from './codecs';
+export * from './raw-messages';
+export * from './attachments';
+export * from './submissions';
+export * from './submission-content';
+export * from './mailbox-state';
+export * from './audit';
+export * from './week-reads';
 export * from './repository';
 export type * from './schema';
 export * from './intake';

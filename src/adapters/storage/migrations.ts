@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import { DubanError } from '../../errors';
 import { isConnectionError, type Db, type Dialect } from './connection';
+import { oneSubmissionPerMessage } from './one-submission-per-message';
 
 interface ColumnTypes {
   /** 64-bit integers: ids and references to them, sizes, IMAP UIDs (unsigned 32-bit). */
@@ -318,6 +319,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_intake': intake(dialect),
+    '0004_one_submission_per_message': oneSubmissionPerMessage(),
   };
 }
 

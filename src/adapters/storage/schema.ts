@@ -7,7 +7,7 @@
  * - ids are integers (SQLite INTEGER, PostgreSQL BIGINT identity) and come back as JS numbers
  *   (the pg pool parses int8 to number, see ./connection.ts);
  * - timestamps are ISO-8601 UTC text with milliseconds ("2021-03-15T01:02:03.000Z") on both
- *   dialects, written only through `toTimestamp()` (./repository.ts). A fixed format makes text
+ *   dialects, written only through `toTimestamp()` (./codecs.ts). A fixed format makes text
  *   order equal time order, so `claimed_at < $cutoff` compares correctly on both;
  * - calendar dates (a reporting week's Monday, a due date) are ISO date text ("2021-03-15");
  * - flags are INTEGER 0/1 (better-sqlite3 cannot bind JS booleans);
@@ -98,8 +98,10 @@ export interface AttachmentsTable {
 }
 
 /**
- * One received version of a unit's sheet for a reporting week. Every version is kept; exactly
- * one per (unit, week) may be current (a partial unique index enforces it).
+ * One received version of a unit's sheet for a reporting week. Every version is kept; at most
+ * one per (unit, week) is current (a partial unique index enforces it): the latest to arrive
+ * (arrived_at, then raw_message_id) among those that may be current. One version per raw message
+ * (a unique index, 0004).
  */
 export interface SubmissionsTable {
   id: Generated<number>;
@@ -116,6 +118,7 @@ export interface SubmissionsTable {
   /** 'accepted' | 'accepted_with_warnings' | 'rejected' | …: the caller's words. */
   status: string;
   late: Flag;
+  /** The version that arrived just before this one (among those that may be current). */
   supersedes_id: IdRef | null;
   is_current: Flag;
   /** The issues found (codes, cells, messages) as a JSON array. */

@@ -23,7 +23,6 @@ import {
   recordAttachment,
   recordSubmission,
   setRawMessageOutcome,
-  submissionsForRawMessage,
   audit,
   type Db,
   type NewSubmission,
@@ -303,13 +302,12 @@ export async function processMessage(
   result.week = ctx.reportingWeek = reporting.week;
   result.late = ctx.late = reporting.late;
   ctx.deadline = isoWithOffset(reporting.deadline, schedule.programme.timezone);
-  // A job run again (after a crash) finds the submission it recorded the first time.
-  const existing = await submissionsForRawMessage(db, rawMessageId);
+  // A job run again (after a crash) gets back the submission it recorded the first time
+  // (recordSubmission is idempotent per message).
   const recordOnce = async (
     fields: Pick<NewSubmission, 'status' | 'issues' | 'projects'> &
       Partial<Pick<NewSubmission, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
   ): Promise<number> =>
-    existing[0]?.id ??
     (
       await recordSubmission(db, {
         unitId: unit.id,
