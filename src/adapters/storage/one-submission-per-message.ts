@@ -13,6 +13,9 @@
  *    last one current;
  * 3. the non-unique index on submissions.raw_message_id becomes UNIQUE.
  * The audit log is history and is left as it was.
+ *
+ * The ordering and chain rules are written out here rather than imported from ./submissions.ts
+ * on purpose: a migration must do tomorrow what it did when it was released.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
