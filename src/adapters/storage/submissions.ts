@@ -51,7 +51,7 @@ export interface RecordedSubmission {
   id: number;
   /** The version before this one by arrival (its supersedes_id); when it became current, the one it replaced. */
   supersededId: number | null;
-  /** Whether it is the current version of its unit and week. */
+  /** Whether it was the current version of its unit and week when its transaction committed. */
   current: boolean;
   /** False when the message's submission was already recorded (a retried job): that one is returned and nothing is written. */
   isNew: boolean;
