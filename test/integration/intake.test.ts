@@ -133,6 +133,31 @@ describe.each(TEST_DIALECTS)('intake on %s', (dialect) => {
     expect(current).toMatchObject({ is_current: 1, supersedes_id: first.submissionId });
   });
 
+  it('keeps the correction current when the first sheet’s job runs after it (a retry after a crash)', async () => {
+    const sheet = async (progress: string): Promise<Buffer> =>
+      buildEml({
+        from: 'xincheng@example.cn',
+        attachments: [
+          { filename: 'x.xlsx', content: await filledSheet(schedule, 'xincheng', progress) },
+        ],
+      });
+    const correction = await h.ingest(t.db, await sheet('更正版。'), {
+      internalDate: new Date(MONDAY_10.getTime() + 3600_000),
+    });
+    const first = await h.ingest(t.db, await sheet('第一版。'), { internalDate: MONDAY_10 });
+    expect([first.outcome, correction.outcome]).toEqual(['accepted', 'accepted']);
+    expect((await currentSubmission(t.db, 'xincheng', '2021-03-15'))?.id).toBe(
+      correction.submissionId,
+    );
+    expect(await getSubmission(t.db, correction.submissionId as number)).toMatchObject({
+      is_current: 1,
+      supersedes_id: first.submissionId,
+    });
+    expect(await getSubmission(t.db, first.submissionId as number)).toMatchObject({
+      is_current: 0,
+    });
+  });
+
   it('answers the same mail delivered again (same Message-ID, other headers) once', async () => {
     const content = await filledSheet(schedule, 'jiaotong', '征地扫尾推进中。');
     const raw = await buildEml({
