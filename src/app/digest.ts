@@ -36,6 +36,7 @@ import {
   type UnsentMailFact,
   type WeekReports,
 } from '../domain/digest';
+import { digestKey, digestKeyPrefix, parseMailKey } from '../domain/mail-key';
 import { isUsable } from '../domain/week-status';
 import type { TargetStatus } from '../domain/sheet/parse';
 import { deliverQueued, deserializeMail, enqueueComposed, type DeliverDeps } from './intake/outbox';
@@ -63,9 +64,7 @@ export interface DigestBuildOptions {
   previousSentAt?: Date | null;
 }
 
-export function digestKey(week: string, version: number): string {
-  return `digest:${week}:v${version}`;
-}
+export { digestKey };
 
 // ---------------------------------------------------------------------------------------------
 // Versions
@@ -79,7 +78,7 @@ export interface DigestVersionState {
 
 /** Every version of a week's digest that was queued or sent, oldest first. */
 export async function digestVersions(db: Db, week: string): Promise<DigestVersionState[]> {
-  const prefix = `digest:${week}:v`;
+  const prefix = digestKeyPrefix(week);
   const queued = await db.kysely
     .selectFrom('mail_queue')
     .select('mail_key')
@@ -94,8 +93,8 @@ export async function digestVersions(db: Db, week: string): Promise<DigestVersio
     .execute();
   const byVersion = new Map<number, DigestVersionState>();
   const versionOf = (key: string): number | null => {
-    const m = /^digest:\d{4}-\d{2}-\d{2}:v(\d+)$/.exec(key);
-    return m && key.startsWith(prefix) ? Number(m[1]) : null;
+    const parsed = parseMailKey(key);
+    return parsed?.kind === 'digest' && parsed.week === week ? parsed.version : null;
   };
   for (const q of queued) {
     const v = versionOf(q.mail_key);

@@ -42,6 +42,7 @@ import {
   type RejectedVersion,
 } from '../domain/reminders';
 import type { TargetStatus } from '../domain/sheet/parse';
+import { parseMailKey } from '../domain/mail-key';
 import { addDays } from '../domain/week';
 import { isUsable, weekStatus } from '../domain/week-status';
 import { deliverQueued, enqueueComposed } from './intake/outbox';
@@ -226,8 +227,9 @@ export async function reminderStillDue(
   key: string,
   now: Date,
 ): Promise<boolean> {
-  const [kind, week, unitId, stage] = key.split(':');
-  if (kind !== 'reminder' || !week || !unitId || !stage) return false;
+  const parsed = parseMailKey(key);
+  if (parsed?.kind !== 'reminder') return false;
+  const { week } = parsed;
   const facts = await weekSubmissionFacts(db, week);
   const units = weekStatus(schedule, week, facts, await digestSentAt(db, week));
   const plan = planReminders({ schedule, week, now, units, sent: [] });

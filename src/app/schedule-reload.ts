@@ -31,6 +31,7 @@ import {
 import type { Schedule } from '../config/schedule';
 import { wallClock } from '../domain/calendar';
 import { formatDateZh, weekdayZh } from '../domain/week';
+import { configErrorKey } from '../domain/mail-key';
 import { deliverQueued, enqueueComposed } from './intake/outbox';
 import type { Runtime } from './runtime';
 
@@ -117,7 +118,7 @@ export function composeConfigErrorMail(input: {
     '',
   ].join('\n');
   return {
-    key: `config-error:${input.sha}`,
+    key: configErrorKey(input.sha),
     kind: 'config_error',
     autoSubmitted: 'auto-generated',
     from: mailAddress(input.from, signature),

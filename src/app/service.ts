@@ -24,6 +24,7 @@ import {
   unsentQueuedMails,
   dropQueuedMail,
 } from '../adapters/storage';
+import { parseMailKey } from '../domain/mail-key';
 import { deliverQueued } from './intake/outbox';
 import { processMessage } from './intake/process-message';
 import type { Runtime } from './runtime';
@@ -97,7 +98,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           // A reminder retried after an SMTP 4xx may have become pointless: the unit sent its
           // sheet meanwhile. Check again just before sending.
           if (
-            job.data.mailKey.startsWith('reminder:') &&
+            parseMailKey(job.data.mailKey)?.kind === 'reminder' &&
             !(await reminderStillDue(runtime.db, runtime.schedule, job.data.mailKey, runtime.now()))
           ) {
             await dropQueuedMail(runtime.db, job.data.mailKey);

@@ -31,6 +31,7 @@ import type { Audience, Person, Project, ReminderStage, Schedule, Unit } from '.
 import { deadlineOf, isWorkingDay, wallClock, zonedInstant, type Deadline } from './calendar';
 import { addDays, formatDateZh, formatMonthDayZh, weekdayZh } from './week';
 import type { UnitWeekStatus } from './week-status';
+import { reminderKey } from './mail-key';
 
 export type StageTone = 'reminder' | 'overdue' | 'escalation';
 
@@ -116,10 +117,6 @@ const LEADER_AUDIENCES: ReadonlySet<Audience> = new Set([
   'chief_convenor',
   'convenors',
 ]);
-
-export function reminderKey(week: string, unitId: string, stageId: string): string {
-  return `reminder:${week}:${unitId}:${stageId}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // When

@@ -51,7 +51,9 @@ import {
 } from '../../domain/intake/replies';
 import { unitForSender } from '../../domain/intake/sender';
 import type { ParsedSheet, SheetProject } from '../../domain/sheet/parse';
+import { replyKey } from '../../domain/mail-key';
 import { DubanError, issue, type Issue } from '../../errors';
+import { failpoint } from '../../failpoint';
 import type { ReadSheetOptions } from '../../adapters/excel/read-sheet';
 import { enqueueComposed } from './outbox';
 
@@ -202,7 +204,7 @@ export async function processMessage(
   if (!unit) {
     if (msg.from && deps.settings.replyToUnknownSenders) {
       const reply = composeUnknownSenderReply(ctxBase, now);
-      await queueReply(deps, result, reply, { key: `reply:${rawMessageId}`, from, rawMessageId });
+      await queueReply(deps, result, reply, { key: replyKey(rawMessageId), from, rawMessageId });
     }
     await audit(db, {
       event: 'message.quarantined',
@@ -238,7 +240,7 @@ export async function processMessage(
       now,
     );
     await queueReply(deps, result, reply, {
-      key: `reply:${rawMessageId}`,
+      key: replyKey(rawMessageId),
       from,
       rawMessageId,
       unitId: unit.id,
@@ -350,7 +352,7 @@ export async function processMessage(
       now,
     );
     await queueReply(deps, result, reply, {
-      key: `reply:${rawMessageId}`,
+      key: replyKey(rawMessageId),
       from,
       rawMessageId,
       submissionId,
@@ -374,7 +376,7 @@ export async function processMessage(
   failpoint('after-submission');
   const reply = composeReceipt(ctx, usable, now);
   await queueReply(deps, result, reply, {
-    key: `reply:${rawMessageId}`,
+    key: replyKey(rawMessageId),
     from,
     rawMessageId,
     submissionId,
@@ -382,15 +384,6 @@ export async function processMessage(
     reportingWeek: reporting.week,
   });
   return finish(status, null, msg);
-}
-
-/**
- * A test's way to kill this process at a precise point (DUBAN_FAILPOINT=after-submission), to
- * prove that a job killed half-way is retried without a second submission or receipt. Inert
- * unless the variable names this point.
- */
-function failpoint(name: string): void {
-  if (process.env.DUBAN_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
 }
 
 function isUsable(s: ReadSheet): boolean {

@@ -1,0 +1,66 @@
+/**
+ * The key of a logical mail: what makes sending it exactly-once (one outgoing_mails row per key)
+ * and what its Message-ID is derived from. One format, one parse: nothing else builds a key
+ * string or takes one apart by position.
+ *
+ * The strings are stored in real databases, so their format never changes:
+ *   reply:<raw message id>                 the answer to a received message (receipt, request, …)
+ *   reminder:<week>:<unit id>:<stage id>   a reminder stage to a unit for a week
+ *   digest:<week>:v<version>               a version of a week's digest
+ *   config-error:<sha-256 of the file>     the admin's notice of a refused schedule change
+ * Unit and stage ids match /^[a-z0-9][a-z0-9_-]*$/ (the schedule schema), so ':' separates safely.
+ */
+
+export type MailKey =
+  | { kind: 'reply'; rawMessageId: number }
+  | { kind: 'reminder'; week: string; unitId: string; stage: string }
+  | { kind: 'digest'; week: string; version: number }
+  | { kind: 'config-error'; sha: string };
+
+const WEEK = String.raw`\d{4}-\d{2}-\d{2}`;
+const ID = '[a-z0-9][a-z0-9_-]*';
+const PATTERNS = {
+  reply: /^reply:([1-9]\d*)$/,
+  reminder: new RegExp(`^reminder:(${WEEK}):(${ID}):(${ID})$`),
+  digest: new RegExp(`^digest:(${WEEK}):v([1-9]\\d*)$`),
+  configError: /^config-error:([0-9a-f]{1,64})$/,
+};
+
+export function formatMailKey(key: MailKey): string {
+  switch (key.kind) {
+    case 'reply':
+      return `reply:${key.rawMessageId}`;
+    case 'reminder':
+      return `reminder:${key.week}:${key.unitId}:${key.stage}`;
+    case 'digest':
+      return `digest:${key.week}:v${key.version}`;
+    case 'config-error':
+      return `config-error:${key.sha}`;
+  }
+}
+
+/** The key a string holds, or null when it is none of duban's formats (a test's free key …). */
+export function parseMailKey(text: string): MailKey | null {
+  let m = PATTERNS.reply.exec(text);
+  if (m?.[1]) return { kind: 'reply', rawMessageId: Number(m[1]) };
+  m = PATTERNS.reminder.exec(text);
+  if (m?.[1] && m[2] && m[3]) return { kind: 'reminder', week: m[1], unitId: m[2], stage: m[3] };
+  m = PATTERNS.digest.exec(text);
+  if (m?.[1] && m[2]) return { kind: 'digest', week: m[1], version: Number(m[2]) };
+  m = PATTERNS.configError.exec(text);
+  if (m?.[1]) return { kind: 'config-error', sha: m[1] };
+  return null;
+}
+
+export const replyKey = (rawMessageId: number): string =>
+  formatMailKey({ kind: 'reply', rawMessageId });
+export const reminderKey = (week: string, unitId: string, stage: string): string =>
+  formatMailKey({ kind: 'reminder', week, unitId, stage });
+export const digestKey = (week: string, version: number): string =>
+  formatMailKey({ kind: 'digest', week, version });
+export const configErrorKey = (sha: string): string => formatMailKey({ kind: 'config-error', sha });
+
+/** The LIKE prefix of every digest version of a week (for listing them in SQL). */
+export function digestKeyPrefix(week: string): string {
+  return `digest:${week}:v`;
+}
