@@ -15,8 +15,8 @@
 import type { OutgoingMail, SendOutcome } from '../adapters/mail/send';
 import { writeDigestWorkbook } from '../adapters/excel/digest-workbook';
 import {
+  digestMails,
   digestSentAt,
-  queuedMail,
   quarantinedMessages,
   remindersSent,
   toTimestamp,
@@ -39,7 +39,13 @@ import {
 import { digestKey, digestKeyPrefix, parseMailKey } from '../domain/mail-key';
 import { isUsable } from '../domain/week-status';
 import type { TargetStatus } from '../domain/sheet/parse';
-import { deliverQueued, deserializeMail, enqueueComposed, type DeliverDeps } from './intake/outbox';
+import {
+  deliverQueued,
+  enqueueComposed,
+  queuedMail,
+  storedMail,
+  type DeliverDeps,
+} from './intake/outbox';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Stored messages without an outcome for this long are reported to the office. */
@@ -78,36 +84,15 @@ export interface DigestVersionState {
 
 /** Every version of a week's digest that was queued or sent, oldest first. */
 export async function digestVersions(db: Db, week: string): Promise<DigestVersionState[]> {
-  const prefix = digestKeyPrefix(week);
-  const queued = await db.kysely
-    .selectFrom('mail_queue')
-    .select('mail_key')
-    .where('kind', '=', 'digest')
-    .where('mail_key', 'like', `${prefix}%`)
-    .execute();
-  const mails = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select(['mail_key', 'status', 'sent_at'])
-    .where('kind', '=', 'digest')
-    .where('mail_key', 'like', `${prefix}%`)
-    .execute();
+  const mails = await digestMails(db, digestKeyPrefix(week));
   const byVersion = new Map<number, DigestVersionState>();
   const versionOf = (key: string): number | null => {
     const parsed = parseMailKey(key);
     return parsed?.kind === 'digest' && parsed.week === week ? parsed.version : null;
   };
-  for (const q of queued) {
-    const v = versionOf(q.mail_key);
-    if (v !== null) byVersion.set(v, { version: v, status: 'queued', sentAt: null });
-  }
   for (const o of mails) {
-    const v = versionOf(o.mail_key);
-    if (v === null) continue;
-    byVersion.set(v, {
-      version: v,
-      status: o.status,
-      sentAt: o.sent_at ? new Date(o.sent_at) : null,
-    });
+    const v = versionOf(o.key);
+    if (v !== null) byVersion.set(v, { version: v, status: o.status, sentAt: o.sentAt });
   }
   return [...byVersion.values()].sort((a, b) => a.version - b.version);
 }
@@ -451,20 +436,24 @@ export async function sendDigest(
   const choice = nextDigestEdition(versions);
   const version = options.version ?? choice.version;
   const key = digestKey(week, version);
-  let queued = await queuedMail(db, key);
-  const retried = queued !== null;
+  const retried = (await queuedMail(db, key)) !== null;
   let model: DigestModel | null = null;
-  if (!queued) {
+  if (!retried) {
     const built = await buildDigest(db, schedule, week, now, {
       version,
       previousSentAt: sentBefore(versions, version),
     });
     // A concurrent send of the same version may have queued it first: theirs is the one sent.
     model = built.model;
-    await enqueueComposed(db, composeDigestMail(schedule, deps.from, week, built), now);
-    queued = await queuedMail(db, key);
-    if (!queued) throw new Error(`digest ${key} was queued but cannot be read back`);
+    await enqueueComposed(
+      db,
+      composeDigestMail(schedule, deps.from, week, built),
+      now,
+      deps.logger,
+    );
   }
+  const mail = await storedMail(db, key);
+  if (!mail) throw new Error(`digest ${key} was queued but cannot be read back`);
   const outcome = await deliverQueued(deps, key, deps.claimedBy);
-  return { key, version, retried, outcome, mail: deserializeMail(queued.payloadJson), model };
+  return { key, version, retried, outcome, mail, model };
 }

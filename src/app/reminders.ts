@@ -24,7 +24,6 @@ import type { MailTransport } from '../adapters/mail/transport';
 import {
   currentSubmission,
   digestSentAt,
-  queuedMail,
   remindersSent,
   submissionContent,
   weekSubmissionFacts,
@@ -45,7 +44,7 @@ import type { TargetStatus } from '../domain/sheet/parse';
 import { parseMailKey } from '../domain/mail-key';
 import { addDays } from '../domain/week';
 import { isUsable, weekStatus } from '../domain/week-status';
-import { deliverQueued, enqueueComposed } from './intake/outbox';
+import { deliverQueued, enqueueComposed, queuedMail } from './intake/outbox';
 import type { Runtime } from './runtime';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -185,11 +184,11 @@ export async function sendDueReminders(
       // A mail queued by an earlier run (or a racing worker) is delivered as it was composed.
       const queued = await queuedMail(db, r.key);
       if (queued) {
-        report.subject = (JSON.parse(queued.payloadJson) as { subject: string }).subject;
+        report.subject = queued.subject;
       } else {
         const mail = await composeReminderMail(deps, plan, r, now);
         report.subject = mail.subject;
-        await enqueueComposed(db, mail, now);
+        await enqueueComposed(db, mail, now, logger);
       }
       const claimedBy = `${deps.workerName}:reminder:${randomUUID().slice(0, 8)}`;
       const outcome = await deliverQueued(

@@ -85,7 +85,14 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     now,
     workerName: `${os.hostname()}:${process.pid}`,
     intakeDeps: () => ({ db, schedule: runtime.schedule, sheets, settings: intake, logger, now }),
-    deliverDeps: () => ({ db, transport, logger, dailyCap: mail.dailyCap, now }),
+    deliverDeps: () => ({
+      db,
+      transport,
+      logger,
+      dailyCap: mail.dailyCap,
+      now,
+      claimLeaseMs: service.mailClaimLeaseMs,
+    }),
     async close() {
       // Each step runs even when one before it fails.
       const steps = [() => sheets.close(), () => transport.close(), () => db.close()];

@@ -21,9 +21,11 @@ import {
 import {
   getRawMessage,
   unprocessedMessages,
+  unsentMails,
   unsentQueuedMails,
   dropQueuedMail,
 } from '../adapters/storage';
+import { lateness } from '../adapters/mail/send';
 import { parseMailKey } from '../domain/mail-key';
 import { deliverQueued } from './intake/outbox';
 import { processMessage } from './intake/process-message';
@@ -153,8 +155,27 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     const messages = await unprocessedMessages(runtime.db, before);
     for (const id of messages)
       await queues.enqueueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
-    const mails = await unsentQueuedMails(runtime.db, before);
+    const now = runtime.now();
+    const lease = runtime.service.mailClaimLeaseMs;
+    // A mail claimed longer than its lease is taken over by the job enqueued here (its holder
+    // presumably died mid-send: see src/adapters/mail/send.ts).
+    const mails = await unsentQueuedMails(runtime.db, before, 500, {
+      claimedBefore: new Date(now.getTime() - lease),
+    });
     for (const mailKey of mails) await queues.enqueueOutbound({ mailKey });
+    for (const late of await unsentMails(runtime.db, new Date(now.getTime() - lease))) {
+      const ageMs = now.getTime() - late.queuedAt.getTime();
+      const fields = {
+        mailKey: late.key,
+        kind: late.kind,
+        status: late.status,
+        attempts: late.attempts,
+        ageMinutes: Math.floor(ageMs / 60_000),
+      };
+      if (lateness(ageMs, lease) === 'error')
+        logger.error(fields, 'mail not sent within its window');
+      else logger.warn(fields, 'mail not sent within its window');
+    }
     if (messages.length || mails.length) {
       logger.warn(
         { messages: messages.length, mails: mails.length },

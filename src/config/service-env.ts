@@ -18,6 +18,12 @@ export interface ServiceEnv {
    * cut) leaves its job to be taken over after about this long.
    */
   queueLockMs: number;
+  /**
+   * How long a claim on an outgoing mail holds (MAIL_CLAIM_LEASE_MS): a sender that died
+   * mid-send leaves its mail to be sent again, with the same Message-ID, after this long; a mail
+   * not sent this long after it was queued is reported (src/adapters/mail/send.ts).
+   */
+  mailClaimLeaseMs: number;
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
@@ -63,6 +69,12 @@ export function readServiceEnv(
       default: 30_000,
       min: 1000,
       max: 600_000,
+      integer: true,
+    }),
+    mailClaimLeaseMs: r.number('MAIL_CLAIM_LEASE_MS', {
+      default: 600_000,
+      min: 60_000,
+      max: 86_400_000,
       integer: true,
     }),
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,

@@ -103,6 +103,7 @@ describe.each(TEST_DIALECTS)('storage on %s', (dialect) => {
           expect.arrayContaining([
             '0001_initial',
             '0002_intake',
+            '0003_one_outgoing_mail_table',
             '0004_one_submission_per_message',
           ]),
         );

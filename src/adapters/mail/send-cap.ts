@@ -6,12 +6,12 @@
  * until a mailbox fills. OTRS does the same.
  *
  * Counted from `outgoing_mails` (no table of its own): what each row stores in
- * `recipients_json` is written by ./send.ts as a RecipientsRecord.
+ * `recipients_json` is written by ./outgoing-mail.ts (freezeMail) as a RecipientsRecord.
  */
 import type { Db } from '../storage/connection';
 import { toTimestamp } from '../storage/repository';
 
-/** What ./send.ts stores as `recipients_json` for a mail it sends. */
+/** What ./outgoing-mail.ts stores as `recipients_json` for a mail to be sent. */
 export interface RecipientsRecord {
   from: string;
   to: Array<{ name: string; address: string }>;
@@ -73,6 +73,32 @@ function parseRecord(json: string): Pick<RecipientsRecord, 'rcpt' | 'autoSubmitt
       rcpt: value.rcpt.filter((a): a is string => typeof a === 'string'),
       autoSubmitted: value.autoSubmitted === 'auto-replied' ? 'auto-replied' : 'auto-generated',
     };
+  } catch {
+    return null;
+  }
+}
+
+/** The record of a mail to be sent, or null when the JSON is not one (a refused mail's record). */
+export function parseRecipients(json: string): RecipientsRecord | null {
+  try {
+    const value = JSON.parse(json) as Partial<RecipientsRecord> | null;
+    const list = (v: unknown): Array<{ name: string; address: string }> | null =>
+      Array.isArray(v) &&
+      v.every((a: unknown) => {
+        const o = a as { name?: unknown; address?: unknown } | null;
+        return o !== null && typeof o === 'object' && typeof o.address === 'string';
+      })
+        ? (v as Array<{ name?: unknown; address: string }>).map((a) => ({
+            name: typeof a.name === 'string' ? a.name : '',
+            address: a.address,
+          }))
+        : null;
+    if (!value || typeof value.from !== 'string') return null;
+    const to = list(value.to);
+    const cc = list(value.cc ?? []);
+    const base = parseRecord(json);
+    if (!to || to.length === 0 || !cc || !base) return null;
+    return { from: value.from, to, cc, ...base };
   } catch {
     return null;
   }

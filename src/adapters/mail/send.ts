@@ -1,78 +1,73 @@
 /**
- * Sending a mail exactly once.
+ * Sending a mail exactly once, and never losing one.
  *
  * A person must get each receipt, reminder or digest once, even when the queue runs a job twice,
  * a job is retried after a crash, or two workers race. The queue cannot promise that; the
- * database can. Every logical mail has a unique key ("receipt:<raw_message_id>", …) and a worker
- * must win the claim on that key's row (claimMail: one atomic statement) before it sends; only
- * the winner talks to SMTP, and it records the outcome:
+ * database can. Every logical mail has a unique key (src/domain/mail-key.ts) and one row in
+ * outgoing_mails (src/adapters/storage/outgoing-mails.ts):
  *
- *   sent      → markMailSent, with the exact bytes sent (eml) and the server's reply
- *   4xx, connection errors → 'retrying' (the caller's queue retries with backoff; the next
- *               attempt wins the claim again)
- *   5xx       → 'failed' with the server's reply; not retried (a duplicate job reports 'failed'
- *               without sending; `retryFailed` is for an admin's deliberate re-run)
- *   over the daily cap → 'failed' with MAIL_CAPPED, reported as 'capped'
+ *   queueOutgoing  checks the addresses and builds the MIME once (Message-ID derived from the
+ *                  key, Date = the queue time) and stores those bytes as 'queued'; an invalid
+ *                  address is stored as 'failed' (MAIL_ADDRESS_INVALID), never thrown away.
+ *   sendQueued     claims the row (one atomic statement; only the winner sends), delivers the
+ *                  stored bytes and records the outcome:
+ *     sent      → 'sent', with the server's reply
+ *     4xx, connection errors → 'retrying' (the caller's queue retries with backoff; the next
+ *                 attempt wins the claim again)
+ *     5xx       → 'failed' with the server's reply; not retried (a duplicate job reports 'failed'
+ *                 without sending; `retryFailed` is for an admin's deliberate re-run)
+ *     over the daily cap → 'failed' with MAIL_CAPPED, reported as 'capped'
  *
- * Hazards:
- * - A crash between the server accepting the mail and markMailSent leaves the row 'claimed'.
- *   It is never taken over automatically (no reclaimStaleAfterMs here): the mail most likely
- *   went out, and a person getting it twice is worse than an admin looking at a stuck row.
- * - The same holds when markMailSent itself fails: the error is logged and thrown, the row stays
- *   'claimed', and a retried job answers 'claimed_elsewhere' rather than sending again.
- * - Everything that can fail before SMTP without the database's help (validation, building the
- *   bytes) happens before the claim, so a bug there leaves no row claimed forever.
+ * The policy for a sender that dies mid-send. SMTP has no idempotency: a crash between the end
+ * of DATA and the server's reply (or before the row is marked sent) cannot know whether the mail
+ * left. Such a row stays 'claimed'. A claim has a lease (MAIL_CLAIM_LEASE_MS, default 10 min):
+ * - within it, another attempt leaves the mail alone ('claimed_elsewhere'): its holder may be
+ *   sending it right now;
+ * - past it, the sweeper hands the mail to the outbound queue again and the next attempt takes
+ *   the claim over and sends it again: the SAME bytes, so the SAME Message-ID (a recipient's
+ *   client can recognise the duplicate), with a warning in the log and an audit entry
+ *   `mail.possible_duplicate` (previous claimant, attempts). A possible duplicate is better than
+ *   a silently lost receipt: a person who gets no receipt re-sends the sheet or phones.
+ * - whatever happens, a mail not sent within its window is never silent: the sweeper logs it
+ *   (warn past the lease, error past LATE_ERROR_AFTER_MS = 1 h) and `duban health` lists it and
+ *   reports unhealthy.
+ * The lease must be longer than one delivery can take (SMTP timeouts are about 2 minutes).
  */
 import type { Logger } from 'pino';
-import type { ComposedReply } from '../../domain/intake/replies';
-import { headerText } from '../../domain/intake/replies';
 import type { Db } from '../storage/connection';
-import { claimMail, getMail, markMailFailed, markMailSent } from '../storage/repository';
-import type { OutgoingMailRow } from '../storage/schema';
 import {
-  buildMime,
-  checkAddress,
-  messageIdFor,
-  type AutoSubmitted,
-  type MailAddress,
-  type OutgoingAttachment,
-} from './compose-mime';
-import { autoRepliesSentTo, type RecipientsRecord } from './send-cap';
+  claimMail,
+  getMail,
+  markMailFailed,
+  markMailSent,
+  queueMail,
+} from '../storage/outgoing-mails';
+import { audit } from '../storage/audit';
+import type { OutgoingMailRow } from '../storage/schema';
+import { failpoint } from '../../failpoint';
+import { envelopeRecipients, freezeMail, type OutgoingMail } from './outgoing-mail';
+import { autoRepliesSentTo, parseRecipients } from './send-cap';
 import { classifyDeliveryError, DEFAULT_DAILY_CAP, type MailTransport } from './transport';
 
 export type { AutoSubmitted, MailAddress, OutgoingAttachment } from './compose-mime';
 export { checkAddress, isPlainAddress, mailAddress } from './compose-mime';
-
-/** One logical mail. */
-export interface OutgoingMail {
-  /** Unique per logical mail: "receipt:<raw_message_id>", "reminder:<week>:<unit>:<stage>" … */
-  key: string;
-  /** 'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'reminder' | 'digest' … */
-  kind: string;
-  /** auto-replied: answers to a person's mail (capped per address and day); auto-generated: the rest. */
-  autoSubmitted: AutoSubmitted;
-  /** Build addresses with mailAddress()/checkAddress(); they are checked again here. */
-  from: MailAddress;
-  to: MailAddress[];
-  cc: MailAddress[];
-  subject: string;
-  text: string;
-  html: string | null;
-  /** Message-ID of the mail answered (angle brackets included), or null. */
-  inReplyTo: string | null;
-  references: string[];
-  attachments: OutgoingAttachment[];
-  /** Links for the record (outgoing_mails). */
-  rawMessageId?: number | null;
-  submissionId?: number | null;
-  unitId?: string | null;
-  reportingWeek?: string | null;
-}
+export { replyMail, type OutgoingMail } from './outgoing-mail';
 
 export type SendOutcome =
   'sent' | 'already_sent' | 'claimed_elsewhere' | 'retry' | 'failed' | 'capped';
 
 export type MailLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** How long a claim holds before it is taken over (MAIL_CLAIM_LEASE_MS). */
+export const DEFAULT_CLAIM_LEASE_MS = 10 * 60_000;
+/** A mail still not sent this long after it was queued is an error, not only a warning. */
+export const LATE_ERROR_AFTER_MS = 60 * 60_000;
+
+/** How late a mail queued `ageMs` ago and not sent is: null while within its window. */
+export function lateness(ageMs: number, leaseMs: number): 'warn' | 'error' | null {
+  if (ageMs >= Math.max(LATE_ERROR_AFTER_MS, leaseMs)) return 'error';
+  return ageMs >= leaseMs ? 'warn' : null;
+}
 
 export interface SendOptions {
   /** Unique per attempt, e.g. "<host>:<pid>:<job id>:<attempt>". */
@@ -83,105 +78,62 @@ export interface SendOptions {
   dailyCap?: number;
   /** Send a mail whose last attempt failed for good (an admin's re-run); default false. */
   retryFailed?: boolean;
+  /** The claim's lease (default DEFAULT_CLAIM_LEASE_MS). */
+  claimLeaseMs?: number;
 }
 
 const DAY_MS = 86_400_000;
 const KEY_MAX = 200;
 
-/** An OutgoingMail for a composed reply. */
-export function replyMail(
-  reply: ComposedReply,
-  fields: {
-    key: string;
-    from: MailAddress;
-    rawMessageId?: number | null;
-    submissionId?: number | null;
-    unitId?: string | null;
-    reportingWeek?: string | null;
-  },
-): OutgoingMail {
-  const { key, from, ...links } = fields;
-  return {
-    key,
-    kind: reply.kind,
-    autoSubmitted: reply.autoSubmitted,
-    from,
-    // Checked in sendMail like every address; an invalid one is recorded as MAIL_ADDRESS_INVALID.
-    to: [{ name: reply.to.name, address: reply.to.address }],
-    cc: [],
-    subject: reply.subject,
-    text: reply.text,
-    html: reply.html,
-    inReplyTo: reply.inReplyTo,
-    references: reply.references,
-    attachments: reply.attachments,
-    ...links,
-  };
+/**
+ * Stores `mail` to be sent, built once (see the module comment); a mail already stored under its
+ * key is left as it was. Returns true when this call stored it.
+ */
+export async function queueOutgoing(
+  db: Db,
+  mail: OutgoingMail,
+  now: Date,
+  logger?: MailLogger,
+): Promise<boolean> {
+  if (mail.key === '' || mail.key.length > KEY_MAX || /[\s\p{Cc}]/u.test(mail.key)) {
+    throw new RangeError(`invalid mail key ${JSON.stringify(mail.key.slice(0, KEY_MAX))}`);
+  }
+  if (await getMail(db, mail.key)) return false;
+  const frozen = await freezeMail(mail, now);
+  const { queued } = await queueMail(db, {
+    key: mail.key,
+    kind: mail.kind,
+    subject: frozen.subject,
+    recipients: frozen.recipients,
+    messageId: frozen.messageId,
+    eml: frozen.eml,
+    refusal: frozen.refusal,
+    rawMessageId: mail.rawMessageId ?? null,
+    submissionId: mail.submissionId ?? null,
+    unitId: mail.unitId ?? null,
+    reportingWeek: mail.reportingWeek ?? null,
+    now,
+  });
+  if (queued && frozen.refusal !== null) {
+    logger?.error(
+      { mailKey: mail.key, kind: mail.kind, reason: frozen.refusal },
+      'mail not sent: invalid address',
+    );
+  }
+  return queued;
 }
 
-type Prepared =
-  | {
-      ok: true;
-      from: MailAddress;
-      to: MailAddress[];
-      cc: MailAddress[];
-      /** RCPT TO, de-duplicated (case-insensitively), as written. */
-      rcpt: string[];
-      subject: string;
-      record: RecipientsRecord;
-    }
-  | { ok: false; subject: string; reasons: string[]; record: unknown };
-
-function prepare(mail: OutgoingMail): Prepared {
-  const subject = headerText(mail.subject, 200);
-  const reasons: string[] = [];
-  const check = (a: MailAddress, role: string): MailAddress | null => {
-    const checked = checkAddress({ address: String(a.address), name: String(a.name ?? '') });
-    if (checked.ok) return checked.value;
-    reasons.push(`${role}: ${checked.reason}`);
-    return null;
-  };
-  const from = check(mail.from, 'from');
-  const to = mail.to.map((a) => check(a, 'to'));
-  const cc = mail.cc.map((a) => check(a, 'cc'));
-  if (mail.to.length === 0) reasons.push('to: no recipient');
-  const valid = (list: Array<MailAddress | null>): list is MailAddress[] =>
-    list.every((a) => a !== null);
-  if (reasons.length > 0 || from === null || !valid(to) || !valid(cc)) {
-    // The record shows what was refused, flattened and capped (the raw value may be hostile).
-    const shown = (a: MailAddress) => headerText(String(a.address), 80);
-    return {
-      ok: false,
-      subject,
-      reasons,
-      record: {
-        from: shown(mail.from),
-        to: mail.to.map(shown),
-        cc: mail.cc.map(shown),
-        rcpt: [],
-        autoSubmitted: mail.autoSubmitted,
-      },
-    };
-  }
-  const rcpt: string[] = [];
-  for (const a of [...to, ...cc]) {
-    if (!rcpt.some((r) => r.toLowerCase() === a.address.toLowerCase())) rcpt.push(a.address);
-  }
-  return {
-    ok: true,
-    from,
-    to,
-    cc,
-    rcpt,
-    subject,
-    record: {
-      from: from.address,
-      to: to.map((a) => ({ name: a.name, address: a.address })),
-      cc: cc.map((a) => ({ name: a.name, address: a.address })),
-      rcpt: rcpt.map((a) => a.toLowerCase()),
-      autoSubmitted: mail.autoSubmitted,
-    },
-  };
+/** Queues `mail` (once) and sends it unless it was sent (or is being sent) already. */
+export async function sendMail(
+  db: Db,
+  transport: MailTransport,
+  mail: OutgoingMail,
+  options: SendOptions,
+): Promise<SendOutcome> {
+  await queueOutgoing(db, mail, options.now, options.logger);
+  const outcome = await sendQueued(db, transport, mail.key, options);
+  if (outcome === 'missing') throw new Error(`mail ${mail.key} was queued but cannot be read`);
+  return outcome;
 }
 
 function isCapped(row: OutgoingMailRow): boolean {
@@ -191,7 +143,9 @@ function isCapped(row: OutgoingMailRow): boolean {
 /** The outcome when the row already settles it without a claim, or null to go on and claim. */
 function settled(row: OutgoingMailRow, retryFailed: boolean): SendOutcome | null {
   if (row.status === 'sent') return 'already_sent';
-  if (row.status === 'failed' && !retryFailed) return isCapped(row) ? 'capped' : 'failed';
+  if (row.status === 'failed' && (!retryFailed || row.eml === null)) {
+    return isCapped(row) ? 'capped' : 'failed';
+  }
   return null;
 }
 
@@ -200,6 +154,7 @@ function lostClaim(row: OutgoingMailRow): SendOutcome {
   switch (row.status) {
     case 'sent':
       return 'already_sent';
+    case 'queued':
     case 'claimed':
       return 'claimed_elsewhere';
     case 'retrying':
@@ -210,90 +165,93 @@ function lostClaim(row: OutgoingMailRow): SendOutcome {
 }
 
 /**
- * Sends `mail` unless it was sent (or is being sent) already; see the module comment. Returns:
+ * Sends the mail stored under `key` unless it was sent (or is being sent) already; see the
+ * module comment. Returns:
  * - 'sent': this call delivered it;
- * - 'already_sent': an earlier attempt did; 'claimed_elsewhere': another worker holds it now;
+ * - 'already_sent': an earlier attempt did; 'claimed_elsewhere': another attempt holds it, within
+ *   its lease;
  * - 'retry': a transient failure (4xx, connection): run again later with backoff;
- * - 'failed': refused for good (5xx, invalid address), recorded; 'capped': over the daily cap.
- * Throws only when the database fails (then nothing was sent, or the row stays 'claimed').
+ * - 'failed': refused for good (5xx, invalid address), recorded; 'capped': over the daily cap;
+ * - 'missing': nothing is stored under this key.
+ * Throws only when the database fails (then nothing was sent, or the row stays 'claimed' until
+ * its lease runs out).
  */
-export async function sendMail(
+export async function sendQueued(
   db: Db,
   transport: MailTransport,
-  mail: OutgoingMail,
+  key: string,
   options: SendOptions,
-): Promise<SendOutcome> {
+): Promise<SendOutcome | 'missing'> {
   const { now, claimedBy, logger } = options;
-  if (mail.key === '' || mail.key.length > KEY_MAX || /[\s\p{Cc}]/u.test(mail.key)) {
-    throw new RangeError(`invalid mail key ${JSON.stringify(mail.key.slice(0, KEY_MAX))}`);
+  const stored = await getMail(db, key);
+  if (!stored) {
+    logger.error({ mailKey: key }, 'no queued mail under this key');
+    return 'missing';
   }
-  const about = { mailKey: mail.key, kind: mail.kind };
-
-  const existing = await getMail(db, mail.key);
-  const early = existing ? settled(existing, options.retryFailed === true) : null;
+  const about = { mailKey: key, kind: stored.kind };
+  const early = settled(stored, options.retryFailed === true);
   if (early) {
     logger.info({ ...about, outcome: early }, 'mail not sent: already settled');
     return early;
   }
 
-  const prepared = prepare(mail);
-  const raw = prepared.ok
-    ? await buildMime({
-        from: prepared.from,
-        to: prepared.to,
-        cc: prepared.cc,
-        subject: prepared.subject,
-        text: mail.text,
-        html: mail.html,
-        inReplyTo: mail.inReplyTo,
-        references: mail.references,
-        attachments: mail.attachments,
-        autoSubmitted: mail.autoSubmitted,
-        messageId: messageIdFor(mail.key, prepared.from),
-        date: now,
-      })
-    : null;
-
-  const claim = await claimMail(db, {
-    key: mail.key,
-    kind: mail.kind,
-    recipients: prepared.record,
-    subject: prepared.subject,
-    claimedBy,
-    rawMessageId: mail.rawMessageId ?? null,
-    submissionId: mail.submissionId ?? null,
-    unitId: mail.unitId ?? null,
-    reportingWeek: mail.reportingWeek ?? null,
-    now,
-  });
+  const leaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const claim = await claimMail(db, { key, claimedBy, now, reclaimStaleAfterMs: leaseMs });
   if (!claim.won) {
     const outcome = lostClaim(claim.mail);
-    logger.info({ ...about, outcome }, 'mail not sent: claimed by another attempt');
+    const held = claim.mail.claimed_at ? Date.parse(claim.mail.claimed_at) : now.getTime();
+    logger.info(
+      {
+        ...about,
+        outcome,
+        claimedBy: claim.mail.claimed_by,
+        leaseEndsAt: new Date(held + leaseMs).toISOString(),
+      },
+      'mail not sent now: another attempt holds it within its lease',
+    );
     return outcome;
   }
-  const mailId = claim.mail.id;
-  const attempt = { ...about, mailId, attempt: claim.mail.attempts };
+  const row = claim.mail;
+  const attempt = { ...about, mailId: row.id, attempt: row.attempts };
+  if (claim.previous?.status === 'claimed') {
+    // Its holder died (or hung) mid-send: the mail may have left already. Sent again, with the
+    // same bytes and Message-ID, and recorded.
+    const details = { previousClaimant: claim.previous.claimed_by, attempts: row.attempts };
+    logger.warn(
+      { ...attempt, ...details },
+      'mail claim taken over after its lease: possible duplicate',
+    );
+    await audit(db, {
+      event: 'mail.possible_duplicate',
+      mailId: row.id,
+      rawMessageId: row.raw_message_id,
+      unitId: row.unit_id,
+      reportingWeek: row.reporting_week,
+      details: { mailKey: key, messageId: row.message_id, ...details },
+      now,
+    });
+  }
 
-  if (!prepared.ok || raw === null) {
-    const reasons = prepared.ok ? [] : prepared.reasons;
-    await recordFailure(db, mailId, claimedBy, now, logger, attempt, {
-      error: `MAIL_ADDRESS_INVALID: ${reasons.join('; ')}`,
+  const recipients = parseRecipients(row.recipients_json);
+  if (row.eml === null || recipients === null) {
+    await recordFailure(db, row.id, claimedBy, now, logger, attempt, {
+      error: 'MAIL_NOT_COMPOSED: no message stored to send',
       retryable: false,
       smtpResponse: null,
     });
-    logger.error({ ...attempt, reasons }, 'mail not sent: invalid address');
+    logger.error(attempt, 'mail not sent: nothing stored to send');
     return 'failed';
   }
 
-  if (mail.autoSubmitted === 'auto-replied') {
+  if (recipients.autoSubmitted === 'auto-replied') {
     const cap = options.dailyCap ?? DEFAULT_DAILY_CAP;
-    const counts = await autoRepliesSentTo(db, prepared.rcpt, {
+    const counts = await autoRepliesSentTo(db, recipients.rcpt, {
       since: new Date(now.getTime() - DAY_MS),
-      excludeKey: mail.key,
+      excludeKey: key,
     });
-    const over = prepared.record.rcpt.filter((a) => (counts.get(a) ?? 0) >= cap);
+    const over = recipients.rcpt.filter((a) => (counts.get(a) ?? 0) >= cap);
     if (over.length > 0) {
-      await recordFailure(db, mailId, claimedBy, now, logger, attempt, {
+      await recordFailure(db, row.id, claimedBy, now, logger, attempt, {
         error: `MAIL_CAPPED: ${over.join(', ')} already got ${cap} automatic replies in 24 hours`,
         retryable: false,
         smtpResponse: null,
@@ -306,14 +264,17 @@ export async function sendMail(
   let delivery;
   try {
     delivery = await transport.deliver({
-      key: mail.key,
-      raw,
-      envelope: { from: prepared.from.address, to: prepared.rcpt },
+      key,
+      raw: row.eml,
+      envelope: {
+        from: recipients.from,
+        to: envelopeRecipients([...recipients.to, ...recipients.cc]),
+      },
       now,
     });
   } catch (err) {
     const failure = classifyDeliveryError(err);
-    await recordFailure(db, mailId, claimedBy, now, logger, attempt, {
+    await recordFailure(db, row.id, claimedBy, now, logger, attempt, {
       error: `${failure.code}: ${failure.message}`,
       retryable: failure.retryable,
       smtpResponse: failure.smtpResponse,
@@ -326,6 +287,8 @@ export async function sendMail(
     logger.error(fields, 'mail delivery failed for good');
     return 'failed';
   }
+  // The ambiguous moment the lease exists for: the mail left, and nothing records it yet.
+  failpoint('after-delivery');
 
   const response =
     delivery.rejected.length > 0
@@ -333,11 +296,11 @@ export async function sendMail(
       : delivery.response;
   let recorded: boolean;
   try {
-    recorded = await markMailSent(db, mailId, { smtpResponse: response, eml: raw, now });
+    recorded = await markMailSent(db, row.id, { smtpResponse: response, now });
   } catch (err) {
     logger.error(
       { ...attempt, err },
-      'mail delivered but not recorded as sent; it stays claimed and is not sent again',
+      'mail delivered but not recorded as sent; it is sent again once its claim lease runs out',
     );
     throw err;
   }

@@ -11,4 +11,4 @@ export * from './audit';
 export * from './week-reads';
 export * from './repository';
 export type * from './schema';
-export * from './intake';
+export * from './outgoing-mails';

@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import { DubanError } from '../../errors';
 import { isConnectionError, type Db, type Dialect } from './connection';
+import { oneOutgoingMailTable } from './migration-0003';
 import { oneSubmissionPerMessage } from './one-submission-per-message';
 
 interface ColumnTypes {
@@ -274,7 +275,7 @@ function initial(dialect: Dialect): Migration {
  * - raw_messages.truncated / declared_size: a message over the size limit is stored as its
  *   header block only; the flag survives a lost queue job, so the sweeper can still answer it.
  * - mail_queue: the composed mail (JSON) waiting to be sent, so that outbound jobs carry only a
- *   key and a lost job can be re-enqueued from the database.
+ *   key and a lost job can be re-enqueued from the database (folded into outgoing_mails by 0003).
  * - message_claims: which stored message answers for a (sender, Message-ID).
  */
 function intake(dialect: Dialect): Migration {
@@ -319,6 +320,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_intake': intake(dialect),
+    '0003_one_outgoing_mail_table': oneOutgoingMailTable(dialect),
     '0004_one_submission_per_message': oneSubmissionPerMessage(),
   };
 }

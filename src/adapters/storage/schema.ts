@@ -170,34 +170,39 @@ export interface SubmissionTargetsTable {
   cell: string | null;
 }
 
-export type MailStatus = 'claimed' | 'sent' | 'failed' | 'retrying';
+export type MailStatus = 'queued' | 'claimed' | 'sent' | 'failed' | 'retrying';
 
 /**
- * Every mail duban sends (receipts, reminders, digests), one row per logical mail. The unique
- * `mail_key` is what makes sending exactly-once: a worker must win the claim on the row before
- * it sends (see claimMail in ./repository.ts).
+ * Every mail duban sends (receipts, reminders, digests), one row per logical mail, from queued
+ * to sent (0003 made it the one outgoing-mail table). The unique `mail_key` is what makes sending
+ * exactly-once: a worker must win the claim on the row before it sends (see claimMail in
+ * ./outgoing-mails.ts).
  */
 export interface OutgoingMailsTable {
   id: Generated<number>;
-  /** "receipt:<raw_message_id>", "reminder:<week>:<unit>:<stage>", "digest:<week>:v1" … */
+  /** "reply:<raw_message_id>", "reminder:<week>:<unit>:<stage>", "digest:<week>:v1" … */
   mail_key: string;
   kind: string;
   recipients_json: JsonText;
   subject: string;
   status: MailStatus;
-  claimed_at: Timestamp;
-  claimed_by: string;
+  /** The Message-ID in `eml` (derived from the key): the same on every attempt. */
+  message_id: string | null;
+  /** The message to send (RFC 5322 bytes), built once when queued; null if it was refused. */
+  eml: Buffer | null;
+  /** When and by whom the last claim was taken; null while only queued. */
+  claimed_at: Timestamp | null;
+  claimed_by: string | null;
   sent_at: Timestamp | null;
   /** How many times the mail was claimed to be sent. */
   attempts: number;
   smtp_response: string | null;
   error: string | null;
-  /** The message as sent (RFC 5322 bytes). */
-  eml: Buffer | null;
   raw_message_id: IdRef | null;
   submission_id: IdRef | null;
   unit_id: string | null;
   reporting_week: IsoDateText | null;
+  /** When it was queued. */
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -241,7 +246,6 @@ export interface Database {
   outgoing_mails: OutgoingMailsTable;
   mailbox_state: MailboxStateTable;
   audit_log: AuditLogTable;
-  mail_queue: MailQueueTable;
   message_claims: MessageClaimsTable;
 }
 
@@ -250,16 +254,6 @@ export interface MessageClaimsTable {
   sender: string;
   message_id: string;
   raw_message_id: number;
-  created_at: Timestamp;
-}
-
-/** A composed mail waiting to be sent (0002). */
-export interface MailQueueTable {
-  mail_key: string;
-  kind: string;
-  /** The OutgoingMail as JSON, attachments in base64. */
-  payload_json: string;
-  raw_message_id: number | null;
   created_at: Timestamp;
 }
 

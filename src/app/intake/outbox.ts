@@ -1,56 +1,51 @@
 /**
- * The way every automatic mail leaves: composed → stored in mail_queue under its key (once) →
- * delivered by `deliverQueued` (an outbound job, or inline for `duban ingest`), which sends it
- * exactly once through the database claim in sendMail.
+ * The way every automatic mail leaves: composed → stored once under its key in outgoing_mails,
+ * as the exact bytes to send (`enqueueComposed`) → delivered by `deliverQueued` (an outbound
+ * job, or inline for `duban ingest`), which sends it exactly once through the database claim.
+ * A claim whose holder died is taken over after its lease and the mail sent again with the same
+ * Message-ID (see src/adapters/mail/send.ts).
  */
 import type { Logger } from 'pino';
-import { sendMail, type OutgoingMail, type SendOutcome } from '../../adapters/mail/send';
+import { thawMail, type OutgoingMail } from '../../adapters/mail/outgoing-mail';
+import { parseRecipients } from '../../adapters/mail/send-cap';
+import {
+  queueOutgoing,
+  sendQueued,
+  type MailLogger,
+  type SendOutcome,
+} from '../../adapters/mail/send';
 import type { MailTransport } from '../../adapters/mail/transport';
-import { queueMail, queuedMail, type Db } from '../../adapters/storage';
-
-interface StoredAttachment {
-  filename: string;
-  contentType: string;
-  base64: string;
-}
-
-/** OutgoingMail as stored JSON (attachments in base64). */
-export function serializeMail(mail: OutgoingMail): string {
-  const { attachments, ...rest } = mail;
-  const stored: StoredAttachment[] = attachments.map((a) => ({
-    filename: a.filename,
-    contentType: a.contentType,
-    base64: Buffer.from(a.content).toString('base64'),
-  }));
-  return JSON.stringify({ ...rest, attachments: stored });
-}
-
-export function deserializeMail(json: string): OutgoingMail {
-  const parsed = JSON.parse(json) as Omit<OutgoingMail, 'attachments'> & {
-    attachments: StoredAttachment[];
-  };
-  return {
-    ...parsed,
-    attachments: parsed.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.base64, 'base64'),
-    })),
-  };
-}
+import { getMail, type Db } from '../../adapters/storage';
 
 /** Stores a composed mail under its key; true when it was not stored before. */
-export async function enqueueComposed(db: Db, mail: OutgoingMail, now: Date): Promise<boolean> {
-  return queueMail(
-    db,
-    {
-      key: mail.key,
-      kind: mail.kind,
-      payloadJson: serializeMail(mail),
-      rawMessageId: mail.rawMessageId ?? null,
-    },
-    now,
-  );
+export async function enqueueComposed(
+  db: Db,
+  mail: OutgoingMail,
+  now: Date,
+  logger?: MailLogger,
+): Promise<boolean> {
+  return queueOutgoing(db, mail, now, logger);
+}
+
+/** What a queued mail is, without its bytes: for reports. */
+export interface QueuedMailSummary {
+  key: string;
+  kind: string;
+  subject: string;
+  status: string;
+}
+
+export async function queuedMail(db: Db, key: string): Promise<QueuedMailSummary | null> {
+  const row = await getMail(db, key);
+  return row ? { key, kind: row.kind, subject: row.subject, status: row.status } : null;
+}
+
+/** The queued mail read back from its stored bytes (null when none, or it was refused). */
+export async function storedMail(db: Db, key: string): Promise<OutgoingMail | null> {
+  const row = await getMail(db, key);
+  if (!row?.eml) return null;
+  const record = parseRecipients(row.recipients_json);
+  return thawMail(key, row.kind, row.eml, record?.autoSubmitted ?? 'auto-generated');
 }
 
 export interface DeliverDeps {
@@ -59,23 +54,21 @@ export interface DeliverDeps {
   logger: Logger;
   dailyCap: number;
   now(): Date;
+  /** How long a claim holds before it is taken over (MAIL_CLAIM_LEASE_MS; default 10 min). */
+  claimLeaseMs?: number;
 }
 
-/** Sends the queued mail with this key (at most once, whoever calls). */
+/** Sends the queued mail with this key (at most once, whoever calls; see the module comment). */
 export async function deliverQueued(
   deps: DeliverDeps,
   key: string,
   claimedBy: string,
 ): Promise<SendOutcome | 'missing'> {
-  const queued = await queuedMail(deps.db, key);
-  if (!queued) {
-    deps.logger.error({ mailKey: key }, 'no queued mail under this key');
-    return 'missing';
-  }
-  return sendMail(deps.db, deps.transport, deserializeMail(queued.payloadJson), {
+  return sendQueued(deps.db, deps.transport, key, {
     claimedBy,
     now: deps.now(),
     logger: deps.logger,
     dailyCap: deps.dailyCap,
+    ...(deps.claimLeaseMs !== undefined ? { claimLeaseMs: deps.claimLeaseMs } : {}),
   });
 }

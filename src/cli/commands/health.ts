@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { openDatabase, unprocessedMessages, unsentQueuedMails } from '../../adapters/storage';
+import { lateness } from '../../adapters/mail/send';
+import { openDatabase, unprocessedMessages, unsentMails } from '../../adapters/storage';
 import { loadEnv } from '../../config/env';
+import { readServiceEnv } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../main';
 import { exitForError, parseNow } from './common';
@@ -17,7 +19,8 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       'after',
       '\nReports the mailbox sync (last success, last error, stalled after IMAP_STALL_MINUTES),\n' +
-        'messages stored but not processed and answers not sent for over 10 minutes.\n\n' +
+        'messages stored but not processed for over 10 minutes, and every mail not sent within\n' +
+        'its window (MAIL_CLAIM_LEASE_MS, default 10 minutes; an error after 1 hour).\n\n' +
         'Exit codes: 0 healthy; 3 stalled or a backlog; 1 configuration error; 69 database unavailable.',
     )
     .action(async (opts: { json?: boolean; now?: string }) => {
@@ -27,8 +30,10 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
       const now = given ?? new Date();
       let db;
       let imap;
+      let leaseMs;
       try {
         imap = loadEnv(io.env).imap;
+        leaseMs = readServiceEnv(io.env).mailClaimLeaseMs;
         db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
       } catch (err) {
         return exitForError(err, ctx, 'health');
@@ -48,7 +53,21 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
         });
         const backlogBefore = new Date(now.getTime() - 10 * 60_000);
         const unprocessed = (await unprocessedMessages(db, backlogBefore)).length;
-        const unsent = (await unsentQueuedMails(db, backlogBefore)).length;
+        // Every mail queued longer ago than its window and not sent (nor failed for good):
+        // waiting, being retried, or claimed by a sender that may have died mid-send.
+        const lateMails = (await unsentMails(db, new Date(now.getTime() - leaseMs))).map((m) => {
+          const ageMs = now.getTime() - m.queuedAt.getTime();
+          return {
+            key: m.key,
+            kind: m.kind,
+            status: m.status,
+            ageMinutes: Math.floor(ageMs / 60_000),
+            attempts: m.attempts,
+            level: lateness(ageMs, leaseMs) ?? 'warn',
+            lastError: m.error,
+          };
+        });
+        const unsent = lateMails.length;
         // A configured mailbox that has never synced is as bad as a stalled one.
         const neverSynced = imap !== null && !mailboxes.some((m) => m.account === imap.account);
         const healthy =
@@ -59,6 +78,7 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
           mailboxes,
           unprocessedMessages: unprocessed,
           unsentMails: unsent,
+          lateMails,
         };
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else {
@@ -71,9 +91,15 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
               `  ${m.account}/${m.mailbox}: last success ${m.lastSuccessAt ?? 'never'}${m.stalled ? ' (STALLED)' : ''}${m.lastError ? `, last error: ${m.lastError}` : ''}`,
             );
           }
+          const window = Math.round(leaseMs / 60_000);
           io.out(
-            `  messages waiting over 10 min: ${unprocessed}; answers waiting over 10 min: ${unsent}`,
+            `  messages waiting over 10 min: ${unprocessed}; mails not sent within ${window} min: ${unsent}`,
           );
+          for (const m of lateMails) {
+            io.out(
+              `  ${m.level === 'error' ? 'ERROR' : 'WARN'} mail ${m.key} (${m.kind}): ${m.status}, queued ${m.ageMinutes} min ago, ${m.attempts} attempt(s)${m.lastError ? `, last error: ${m.lastError}` : ''}`,
+            );
+          }
         }
         ctx.setExit(healthy ? EXIT.OK : UNHEALTHY);
       } finally {

@@ -1,0 +1,376 @@
+/**
+ * The outgoing mail: one row per logical mail (receipt, reminder, digest, …), from queued to
+ * sent. The row holds the exact bytes to send (built once, when queued), the recipients record,
+ * and the state of sending it:
+ *
+ *   queued ─claim─▶ claimed ─▶ sent
+ *                      │  ├──▶ retrying ─claim─▶ claimed …   (SMTP 4xx, connection)
+ *                      │  └──▶ failed                         (5xx, over the cap; re-claimable)
+ *                      └─ lease runs out ─claim─▶ claimed     (its holder died: taken over)
+ *   queued as failed: a mail that can never be sent (an invalid address), kept as the record.
+ *
+ * Exactly-once comes from the claim (claimMail): only its winner sends. The policy around it
+ * (the lease, the possible duplicate, the daily cap) is the sender's: src/adapters/mail/send.ts.
+ */
+import { parseMailKey } from '../../domain/mail-key';
+import type { Db } from './connection';
+import { json, optionalIsoDate, toBuffer, toTimestamp } from './codecs';
+import type { IsoDateText, MailStatus, OutgoingMailRow } from './schema';
+
+export interface NewOutgoingMail {
+  /** One per logical mail (src/domain/mail-key.ts). */
+  key: string;
+  kind: string;
+  subject: string;
+  /** Stored as JSON (a RecipientsRecord for a mail to be sent). */
+  recipients: unknown;
+  messageId: string | null;
+  /** The message to send (RFC 5322 bytes); null only with `refusal`. */
+  eml: Uint8Array | null;
+  /** Why the mail can never be sent: it is stored as 'failed' with this error. */
+  refusal?: string | null;
+  rawMessageId?: number | null;
+  submissionId?: number | null;
+  unitId?: string | null;
+  reportingWeek?: IsoDateText | null;
+  now?: Date;
+}
+
+/**
+ * Stores a mail to be sent, once per key: a second call with the same key changes nothing (the
+ * mail first queued is the one sent). Returns whether this call stored it, and the row.
+ */
+export async function queueMail(
+  db: Db,
+  input: NewOutgoingMail,
+): Promise<{ queued: boolean; mail: OutgoingMailRow }> {
+  const now = toTimestamp(input.now ?? new Date());
+  const refused = input.refusal !== undefined && input.refusal !== null;
+  const inserted = await db.kysely
+    .insertInto('outgoing_mails')
+    .values({
+      mail_key: input.key,
+      kind: input.kind,
+      recipients_json: json(input.recipients),
+      subject: input.subject,
+      status: refused ? 'failed' : 'queued',
+      message_id: input.messageId,
+      eml: input.eml ? toBuffer(input.eml) : null,
+      error: refused ? input.refusal : null,
+      attempts: 0,
+      raw_message_id: input.rawMessageId ?? null,
+      submission_id: input.submissionId ?? null,
+      unit_id: input.unitId ?? null,
+      reporting_week: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('mail_key').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { queued: true, mail: inserted };
+  const existing = await getMail(db, input.key);
+  if (!existing) throw new Error(`mail ${input.key} conflicted on insert but does not exist`);
+  return { queued: false, mail: existing };
+}
+
+export async function getMail(db: Db, key: string): Promise<OutgoingMailRow | undefined> {
+  return db.kysely
+    .selectFrom('outgoing_mails')
+    .selectAll()
+    .where('mail_key', '=', key)
+    .executeTakeFirst();
+}
+
+export interface ClaimMailInput {
+  key: string;
+  /**
+   * Who is claiming: unique per attempt (e.g. "<host>:<pid>:<job id>"), because marking a
+   * failure is only accepted from the holder of the claim.
+   */
+  claimedBy: string;
+  /**
+   * The claim's lease: a claim older than this is taken over (its holder is presumed dead).
+   * Hazard: that holder may have sent the mail before dying, so a takeover can duplicate it
+   * (the sender records that as a possible duplicate). Left out, a claim is never taken over.
+   */
+  reclaimStaleAfterMs?: number;
+  /**
+   * For a mail that was never queued (tests, tools): the row the claim creates. A queued mail
+   * keeps its own record; these fields are then ignored.
+   */
+  kind?: string;
+  recipients?: unknown;
+  subject?: string;
+  rawMessageId?: number | null;
+  submissionId?: number | null;
+  unitId?: string | null;
+  reportingWeek?: IsoDateText | null;
+  now?: Date;
+}
+
+export interface MailClaim {
+  /** True for exactly one caller per attempt: only that caller may send. */
+  won: boolean;
+  /** The row after the claim (when lost: as the winner or a previous attempt left it). */
+  mail: OutgoingMailRow;
+  /** When won: the row as it was before (status 'claimed' means a stale claim was taken over). */
+  previous: OutgoingMailRow | null;
+}
+
+const CLAIMABLE: ReadonlySet<MailStatus> = new Set(['queued', 'retrying', 'failed']);
+
+/**
+ * Claims the right to send a mail; only the winner sends. This is what makes a person receive a
+ * receipt, reminder or digest once even when the queue runs a job twice or two workers race.
+ *
+ * The claim must be decided by the database in single statements, never by "read the row, then
+ * write it" alone: two workers could both read "not sent" and both send. So:
+ * 1. INSERT … ON CONFLICT (mail_key) DO NOTHING: for a mail never queued, the first caller
+ *    creates the row as 'claimed' and wins; everyone else inserts nothing.
+ * 2. Otherwise the row is read, and if it may be claimed ('queued', 'retrying', 'failed', or
+ *    'claimed' past its lease) a conditional UPDATE takes it over only if it is still exactly as
+ *    read: same status and same `attempts` (every claim increments it, so it is the row's
+ *    version). The database applies the condition to the row as it is when the update runs
+ *    (PostgreSQL re-checks it after waiting for a concurrent writer's lock), so at most one
+ *    racer updates it.
+ * A 'sent' mail is never claimed again.
+ */
+export async function claimMail(db: Db, input: ClaimMailInput): Promise<MailClaim> {
+  const nowDate = input.now ?? new Date();
+  const now = toTimestamp(nowDate);
+  const inserted = await db.kysely
+    .insertInto('outgoing_mails')
+    .values({
+      mail_key: input.key,
+      kind: input.kind ?? 'unknown',
+      recipients_json: json(input.recipients),
+      subject: input.subject ?? '',
+      status: 'claimed',
+      claimed_at: now,
+      claimed_by: input.claimedBy,
+      attempts: 1,
+      raw_message_id: input.rawMessageId ?? null,
+      submission_id: input.submissionId ?? null,
+      unit_id: input.unitId ?? null,
+      reporting_week: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('mail_key').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { won: true, mail: inserted, previous: null };
+
+  const current = await getMail(db, input.key);
+  if (!current) throw new Error(`mail ${input.key} conflicted on insert but does not exist`);
+  const staleBefore =
+    input.reclaimStaleAfterMs === undefined
+      ? null
+      : toTimestamp(nowDate.getTime() - input.reclaimStaleAfterMs);
+  const stale =
+    current.status === 'claimed' &&
+    staleBefore !== null &&
+    (current.claimed_at === null || current.claimed_at < staleBefore);
+  if (!CLAIMABLE.has(current.status) && !stale)
+    return { won: false, mail: current, previous: null };
+
+  const claimed = await db.kysely
+    .updateTable('outgoing_mails')
+    .set({
+      status: 'claimed',
+      claimed_at: now,
+      claimed_by: input.claimedBy,
+      attempts: current.attempts + 1,
+      updated_at: now,
+    })
+    .where('id', '=', current.id)
+    .where('status', '=', current.status)
+    .where('attempts', '=', current.attempts)
+    .returningAll()
+    .executeTakeFirst();
+  if (claimed) return { won: true, mail: claimed, previous: current };
+  const after = await getMail(db, input.key);
+  if (!after) throw new Error(`mail ${input.key} vanished while being claimed`);
+  return { won: false, mail: after, previous: null };
+}
+
+export interface MailSent {
+  smtpResponse?: string | null;
+  /** The message as handed to SMTP, when the row does not hold it yet. */
+  eml?: Uint8Array | null;
+  now?: Date;
+}
+
+/**
+ * Records that a mail went out. Accepted whoever holds the claim (it did go out); returns false
+ * when the row was already 'sent', which means a duplicate was delivered: log it loudly.
+ */
+export async function markMailSent(db: Db, mailId: number, input: MailSent = {}): Promise<boolean> {
+  const now = toTimestamp(input.now ?? new Date());
+  const result = await db.kysely
+    .updateTable('outgoing_mails')
+    .set({
+      status: 'sent',
+      sent_at: now,
+      smtp_response: input.smtpResponse ?? null,
+      ...(input.eml ? { eml: toBuffer(input.eml) } : {}),
+      error: null,
+      updated_at: now,
+    })
+    .where('id', '=', mailId)
+    .where('status', '<>', 'sent')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface MailFailed {
+  /** Must be the claimant that won the claim. */
+  claimedBy: string;
+  error: string;
+  /** True: a transient failure ('retrying'); false: permanent ('failed'). Both can be re-claimed. */
+  retryable: boolean;
+  smtpResponse?: string | null;
+  now?: Date;
+}
+
+/**
+ * Records that sending failed. Only the current claimant may do so: if its claim was taken over
+ * as stale, the new holder may be sending right now, and releasing the row would let a third
+ * worker send too. Returns false when the claim was no longer ours (nothing was changed).
+ */
+export async function markMailFailed(db: Db, mailId: number, input: MailFailed): Promise<boolean> {
+  const result = await db.kysely
+    .updateTable('outgoing_mails')
+    .set({
+      status: input.retryable ? 'retrying' : 'failed',
+      error: input.error,
+      smtp_response: input.smtpResponse ?? null,
+      updated_at: toTimestamp(input.now ?? new Date()),
+    })
+    .where('id', '=', mailId)
+    .where('status', '=', 'claimed')
+    .where('claimed_by', '=', input.claimedBy)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Keys of mails to hand to the outbound queue again, oldest first: queued or waiting for a retry
+ * since before `createdBefore` (their job may be lost), and, given `claimedBefore`, claimed
+ * before it (their holder's lease ran out: it presumably died).
+ */
+export async function unsentQueuedMails(
+  db: Db,
+  createdBefore: Date,
+  limit = 500,
+  options: { claimedBefore?: Date } = {},
+): Promise<string[]> {
+  const { claimedBefore } = options;
+  const rows = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select('mail_key')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('status', 'in', ['queued', 'retrying']),
+          eb('created_at', '<', toTimestamp(createdBefore)),
+        ]),
+        ...(claimedBefore === undefined
+          ? []
+          : [
+              eb.and([
+                eb('status', '=', 'claimed'),
+                eb('claimed_at', '<', toTimestamp(claimedBefore)),
+              ]),
+            ]),
+      ]),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.mail_key);
+}
+
+export interface UnsentMail {
+  key: string;
+  kind: string;
+  status: MailStatus;
+  queuedAt: Date;
+  attempts: number;
+  claimedBy: string | null;
+  error: string | null;
+}
+
+/** Mails queued before `queuedBefore` and not sent nor failed for good, oldest first. */
+export async function unsentMails(db: Db, queuedBefore: Date, limit = 200): Promise<UnsentMail[]> {
+  const rows = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select(['mail_key', 'kind', 'status', 'created_at', 'attempts', 'claimed_by', 'error'])
+    .where('status', 'in', ['queued', 'claimed', 'retrying'])
+    .where('created_at', '<', toTimestamp(queuedBefore))
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    key: r.mail_key,
+    kind: r.kind,
+    status: r.status,
+    queuedAt: new Date(r.created_at),
+    attempts: r.attempts,
+    claimedBy: r.claimed_by,
+    error: r.error,
+  }));
+}
+
+/**
+ * Forgets a mail that will not be sent after all (a reminder that is no longer due). Only a mail
+ * nobody sends or sent (queued, or waiting for a retry) is forgotten.
+ */
+export async function dropQueuedMail(db: Db, key: string): Promise<boolean> {
+  const result = await db.kysely
+    .deleteFrom('outgoing_mails')
+    .where('mail_key', '=', key)
+    .where('status', 'in', ['queued', 'retrying'])
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** The reminder stages already sent to units for a week. */
+export async function remindersSent(
+  db: Db,
+  week: string,
+): Promise<Array<{ unitId: string; stage: string }>> {
+  const rows = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select(['mail_key', 'unit_id'])
+    .where('kind', '=', 'reminder')
+    .where('reporting_week', '=', week)
+    .where('status', '=', 'sent')
+    .execute();
+  return rows.map((r) => {
+    const key = parseMailKey(r.mail_key);
+    return {
+      unitId: r.unit_id ?? '',
+      stage: key?.kind === 'reminder' ? key.stage : '',
+    };
+  });
+}
+
+/** The state of every version of a week's digest (queued, being sent, sent, …). */
+export async function digestMails(
+  db: Db,
+  keyPrefix: string,
+): Promise<Array<{ key: string; status: MailStatus; sentAt: Date | null }>> {
+  const rows = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select(['mail_key', 'status', 'sent_at'])
+    .where('kind', '=', 'digest')
+    .where('mail_key', 'like', `${keyPrefix}%`)
+    .execute();
+  return rows.map((r) => ({
+    key: r.mail_key,
+    status: r.status,
+    sentAt: r.sent_at ? new Date(r.sent_at) : null,
+  }));
+}
