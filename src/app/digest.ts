@@ -438,6 +438,7 @@ export async function sendDigest(
   const key = digestKey(week, version);
   const retried = (await queuedMail(db, key)) !== null;
   let model: DigestModel | null = null;
+  let composed: OutgoingMail | null = null;
   if (!retried) {
     const built = await buildDigest(db, schedule, week, now, {
       version,
@@ -445,14 +446,11 @@ export async function sendDigest(
     });
     // A concurrent send of the same version may have queued it first: theirs is the one sent.
     model = built.model;
-    await enqueueComposed(
-      db,
-      composeDigestMail(schedule, deps.from, week, built),
-      now,
-      deps.logger,
-    );
+    composed = composeDigestMail(schedule, deps.from, week, built);
+    await enqueueComposed(db, composed, now, deps.logger);
   }
-  const mail = await storedMail(db, key);
+  // What was queued, read back from its bytes (a refused mail has none: then what was built).
+  const mail = (await storedMail(db, key)) ?? composed;
   if (!mail) throw new Error(`digest ${key} was queued but cannot be read back`);
   const outcome = await deliverQueued(deps, key, deps.claimedBy);
   return { key, version, retried, outcome, mail, model };

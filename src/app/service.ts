@@ -109,9 +109,14 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           }
           const outcome = await deliverQueued(runtime.deliverDeps(), job.data.mailKey, claimedBy);
           // A temporary failure (SMTP 4xx, connection) fails the job so BullMQ retries it with
-          // backoff; everything else is final and recorded in outgoing_mails.
+          // backoff. So does a mail claimed by another attempt: if that attempt died mid-send,
+          // a retry after the claim's lease takes it over (a re-enqueue by the sweeper would be
+          // deduplicated against this job's id while BullMQ keeps it). Everything else is final
+          // and recorded in outgoing_mails.
           if (outcome === 'retry')
             throw new Error(`mail ${job.data.mailKey}: temporary failure, retrying`);
+          if (outcome === 'claimed_elsewhere')
+            throw new Error(`mail ${job.data.mailKey}: claimed by another attempt, retrying`);
           return { outcome };
         },
         {
