@@ -201,7 +201,7 @@ export async function startScheduleReload(
       return { result: 'refused', errors: result.errors, mail: 'no_admin' };
     }
     const deliver = runtime.deliverDeps();
-    await enqueueComposed(deliver.db, mail, now);
+    await enqueueComposed(deliver.db, mail, now, deliver.logger);
     const outcome = await deliverQueued(
       { ...deliver, now: () => now },
       mail.key,

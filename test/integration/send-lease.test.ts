@@ -153,6 +153,27 @@ describe.each(TEST_DIALECTS)('a claim whose sender died, on %s', (dialect) => {
     expect(log.lines.join('\n')).toContain('possible duplicate');
   });
 
+  it('lets one of two racing workers take over a stale claim, and sends once', async () => {
+    // On PostgreSQL a second pool, so that the two claims really race (one waits for the other's
+    // row lock and re-checks the condition).
+    const other = dialect === 'postgres' ? await t.open() : t.db;
+    for (let i = 0; i < 5; i += 1) {
+      const key = `reminder:2021-03-15:race-${i}:morning`;
+      await queueOutgoing(t.db, reminder(key, `race-${i}@example.cn`), T0);
+      await claimMail(t.db, { key, claimedBy: 'dead:1', now: T0 });
+      const logger = pino({ level: 'silent' });
+      const outcomes = await Promise.all([
+        sendQueued(t.db, transport, key, { claimedBy: 'w:a', now: minutes(11), logger }),
+        sendQueued(other, transport, key, { claimedBy: 'w:b', now: minutes(11), logger }),
+      ]);
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+      expect(await getMail(t.db, key)).toMatchObject({ status: 'sent', attempts: 2 });
+    }
+    expect(smtp.messages).toHaveLength(5);
+    const audits = await auditEntries(t.db, { event: 'mail.possible_duplicate' });
+    expect(audits.filter((a) => (a.details_json ?? '').includes('race-'))).toHaveLength(5);
+  });
+
   it('shows every mail not sent within its window in duban health, until it is sent', async () => {
     const waiting = 'reminder:2021-03-15:jiaotong:morning';
     const stuck = 'reminder:2021-03-15:caizheng:morning';

@@ -435,7 +435,7 @@ async function queueReply(
   fields: Parameters<typeof replyMail>[1],
 ): Promise<void> {
   const mail = replyMail(reply, fields);
-  await enqueueComposed(deps.db, mail, deps.now());
+  await enqueueComposed(deps.db, mail, deps.now(), deps.logger);
   result.replies.push({
     kind: reply.kind,
     to: mail.to.map((a) => a.address),
