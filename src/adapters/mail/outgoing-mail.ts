@@ -6,7 +6,7 @@
  * and the attachments live in one place: the stored message.
  */
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { ComposedReply } from '../../domain/intake/replies';
+import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import { headerText } from '../../domain/intake/replies';
 import {
   buildMime,
@@ -14,66 +14,10 @@ import {
   messageIdFor,
   type AutoSubmitted,
   type MailAddress,
-  type OutgoingAttachment,
 } from './compose-mime';
 import type { RecipientsRecord } from './send-cap';
 
-/** One logical mail. */
-export interface OutgoingMail {
-  /** Unique per logical mail (src/domain/mail-key.ts): "reply:<raw_message_id>", … */
-  key: string;
-  /** 'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'reminder' | 'digest' … */
-  kind: string;
-  /** auto-replied: answers to a person's mail (capped per address and day); auto-generated: the rest. */
-  autoSubmitted: AutoSubmitted;
-  /** Build addresses with mailAddress()/checkAddress(); they are checked again when queued. */
-  from: MailAddress;
-  to: MailAddress[];
-  cc: MailAddress[];
-  subject: string;
-  text: string;
-  html: string | null;
-  /** Message-ID of the mail answered (angle brackets included), or null. */
-  inReplyTo: string | null;
-  references: string[];
-  attachments: OutgoingAttachment[];
-  /** Links for the record (outgoing_mails). */
-  rawMessageId?: number | null;
-  submissionId?: number | null;
-  unitId?: string | null;
-  reportingWeek?: string | null;
-}
-
-/** An OutgoingMail for a composed reply. */
-export function replyMail(
-  reply: ComposedReply,
-  fields: {
-    key: string;
-    from: MailAddress;
-    rawMessageId?: number | null;
-    submissionId?: number | null;
-    unitId?: string | null;
-    reportingWeek?: string | null;
-  },
-): OutgoingMail {
-  const { key, from, ...links } = fields;
-  return {
-    key,
-    kind: reply.kind,
-    autoSubmitted: reply.autoSubmitted,
-    from,
-    // Checked when queued like every address; an invalid one is recorded as MAIL_ADDRESS_INVALID.
-    to: [{ name: reply.to.name, address: reply.to.address }],
-    cc: [],
-    subject: reply.subject,
-    text: reply.text,
-    html: reply.html,
-    inReplyTo: reply.inReplyTo,
-    references: reply.references,
-    attachments: reply.attachments,
-    ...links,
-  };
-}
+export { replyMail, type OutgoingMail } from '../../domain/mail/outgoing-mail';
 
 /** A mail as it is stored to be sent: the bytes and the record, or why it can never be sent. */
 export interface FrozenMail {
