@@ -8,14 +8,12 @@ import { SheetReaderPool } from '../adapters/excel/sandbox';
 import {
   createMailTransport,
   describeMailSettings,
-  smtpConfigFromEnv,
   type MailSettings,
   type MailTransport,
 } from '../adapters/mail/transport';
 import { migrateToLatest, openDatabase, type Db } from '../adapters/storage';
-import { loadEnv, type ImapConfig } from '../config/env';
+import { loadConfig, type DubanConfig, type ImapConfig, type ServiceEnv } from '../config/env';
 import type { Schedule } from '../config/schedule';
-import { readServiceEnv, type ServiceEnv } from '../config/service-env';
 import type { Logger } from '../log';
 import type { IntakeDeps, IntakeSettings } from './intake/process-message';
 import type { DeliverDeps } from './intake/outbox';
@@ -46,16 +44,17 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** Sandbox workers for sheets (default 1). */
   sheetWorkers?: number;
+  /** The environment already read by loadConfig (else it is read from `env` here). */
+  config?: DubanConfig;
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { schedule, env, cwd, logger } = opts;
-  // Every configuration problem first, before any connection is opened.
-  const imap = loadEnv(env).imap;
-  const service = readServiceEnv(env);
-  const mail = smtpConfigFromEnv(env, { mailbox: schedule.programme.mailbox, cwd });
+  // Every configuration problem first, all listed at once, before any connection is opened.
+  const { imap, service, mail, database } =
+    opts.config ?? loadConfig(env, { mailbox: schedule.programme.mailbox, cwd });
   for (const warning of mail.warnings) logger.warn({ warning }, 'mail settings');
-  const db = await openDatabase(env.DATABASE_URL, { cwd });
+  const db = await openDatabase(database.url, { cwd });
   try {
     await migrateToLatest(db);
   } catch (err) {

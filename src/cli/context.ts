@@ -12,6 +12,12 @@ export interface CliIO {
   cwd: string;
 }
 
+/** Handed to every command: where to write, and how to report the exit code. */
+export interface CommandContext {
+  io: CliIO;
+  setExit(code: number): void;
+}
+
 export const processIO: CliIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

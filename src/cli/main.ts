@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { processIO, type CliIO } from './context';
+import { processIO, type CliIO, type CommandContext } from './context';
 import { EXIT } from './exit-codes';
 import { registerConfigCommands } from './commands/config';
 import { registerMigrateCommand } from './commands/migrate';
@@ -14,11 +14,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerRemindCommand } from './commands/remind';
 import { registerDigestCommand } from './commands/digest';
 
-/** Handed to every command: where to write, and how to report the exit code. */
-export interface CommandContext {
-  io: CliIO;
-  setExit(code: number): void;
-}
+export type { CommandContext };
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command();

@@ -1,10 +1,10 @@
 /**
- * Environment settings of the running service beyond IMAP (env.ts) and SMTP (transport.ts):
- * Redis and the queues, and how the intake answers. Read with the same EnvReader conventions:
- * empty means unset, every problem listed at once.
+ * The service section of the environment: Redis and the queues, how the intake answers, the log
+ * level. One of the sections loadConfig (src/config/env.ts) checks together, with the same
+ * EnvReader conventions (./env/reader.ts): empty means unset, every problem listed at once. A new
+ * variable is one field of ServiceEnv and one read in parseServiceEnv.
  */
-import { DubanError } from '../errors';
-import { EnvReader } from './env';
+import { EnvReader, valueOrThrow, type Env, type Parsed } from './env/reader';
 
 export interface ServiceEnv {
   redisUrl: string;
@@ -31,9 +31,13 @@ export interface ServiceEnv {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function readServiceEnv(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ServiceEnv {
+/** The service's settings alone: throws DubanError ENV_INVALID listing every problem. */
+export function readServiceEnv(env: Env = process.env): ServiceEnv {
+  return valueOrThrow(parseServiceEnv(env));
+}
+
+/** The service section (problems under ENV_INVALID). */
+export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
   const r = new EnvReader(env);
   const redisUrl = r.string('REDIS_URL') ?? 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl))
@@ -81,14 +85,5 @@ export function readServiceEnv(
     authservId: r.string('AUTHSERV_ID') ?? null,
     logLevel,
   };
-  if (r.problems.length > 0) {
-    throw new DubanError(
-      'ENV_INVALID',
-      `The environment has problems:\n${r.problems.map((p) => `  ${p}`).join('\n')}`,
-      {
-        problems: [...r.problems],
-      },
-    );
-  }
-  return config;
+  return r.result(config);
 }

@@ -6,8 +6,8 @@ import {
   classifyDeliveryError,
   describeMailSettings,
   MailDeliveryError,
-  smtpConfigFromEnv,
 } from '../../src/adapters/mail/transport';
+import { smtpConfigFromEnv } from '../../src/config/env/smtp';
 import { isPlainAddress } from '../../src/adapters/mail/send';
 import { DubanError } from '../../src/errors';
 

@@ -16,11 +16,8 @@ import {
   type OutgoingMail,
   type SendOptions,
 } from '../../src/adapters/mail/send';
-import {
-  createMailTransport,
-  smtpConfigFromEnv,
-  type MailTransport,
-} from '../../src/adapters/mail/transport';
+import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
+import { smtpConfigFromEnv } from '../../src/config/env/smtp';
 import type { Schedule } from '../../src/config/schedule';
 import {
   composeCorrectionRequest,

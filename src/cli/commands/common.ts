@@ -1,7 +1,7 @@
 /** Helpers shared by commands: --now, and turning a configuration or database error into an exit. */
 import { DubanError } from '../../errors';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 /**
  * The `--now <ISO time>` option: undefined (after reporting) when invalid, null when not given.

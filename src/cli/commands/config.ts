@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import type { CommandContext } from '../main';
-import { resolveSchedulePath } from '../context';
+import { resolveSchedulePath, type CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
 import {
   formatConfigError,

@@ -9,13 +9,13 @@ import {
 } from '../../adapters/storage';
 import { buildDigest } from '../../app/digest';
 import { weekStatus } from '../../domain/week-status';
-import { runDemoLoop, type DemoHooks } from '../../app/demo-loop';
-import { runSheetDemo } from '../../app/demo';
+import { runDemoLoop, type DemoHooks } from '../../dev/demo/loop';
+import { runSheetDemo } from '../../dev/demo/sheets';
 import { reminderDeps, sendDueReminders } from '../../app/reminders';
 import { runDigestJob } from '../../app/scheduler';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 
 const hooks: DemoHooks = {

@@ -11,7 +11,7 @@ import { isExpectedWeek } from '../../domain/week-status';
 import { checkWeek } from '../../domain/week';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import { exitForError, parseNow } from './common';
 

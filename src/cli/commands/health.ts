@@ -4,7 +4,7 @@ import { openDatabase, unprocessedMessages, unsentMails } from '../../adapters/s
 import { loadEnv } from '../../config/env';
 import { readServiceEnv } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { exitForError, parseNow } from './common';
 
 /** Exit code of `duban health` when something needs the operator (documented in the README). */

@@ -7,7 +7,7 @@ import { processMessage, type IntakeOutcome } from '../../app/intake/process-mes
 import { openRuntime } from '../../app/runtime';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import { exitForError, parseNow } from './common';
 

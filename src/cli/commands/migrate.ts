@@ -9,7 +9,7 @@ import {
 } from '../../adapters/storage';
 import { DubanError } from '../../errors';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 
 /**
  * `duban migrate`: brings the database named by $DATABASE_URL up to date (services do the same on

@@ -7,7 +7,7 @@ import type { ParsedSheet } from '../../domain/sheet/parse';
 import { PROBLEM_CATEGORIES } from '../../domain/sheet/layout';
 import { checkWeek } from '../../domain/week';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 
 export function registerParseCommand(program: Command, ctx: CommandContext): void {

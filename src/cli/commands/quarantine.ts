@@ -6,7 +6,7 @@ import { openRuntime, type Runtime } from '../../app/runtime';
 import type { Schedule } from '../../config/schedule';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import { exitForError } from './common';
 

@@ -7,12 +7,12 @@ import {
   type SendRemindersResult,
 } from '../../app/reminders';
 import { openRuntime } from '../../app/runtime';
-import { smtpConfigFromEnv } from '../../adapters/mail/transport';
+import { smtpConfigFromEnv } from '../../config/env/smtp';
 import { isoWithOffset } from '../../domain/calendar';
 import { checkWeek } from '../../domain/week';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import { exitForError, parseNow } from './common';
 

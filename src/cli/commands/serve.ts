@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../../app/runtime';
 import { startScheduleReload } from '../../app/schedule-reload';
-import { resolveSchedulePath } from '../context';
+import { resolveSchedulePath, type CommandContext } from '../context';
 import { ALL_ROLES, startService, type Role } from '../../app/service';
-import { readServiceEnv } from '../../config/service-env';
+import { loadConfig } from '../../config/env';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
 import { loadScheduleOrReport } from './config';
 import { exitForError } from './common';
 
@@ -60,8 +59,11 @@ export function registerServeCommand(
       let runtime;
       let logger;
       try {
-        logger = createLogger(readServiceEnv(io.env).logLevel);
+        // The whole environment first, so every problem is listed before the logger exists.
+        const config = loadConfig(io.env, { mailbox: schedule.programme.mailbox, cwd: io.cwd });
+        logger = createLogger(config.service.logLevel);
         runtime = await openRuntime({
+          config,
           schedule,
           env: io.env,
           cwd: io.cwd,

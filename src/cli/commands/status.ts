@@ -9,7 +9,7 @@ import { deadlineOf, isoWithOffset, hasHolidayList } from '../../domain/calendar
 import { weekStatus } from '../../domain/week-status';
 import { checkWeek } from '../../domain/week';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
+import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import { exitForError, parseNow } from './common';
 

@@ -6,9 +6,8 @@ import { openDatabase, parseDatabaseUrl } from '../../adapters/storage';
 import { loadPreviousAnswers } from '../../app/reminders';
 import type { Schedule } from '../../config/schedule';
 import { checkWeek } from '../../domain/week';
-import type { CliIO } from '../context';
+import type { CliIO, CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
-import type { CommandContext } from '../main';
 import { loadScheduleOrReport } from './config';
 
 type TemplateOptions = {
