@@ -7,12 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Schedule } from '../config/schedule';
-import { catalogOf } from '../adapters/excel/read-sheet';
-import { readIssueSheetSandboxed } from '../adapters/excel/sandbox';
-import { projectsLedBy, writeTemplate } from '../adapters/excel/template';
-import type { ParsedSheet } from '../domain/sheet/parse';
-import { filledSheet } from './demo-mails';
+import type { Schedule } from '../../config/schedule';
+import { catalogOf } from '../../adapters/excel/read-sheet';
+import { readIssueSheetSandboxed } from '../../adapters/excel/sandbox';
+import { projectsLedBy, writeTemplate } from '../../adapters/excel/template';
+import type { ParsedSheet } from '../../domain/sheet/parse';
+import { filledSheet } from './mails';
 
 export interface DemoResult {
   outDir: string;

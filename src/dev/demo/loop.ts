@@ -14,19 +14,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { startDovecot, type Dovecot } from '../dev/dovecot';
-import { unprocessedMessages, unsentQueuedMails } from '../adapters/storage';
-import type { Schedule } from '../config/schedule';
-import { zonedInstant } from '../domain/calendar';
+import { startDovecot, type Dovecot } from '../dovecot';
+import { unprocessedMessages, unsentQueuedMails } from '../../adapters/storage';
+import type { Schedule } from '../../config/schedule';
+import { zonedInstant } from '../../domain/calendar';
 import {
   filledSheet,
   forwardedWithGbkName,
   mailWithSheet,
   outOfOffice,
   type Answers,
-} from './demo-mails';
-import { openRuntime, type Runtime } from './runtime';
-import { startService, type Service } from './service';
+} from './mails';
+import { openRuntime, type Runtime } from '../../app/runtime';
+import { startService, type Service } from '../../app/service';
 
 export interface DemoHooks {
   /** Sends the reminders due at `now`; returns how many went out. */

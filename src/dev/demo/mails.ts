@@ -6,8 +6,8 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
-import type { Schedule } from '../config/schedule';
-import { writeTemplate } from '../adapters/excel/template';
+import type { Schedule } from '../../config/schedule';
+import { writeTemplate } from '../../adapters/excel/template';
 
 export interface Answers {
   problems: string;
