@@ -6,7 +6,7 @@
 #
 # 1. installs node_modules with `npm ci` when missing or older than package-lock.json;
 # 2. makes sure PostgreSQL, Redis and tools are there (scripts/ensure-services.sh);
-# 3. typecheck, eslint, prettier --check, then jest.
+# 3. typecheck, eslint (with the import direction), import cycles, prettier --check, then jest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib-phase.sh
@@ -23,5 +23,6 @@ ensure_node_modules
 DUBAN_WITH_LIBREOFFICE=1 phase 'services' bash scripts/ensure-services.sh
 phase 'typecheck' npx --no-install tsc --noEmit -p .
 phase 'eslint' npx --no-install eslint .
+phase 'import cycles' node scripts/check-imports.js
 phase 'prettier' npx --no-install prettier --check .
 phase 'jest' npx --no-install jest --ci "$@"
