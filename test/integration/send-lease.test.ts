@@ -14,11 +14,8 @@ import {
   sendQueued,
   type OutgoingMail,
 } from '../../src/adapters/mail/send';
-import {
-  createMailTransport,
-  smtpConfigFromEnv,
-  type MailTransport,
-} from '../../src/adapters/mail/transport';
+import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
+import { smtpConfigFromEnv } from '../../src/config/env/smtp';
 import {
   auditEntries,
   claimMail,
@@ -73,9 +70,10 @@ function sendAndDie(databaseUrl: string, smtpUrl: string, key: string): Promise<
     const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'dist/src/adapters/storage'))});
     const { sendQueued } = require(${JSON.stringify(path.join(ROOT, 'dist/src/adapters/mail/send'))});
     const t = require(${JSON.stringify(path.join(ROOT, 'dist/src/adapters/mail/transport'))});
+    const smtp = require(${JSON.stringify(path.join(ROOT, 'dist/src/config/env/smtp'))});
     (async () => {
       const db = await openDatabase(${JSON.stringify(databaseUrl)});
-      const transport = t.createMailTransport(t.smtpConfigFromEnv({ SMTP_URL: ${JSON.stringify(smtpUrl)} }, { mailbox: ${JSON.stringify(MAILBOX)} }));
+      const transport = t.createMailTransport(smtp.smtpConfigFromEnv({ SMTP_URL: ${JSON.stringify(smtpUrl)} }, { mailbox: ${JSON.stringify(MAILBOX)} }));
       const logger = { info() {}, warn() {}, error() {} };
       await sendQueued(db, transport, ${JSON.stringify(key)}, { claimedBy: 'dying-worker:1', now: new Date(${JSON.stringify(T0.toISOString())}), logger });
       process.exit(0);

