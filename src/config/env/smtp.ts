@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isPlainAddress } from '../../adapters/mail/compose-mime';
+import { isPlainAddress } from '../../domain/mail/address';
 import { EnvReader, valueOrThrow, type Env, type Parsed } from './reader';
 
 export interface SmtpSettings {
