@@ -1,6 +1,8 @@
 /** Wording shared by the text and HTML forms of the digest (formal zh-CN, concise). */
 import type { TargetStatus } from '../sheet/parse';
-import { formatDateZh, formatMonthDayZh } from '../week';
+import { oneLine } from '../one-line';
+import { formatDateZh, formatMonthDayZh } from '../zh/dates';
+import { bracketNumeralZh } from '../zh/numerals';
 import type { DepartmentItem, DigestModel, ProblemItem, SubmissionLine, TargetLine } from './model';
 
 export type Tone = 'ok' | 'warn' | 'alert' | 'muted';
@@ -163,13 +165,9 @@ export const SECTION_TITLES = {
   office: '五、办公室事项',
 } as const;
 
-export const PROJECT_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-
-/** "（一）", "（十一）" … */
+/** "（一）", "（十一）", "（二十）" … */
 export function projectNumeral(seq: number): string {
-  if (seq <= 10) return `（${PROJECT_NUMERALS[seq - 1] ?? seq}）`;
-  if (seq < 20) return `（十${PROJECT_NUMERALS[seq - 11] ?? ''}）`;
-  return `（${seq}）`;
+  return bracketNumeralZh(seq);
 }
 
 export const DEPARTMENT_NOTE =
@@ -193,10 +191,12 @@ export function byProject(items: readonly DepartmentItem[]): Array<{
   return out;
 }
 
-/** A problem text cut for the by-department list (the full text is in the project section). */
+/**
+ * A problem text cut for the by-department list (the full text is in the project section): one
+ * line, `max` characters and "……".
+ */
 export function excerpt(text: string, max = 40): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}……` : flat;
+  return oneLine(text, max + 2, '……');
 }
 
 export function attachmentLine(m: DigestModel): string {
