@@ -30,7 +30,7 @@ import {
 } from '../config/load-schedule';
 import type { Schedule } from '../config/schedule';
 import { wallClock } from '../domain/calendar';
-import { formatDateZh, weekdayZh } from '../domain/week';
+import { formatDateZh, weekdayZh } from '../domain/zh/dates';
 import { configErrorKey } from '../domain/mail-key';
 import { deliverQueued, enqueueComposed } from './intake/outbox';
 import type { Runtime } from './runtime';

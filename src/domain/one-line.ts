@@ -4,21 +4,29 @@
  */
 
 /**
- * Control characters (C0 and C1: CR, LF, TAB, NUL …, and DEL), format characters (zero-width
- * characters, soft hyphen, bidi embeddings, overrides and isolates, the BOM) and the Unicode
- * line and paragraph separators: none belongs on one line, and the bidi ones can make a text
- * read differently from what it says (U+202E shows "xslx.exe" as "exe.xlsx").
+ * Control characters (C0 and C1: CR, LF, TAB, NUL …, and DEL) and the Unicode line and
+ * paragraph separators: they break a line, so each run becomes a space.
  */
-const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const BREAKING_CHARS = /[\p{Cc}\p{Zl}\p{Zp}]+/gu;
+/**
+ * Format characters (zero-width characters, soft hyphen, bidi marks, embeddings, overrides and
+ * isolates, the BOM): invisible, so they go without a trace. The bidi ones can make a text read
+ * differently from what it says (U+202E shows "清单xslx.exe" as "清单exe.xlsx").
+ */
+const FORMAT_CHARS = /\p{Cf}/gu;
 
 /**
- * `text` on one line: every control, format or separator character becomes a space, runs of
- * whitespace become one space, the ends are trimmed, and the result is capped at `max`
+ * `text` on one line: control and separator characters become a space, format characters go,
+ * runs of whitespace become one space, the ends are trimmed, and the result is capped at `max`
  * characters counted by code point (a surrogate pair is never split), the last one being `mark`
  * ("…" by default; "" to cut silently) when it was cut.
  */
 export function oneLine(text: string, max: number, mark = '…'): string {
-  const flat = text.replace(UNSAFE_CHARS, ' ').replace(/\s+/gu, ' ').trim();
+  const flat = text
+    .replace(FORMAT_CHARS, '')
+    .replace(BREAKING_CHARS, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
   return capCodePoints(flat, max, mark);
 }
 

@@ -93,8 +93,13 @@ describe('Chinese numerals', () => {
 });
 
 describe('the one-line cleaner', () => {
-  it('turns line breaks, tabs, controls, bidi and separators into single spaces', () => {
-    expect(oneLine('a\r\nBcc: x\t\u0000y\u202ez\u2028w  v', 100)).toBe('a Bcc: x y z w v');
+  it('turns line breaks, tabs, controls and separators into single spaces', () => {
+    expect(oneLine('a\r\nBcc: x\t\u0000y\u2028w  v', 100)).toBe('a Bcc: x y w v');
+  });
+
+  it('drops invisible format characters: bidi overrides, zero-width spaces, the BOM', () => {
+    expect(oneLine('清单\u202exslx.exe', 100)).toBe('清单xslx.exe');
+    expect(oneLine('\ufeff问\u200b题\u2066', 100)).toBe('问题');
     expect(oneLine('  \u200b 文件.xlsx \n', 100)).toBe('文件.xlsx');
   });
 
