@@ -29,16 +29,7 @@ export function departmentSections(
       }
       for (const problem of project.problems) {
         if (d.items.some((i) => i.projectSeq === project.seq && i.key === problem.key)) continue;
-        d.items.push({
-          projectSeq: project.seq,
-          projectName: project.name,
-          key: problem.key,
-          label: problem.label,
-          text: problem.text,
-          mark: problem.mark,
-          weeks: problem.weeks,
-          atLeast: problem.atLeast,
-        });
+        d.items.push({ projectSeq: project.seq, projectName: project.name, ...problem });
       }
     }
   }

@@ -189,15 +189,10 @@ export interface ProjectSection {
   targets: ProjectTargetRow[];
 }
 
-export interface DepartmentItem {
+/** A problem listed under a responsible department, with the project it belongs to. */
+export interface DepartmentItem extends ProblemItem {
   projectSeq: number;
   projectName: string;
-  key: ProblemKey;
-  label: string;
-  text: string;
-  mark: ProblemMark;
-  weeks: number;
-  atLeast: boolean;
 }
 
 export interface DepartmentSection {
