@@ -30,7 +30,7 @@ import {
 import type { TargetStatus } from '../../domain/sheet/parse';
 import { compact } from '../../domain/sheet/text';
 import { projectsOfUnit, unitLabel } from '../../domain/programme';
-import { dueDateZh, formatDateZh } from '../../domain/zh/dates';
+import { dueDateZh, formatDateZh, weekLabelZh } from '../../domain/zh/dates';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
 
@@ -402,7 +402,7 @@ export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
   });
   // Said in the note row (the parser ends the table there), never inside the table.
   const note = req.previous
-    ? `${FILLING_NOTE}\n注：表中已预填${formatDateZh(req.previous.week)}当周报送的内容，请逐项核对、更新后报送。`
+    ? `${FILLING_NOTE}\n注：表中已预填${weekLabelZh(req.previous.week)}报送的内容，请逐项核对、更新后报送。`
     : FILLING_NOTE;
   writeNoteRow(ws, row, note, layout);
   return workbook;

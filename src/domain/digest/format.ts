@@ -1,7 +1,7 @@
 /** Wording shared by the text and HTML forms of the digest (formal zh-CN, concise). */
 import type { TargetStatus } from '../sheet/parse';
 import { oneLine } from '../one-line';
-import { formatDateZh, formatMonthDayZh } from '../zh/dates';
+import { formatMonthDayZh, weekLabelZh } from '../zh/dates';
 import { bracketNumeralZh } from '../zh/numerals';
 import type { DepartmentItem, DigestModel, ProblemItem, SubmissionLine, TargetLine } from './model';
 
@@ -153,7 +153,7 @@ export function openingLines(m: DigestModel): string[] {
 
 export function notReportedLine(p: { lastReportedWeek: string | null }): string {
   return p.lastReportedWeek
-    ? `本周未报送问题清单（最近一次报送为${formatDateZh(p.lastReportedWeek)}当周）。`
+    ? `本周未报送问题清单（最近一次报送为${weekLabelZh(p.lastReportedWeek)}）。`
     : '本周未报送问题清单。';
 }
 

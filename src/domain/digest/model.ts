@@ -22,7 +22,7 @@
 import { deadlineOf, wallClock } from '../calendar';
 import { weekStatus } from '../week-status';
 import { addDays } from '../week';
-import { dateTimeZh, formatDateZh } from '../zh/dates';
+import { dateTimeZh, formatDateZh, weekLabelZh } from '../zh/dates';
 import { departmentSections } from './departments';
 import { officeSection } from './office';
 import { projectSections } from './projects';
@@ -91,7 +91,7 @@ export function buildDigestModel(input: DigestInput): DigestModel {
     isUpdate,
     previousSentAt: previousSentAt ? dateTimeZh(previousSentAt, tz) : null,
     subject: digestSubject(week, { version, isUpdate }),
-    title: `${formatDateZh(week)}当周重点项目问题清单汇总`,
+    title: `${weekLabelZh(week)}重点项目问题清单汇总`,
     generatedAt: dateTimeZh(now, tz),
     today,
     deadline: {
@@ -114,7 +114,7 @@ export function digestSubject(
   week: string,
   edition: { version: number; isUpdate: boolean },
 ): string {
-  const base = `【督办周报】${formatDateZh(week)}当周重点项目问题清单汇总`;
+  const base = `【督办周报】${weekLabelZh(week)}重点项目问题清单汇总`;
   return edition.isUpdate ? `${base}（更新版，第${edition.version}版）` : base;
 }
 
