@@ -23,6 +23,7 @@ import {
   OFFICIAL_HEADER,
   PROBLEM_CATEGORIES,
   SHEET_TITLE,
+  TARGET_STATUS_LABELS,
   UNIT_LINE_LABEL,
   type ColumnField,
   type ProblemCategory,
@@ -106,11 +107,7 @@ export interface TemplateRequest {
 }
 
 /** The 完成情况 choices offered by the drop-down, as the parser reads them. */
-export const STATUS_LABELS: Readonly<Record<TargetStatus, string>> = {
-  done: '已完成',
-  in_progress: '推进中',
-  not_started: '未启动',
-};
+export const STATUS_LABELS = TARGET_STATUS_LABELS;
 const STATUS_HEADER = '完成情况';
 
 /** Column widths (characters), in the order of OFFICIAL_HEADER. */

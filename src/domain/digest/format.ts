@@ -1,5 +1,5 @@
 /** Wording shared by the text and HTML forms of the digest (formal zh-CN, concise). */
-import type { TargetStatus } from '../sheet/parse';
+import { TARGET_STATUS_LABELS } from '../sheet/layout';
 import { oneLine } from '../one-line';
 import { formatMonthDayZh, weekLabelZh } from '../zh/dates';
 import { bracketNumeralZh } from '../zh/numerals';
@@ -57,12 +57,6 @@ export function markTone(p: Pick<ProblemItem, 'mark' | 'weeks'>, stuckWeeks: num
   return p.weeks >= stuckWeeks ? 'alert' : 'muted';
 }
 
-const STATUS_ZH: Record<TargetStatus, string> = {
-  done: '已完成',
-  in_progress: '推进中',
-  not_started: '未启动',
-};
-
 export function targetTiming(t: TargetLine): string {
   if (t.kind === 'overdue') return `逾期${t.days}天`;
   return t.days === 0 ? '今日到期' : `${t.days}天后到期`;
@@ -71,7 +65,7 @@ export function targetTiming(t: TargetLine): string {
 export function targetStatusNote(t: TargetLine): string {
   if (!t.status) return '未填报完成情况';
   const when = t.statusWeek ? `${formatMonthDayZh(t.statusWeek)}当周` : '';
-  return `${when}填报：${STATUS_ZH[t.status]}`;
+  return `${when}填报：${TARGET_STATUS_LABELS[t.status]}`;
 }
 
 /** The opening summary, one sentence per topic. */

@@ -3,7 +3,7 @@
  * rules every section of the digest shares (see model.ts's module comment).
  */
 import type { Project } from '../../config/schedule';
-import { PROBLEM_CATEGORIES } from '../sheet/layout';
+import { categoryLabel, PROBLEM_CATEGORIES } from '../sheet/layout';
 import { compact } from '../sheet/text';
 import type { ProblemKey, ReportedProject, ReportedSheet } from './types';
 
@@ -20,22 +20,14 @@ export interface WeekReport {
   project: ReportedProject;
 }
 
-const CATEGORY_LABELS: Record<ProblemKey, string> = {
-  approval: '项目审批',
-  funding: '资金概算',
-  land: '规划用地',
-  construction: '工程施工',
-  community: '群众工作',
-  uncategorized: '其他（未分类）',
-};
-
 export const PROBLEM_KEYS: readonly ProblemKey[] = [
   ...PROBLEM_CATEGORIES.map((c) => c.key),
   'uncategorized',
 ];
 
+/** "项目审批" …, and text written outside the five prompts as 其他（未分类）. */
 export function problemLabel(key: ProblemKey): string {
-  return CATEGORY_LABELS[key];
+  return key === 'uncategorized' ? '其他（未分类）' : categoryLabel(key);
 }
 
 /**

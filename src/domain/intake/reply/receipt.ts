@@ -1,7 +1,7 @@
 /** The receipt (已收到) for a sheet that was read and recorded. */
 import type { Block } from '../../mail-body';
 import type { Schedule } from '../../../config/schedule';
-import { PROBLEM_CATEGORIES } from '../../sheet/layout';
+import { categoryLabel, PROBLEM_CATEGORIES } from '../../sheet/layout';
 import type { SheetProject } from '../../sheet/parse';
 import { numeralZh } from '../../zh/numerals';
 import {
@@ -24,7 +24,7 @@ const MAX_DEPARTMENTS_LISTED = 8;
 
 const CATEGORY_LABELS = PROBLEM_CATEGORIES.map((c) => ({
   key: c.key,
-  label: c.prompt.replace(/方面：$/u, ''),
+  label: categoryLabel(c.key),
 }));
 
 function problemsSummary(project: SheetProject): string {
