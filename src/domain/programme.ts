@@ -40,6 +40,13 @@ export function unitOrder(schedule: Units, unitId: string): number {
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 }
 
+export function projectById(
+  schedule: Pick<Schedule, 'projects'>,
+  projectId: string,
+): Project | null {
+  return schedule.projects.find((p) => p.id === projectId) ?? null;
+}
+
 /** The projects a unit leads (alone or with co-lead units), in the schedule's order. */
 export function projectsOfUnit(schedule: Pick<Schedule, 'projects'>, unitId: string): Project[] {
   return schedule.projects.filter((p) => p.leadUnits.includes(unitId));

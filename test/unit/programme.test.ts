@@ -6,6 +6,7 @@ import type { Schedule } from '../../src/config/schedule';
 import {
   leaderOf,
   leaderTitle,
+  projectById,
   projectsOfUnit,
   recipientsOf,
   unitLabel,
@@ -48,6 +49,8 @@ describe('units and their projects', () => {
     expect(projectsOfUnit(s, 'xincheng').map((p) => p.id)).toEqual(['p3']);
     expect(projectsOfUnit(s, 'jiaotong').map((p) => p.id)).toEqual(['p3']);
     expect(projectsOfUnit(s, 'nobody')).toEqual([]);
+    expect(projectById(s, 'p2')?.name).toBe('泉港医院病房大楼2#楼及附属配套设施项目');
+    expect(projectById(s, 'gone')).toBeNull();
   });
 });
 

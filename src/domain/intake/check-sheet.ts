@@ -7,7 +7,7 @@
 import type { Schedule } from '../../config/schedule';
 import { issue, type Issue } from '../../errors';
 import type { ParsedSheet } from '../sheet/parse';
-import { unitName } from '../programme';
+import { projectById, unitName } from '../programme';
 import { formatMonthDayZh } from '../zh/dates';
 
 export interface SheetCheck {
@@ -27,7 +27,7 @@ export function checkSheetForUnit(
   const found = new Set<string>();
   for (const p of sheet.projects) {
     if (!p.projectId) continue;
-    const project = schedule.projects.find((x) => x.id === p.projectId);
+    const project = projectById(schedule, p.projectId);
     if (!project) continue;
     if (!ownIds.has(project.id)) {
       const leads = project.leadUnits.map((u) => unitName(schedule, u)).join('、');

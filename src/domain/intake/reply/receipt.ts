@@ -3,6 +3,7 @@ import type { Block } from '../../mail-body';
 import type { Schedule } from '../../../config/schedule';
 import { categoryLabel, PROBLEM_CATEGORIES } from '../../sheet/layout';
 import type { SheetProject } from '../../sheet/parse';
+import { projectById } from '../../programme';
 import { numeralZh } from '../../zh/numerals';
 import {
   bySeverity,
@@ -57,9 +58,7 @@ function projectTitle(
   filename: string | null,
 ): string {
   const written = inline(project.name);
-  const official = project.projectId
-    ? schedule.projects.find((p) => p.id === project.projectId)?.name
-    : undefined;
+  const official = project.projectId ? projectById(schedule, project.projectId)?.name : undefined;
   let note = '';
   if (project.projectId === null) note = '（未能与本批重点项目对应）';
   else if (official && official !== project.name) note = `（即“${official}”）`;
