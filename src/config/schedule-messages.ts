@@ -4,6 +4,7 @@
  * missing or unknown key).
  */
 import { z } from 'zod';
+import { capCodePoints } from '../domain/one-line';
 import type { PathSegment } from './schedule-checks';
 import { scheduleSchema } from './schedule-schema';
 import { didYouMean } from './suggest';
@@ -45,7 +46,7 @@ const EXPECTED: Record<string, string> = {
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (typeof value === 'string') {
-    return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    return `the text "${capCodePoints(value, 41)}"`;
   }
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return String(value);
