@@ -266,7 +266,7 @@ function parserOptions(limits: ParseLimits): SimpleParserOptions {
 }
 
 function parserError(err: unknown): DubanError {
-  const reason = err instanceof Error ? err.message.slice(0, 200) : 'unknown error';
+  const reason = err instanceof Error ? oneLine(err.message, 200, '') : 'unknown error';
   if ((err as { code?: unknown } | null)?.code === 'EMAXLEN') {
     return new DubanError('MESSAGE_TOO_COMPLEX', 'The message exceeds the MIME parser limits.', {
       reason,
