@@ -29,7 +29,7 @@ import {
   type ScheduleResult,
 } from '../config/load-schedule';
 import type { Schedule } from '../config/schedule';
-import { dateOfZh, dateTimeZh } from '../domain/zh/dates';
+import { dateOfZh, dateTimeZh } from '../domain/zh/times';
 import { configErrorKey } from '../domain/mail-key';
 import { deliverQueued, enqueueComposed } from './intake/outbox';
 import type { Runtime } from './runtime';

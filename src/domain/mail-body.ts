@@ -4,7 +4,7 @@
  * by the reminders (the digest has its own, richer layout).
  */
 
-import { dateOfZh } from './zh/dates';
+import { dateOfZh } from './zh/times';
 
 export type Block =
   | { type: 'para'; lines: string[] }

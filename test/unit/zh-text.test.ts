@@ -4,17 +4,14 @@
  */
 import { oneLine } from '../../src/domain/one-line';
 import {
-  dateOfZh,
-  dateTimeZh,
   dueDateZh,
   formatDateZh,
   formatMonthDayZh,
   monthDayWeekdayZh,
-  shortDateTimeZh,
-  timeZh,
   weekdayZh,
   weekLabelZh,
 } from '../../src/domain/zh/dates';
+import { dateOfZh, dateTimeZh, shortDateTimeZh, timeZh } from '../../src/domain/zh/times';
 import { bracketNumeralZh, numeralZh } from '../../src/domain/zh/numerals';
 
 const TZ = 'Asia/Shanghai';

@@ -22,7 +22,8 @@
 import { deadlineOf, wallClock } from '../calendar';
 import { weekStatus } from '../week-status';
 import { addDays } from '../week';
-import { dateTimeZh, formatDateZh, weekLabelZh } from '../zh/dates';
+import { formatDateZh, weekLabelZh } from '../zh/dates';
+import { dateTimeZh } from '../zh/times';
 import { departmentSections } from './departments';
 import { officeSection } from './office';
 import { projectSections } from './projects';

@@ -4,7 +4,7 @@
  */
 import { oneLine } from '../one-line';
 import { unitName, unitOrder } from '../programme';
-import { shortDateTimeZh } from '../zh/dates';
+import { shortDateTimeZh } from '../zh/times';
 import type { DigestInput, OfficeSection } from './types';
 
 export function officeSection(

@@ -4,7 +4,8 @@
  */
 import type { Project } from '../../config/schedule';
 import { leaderTitle, unitLabel, unitName } from '../programme';
-import { dueDateZh, shortDateTimeZh } from '../zh/dates';
+import { dueDateZh } from '../zh/dates';
+import { shortDateTimeZh } from '../zh/times';
 import {
   LOOKBACK_WEEKS,
   PROBLEM_KEYS,

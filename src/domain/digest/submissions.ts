@@ -2,7 +2,7 @@
 import type { Schedule } from '../../config/schedule';
 import { leaderTitle, projectsOfUnit, unitName } from '../programme';
 import type { UnitWeekStatus } from '../week-status';
-import { shortDateTimeZh } from '../zh/dates';
+import { shortDateTimeZh } from '../zh/times';
 import type { DigestInput, SubmissionLine } from './types';
 
 /** The audiences that make a reminder stage an escalation to the leadership (督办). */

@@ -2,7 +2,8 @@
 import { closingBlocks, renderHtml, renderText, type Block } from '../mail-body';
 import type { ReminderStage, Schedule } from '../../config/schedule';
 import { leaderTitle, unitName } from '../programme';
-import { dateTimeZh, formatMonthDayZh, monthDayWeekdayZh, timeZh, weekLabelZh } from '../zh/dates';
+import { formatMonthDayZh, monthDayWeekdayZh, weekLabelZh } from '../zh/dates';
+import { dateTimeZh, timeZh } from '../zh/times';
 import type { Ladder, StageMoment, StageTone } from './ladder';
 import type { PlannedReminder, RejectedVersion } from './plan';
 

@@ -2,8 +2,6 @@
  * The official layout of the weekly issue sheet (附件: 第一批“难硬重新”重点项目突破攻坚问题清单),
  * shared by the template writer and the parser.
  */
-import type { TargetStatus } from './sheet-types';
-
 export type ProblemCategory = 'approval' | 'funding' | 'land' | 'construction' | 'community';
 
 /** The five categories, in the order the sheet prints them, with their printed prompts. */
@@ -57,6 +55,9 @@ export function categoryLabel(key: ProblemCategory): string {
   const prompt = PROBLEM_CATEGORIES.find((c) => c.key === key)?.prompt ?? '';
   return prompt.replace(/方面：$/u, '');
 }
+
+/** A target's 完成情况. */
+export type TargetStatus = 'done' | 'in_progress' | 'not_started';
 
 /** 完成情况 as the sheet's drop-down offers it, and as every mail and list writes it. */
 export const TARGET_STATUS_LABELS: Readonly<Record<TargetStatus, string>> = {

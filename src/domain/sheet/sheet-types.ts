@@ -1,9 +1,10 @@
 /** What reading an issue sheet gives: its projects, their targets, and the issues found. */
 import type { Issue } from '../../errors';
 import type { ProjectNames } from './match';
+import type { TargetStatus } from './layout';
 import type { Problems } from './problems';
 
-export type TargetStatus = 'done' | 'in_progress' | 'not_started';
+export type { TargetStatus };
 
 export interface SheetTarget {
   text: string;

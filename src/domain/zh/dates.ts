@@ -1,9 +1,8 @@
 /**
- * Dates, times and weekdays as every mail, digest and sheet writes them (formal zh-CN), one rule
- * each: "2021年3月15日", "3月15日", "星期一", "2021年3月15日（星期一）18:00". Instants are read in
- * the programme's time zone (calendar.ts, wallClock), never in the server's.
+ * Dates and weekdays as every mail, digest and sheet writes them (formal zh-CN), one rule each:
+ * "2021年3月15日", "3月15日", "星期一", "2021年3月15日当周". Calendar dates only (no zone, no
+ * clock), so week.ts can share them; instants are in times.ts.
  */
-import { wallClock } from '../calendar';
 import { inferYear } from '../sheet/dates';
 
 const WEEKDAYS_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
@@ -31,29 +30,6 @@ export function monthDayWeekdayZh(iso: string): string {
 /** A reporting week as people name it: "2021年3月15日当周". */
 export function weekLabelZh(week: string): string {
   return `${formatDateZh(week)}当周`;
-}
-
-/** "18:00": the wall-clock time of an instant in the zone, to the minute. */
-export function timeZh(at: Date, tz: string): string {
-  return wallClock(at, tz).time.slice(0, 5);
-}
-
-/** "2021年3月15日": the calendar date of an instant in the zone (a mail's signature date). */
-export function dateOfZh(at: Date, tz: string): string {
-  return formatDateZh(wallClock(at, tz).date);
-}
-
-/** "2021年3月15日（星期一）18:00" in the zone. */
-export function dateTimeZh(at: Date, tz: string): string {
-  const { date, time } = wallClock(at, tz);
-  return `${formatDateZh(date)}（${weekdayZh(date)}）${time.slice(0, 5)}`;
-}
-
-/** "3月15日 10:02", with the year when it is not `referenceYear` ("2021"): for lists of arrivals. */
-export function shortDateTimeZh(at: Date, tz: string, referenceYear: string): string {
-  const { date, time } = wallClock(at, tz);
-  const day = date.slice(0, 4) === referenceYear ? formatMonthDayZh(date) : formatDateZh(date);
-  return `${day} ${time.slice(0, 5)}`;
 }
 
 /**

@@ -2,7 +2,8 @@
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
 import type { Schedule } from '../../../config/schedule';
 import type { Issue } from '../../../errors';
-import { dateTimeZh, weekLabelZh } from '../../zh/dates';
+import { weekLabelZh } from '../../zh/dates';
+import { dateTimeZh } from '../../zh/times';
 import { headerText, threadHeaders } from './headers';
 import type { ComposedReply, ReplyAttachment, ReplyContext, ReplyKind } from './types';
 
