@@ -2,6 +2,7 @@
  * The shared Chinese text rules: dates, times, weekdays, numerals, and the one-line cleaner.
  * Fixed instants; the zone is the programme's, whatever the machine's TZ.
  */
+import { projectNumeral } from '../../src/domain/digest/format';
 import { oneLine } from '../../src/domain/one-line';
 import {
   dueDateZh,
@@ -85,6 +86,15 @@ describe('Chinese numerals', () => {
       '（十二）',
       '（二十）',
       '（二十一）',
+    ]);
+  });
+
+  it('numbers the digest’s projects the same way from 20 on (it used to print （20）)', () => {
+    expect([19, 20, 21, 35].map(projectNumeral)).toEqual([
+      '（十九）',
+      '（二十）',
+      '（二十一）',
+      '（三十五）',
     ]);
   });
 });
