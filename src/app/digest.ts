@@ -24,7 +24,8 @@ import {
   weekSubmissionFacts,
   type Db,
 } from '../adapters/storage';
-import type { Audience, Person, Schedule } from '../config/schedule';
+import type { Schedule } from '../config/schedule';
+import { recipientsOf, type Recipients } from '../domain/programme';
 import {
   buildDigestModel,
   lookbackWeeks,
@@ -342,39 +343,10 @@ export async function buildDigest(
 // ---------------------------------------------------------------------------------------------
 // Sending
 
-function people(schedule: Schedule, audience: Audience): Person[] {
-  switch (audience) {
-    case 'chief_convenor':
-      return [schedule.people.chiefConvenor];
-    case 'convenors':
-      return schedule.people.convenors;
-    case 'office':
-      return schedule.people.office;
-    default:
-      // Unit audiences are refused for the digest by the schedule's validation.
-      return [];
-  }
-}
-
 /** The digest's To and Cc from cycle.digest, each address once (To wins over Cc). */
-export function digestRecipients(schedule: Schedule): {
-  to: Array<{ name: string; address: string }>;
-  cc: Array<{ name: string; address: string }>;
-} {
-  const seen = new Set<string>();
-  const pick = (audiences: readonly Audience[]) =>
-    audiences
-      .flatMap((a) => people(schedule, a))
-      .filter((p) => {
-        const k = p.email.toLowerCase();
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      })
-      .map((p) => ({ name: p.title, address: p.email }));
-  const to = pick(schedule.cycle.digest.to);
-  const cc = pick(schedule.cycle.digest.cc);
-  return { to, cc };
+export function digestRecipients(schedule: Schedule): Recipients {
+  // Unit audiences are refused for the digest by the schedule's validation: no unit here.
+  return recipientsOf(schedule, schedule.cycle.digest, null);
 }
 
 export function composeDigestMail(

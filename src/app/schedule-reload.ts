@@ -29,8 +29,7 @@ import {
   type ScheduleResult,
 } from '../config/load-schedule';
 import type { Schedule } from '../config/schedule';
-import { wallClock } from '../domain/calendar';
-import { formatDateZh, weekdayZh } from '../domain/week';
+import { dateOfZh, dateTimeZh } from '../domain/zh/times';
 import { configErrorKey } from '../domain/mail-key';
 import { deliverQueued, enqueueComposed } from './intake/outbox';
 import type { Runtime } from './runtime';
@@ -98,13 +97,12 @@ export function composeConfigErrorMail(input: {
   const admins = schedule.people.office.filter((p) => p.admin);
   if (admins.length === 0) return null;
   const { signature, timezone } = schedule.programme;
-  const { date, time } = wallClock(now, timezone);
   const name = path.basename(input.shown);
   const subject = `【配置错误】${name}有${errors.length}处错误，修改未生效`;
   const text = [
     `${[...new Set(admins.map((a) => a.title))].join('、')}：`,
     '',
-    `${formatDateZh(date)}（${weekdayZh(date)}）${time.slice(0, 5)}，系统读取修改后的配置文件“${input.shown}”时发现${errors.length}处错误，修改未生效。系统继续按修改前的配置运行，提醒和汇总照常发送。`,
+    `${dateTimeZh(now, timezone)}，系统读取修改后的配置文件“${input.shown}”时发现${errors.length}处错误，修改未生效。系统继续按修改前的配置运行，提醒和汇总照常发送。`,
     '',
     '错误清单（文件:行:列: 位置: 说明）：',
     ...errors.map((e, i) => `${i + 1}. ${formatConfigError(e)}`),
@@ -114,7 +112,7 @@ export function composeConfigErrorMail(input: {
     '本邮件由系统自动发送。',
     '',
     signature,
-    formatDateZh(date),
+    dateOfZh(now, timezone),
     '',
   ].join('\n');
   return {

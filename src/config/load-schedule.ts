@@ -18,13 +18,18 @@ import {
   type Document,
   type Node as YamlNode,
 } from 'yaml';
-import { z } from 'zod';
 import type { Code } from '../errors';
-import { datesBetween } from './iso-date';
-import type { CalendarYear, Person, Schedule } from './schedule';
-import { crossCheck, parseEntry, renderPath, type PathSegment } from './schedule-checks';
-import { canonicalTimezone, scheduleSchema, type ScheduleDocument } from './schedule-schema';
-import { didYouMean } from './suggest';
+import type { Schedule } from './schedule';
+import { crossCheck, renderPath, type PathSegment } from './schedule-checks';
+import { scheduleSchema } from './schedule-schema';
+import {
+  allowedKeysAt,
+  genericMessage,
+  readFailure,
+  unknownKeyMessage,
+  yamlMessage,
+} from './schedule-messages';
+import { normalise } from './schedule-normalise';
 
 export interface ConfigError {
   file: string;
@@ -231,226 +236,6 @@ function sortErrors(list: ConfigError[]): ConfigError[] {
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Messages
-
-const YAML_HINTS: Record<string, string> = {
-  DUPLICATE_KEY: 'This key appears twice in the same mapping; keep only one.',
-  TAB_AS_INDENT: 'Tabs are not allowed for indentation in YAML; indent with spaces.',
-  MULTIPLE_DOCS: 'The file holds more than one YAML document ("---"); keep only one schedule.',
-};
-
-function yamlMessage(e: { code: string; message: string }): string {
-  const hint = YAML_HINTS[e.code];
-  if (hint) return hint;
-  // The yaml package appends " at line L, column C" even without pretty errors on some paths.
-  const text = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  return `YAML syntax error: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
-}
-
 function wholeFile(file: string, message: string): ConfigError {
   return { file, line: 0, column: 0, path: '', message };
-}
-
-function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'The schedule file does not exist.';
-  if (code === 'EISDIR') return 'This is a directory, not a schedule file.';
-  if (code === 'EACCES' || code === 'EPERM') {
-    return 'The schedule file cannot be read (permission denied).';
-  }
-  return `The schedule file cannot be read (${code ?? (err as Error).message}).`;
-}
-
-const EXPECTED: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list (lines starting with "- ", or [a, b])',
-  object: 'a mapping of keys ("key: value" lines)',
-  record: 'a mapping of keys ("key: value" lines)',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'string') {
-    return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  }
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  return 'a mapping';
-}
-
-const lastKey = (path: readonly PropertyKey[]): string | undefined => {
-  const last = path[path.length - 1];
-  return typeof last === 'string' ? last : undefined;
-};
-
-/** Messages for the issues the schema does not word itself (wrong type, missing key …). */
-const genericMessage: z.core.$ZodErrorMap = (iss) => {
-  const path = iss.path ?? [];
-  switch (iss.code) {
-    case 'invalid_type': {
-      const expected = EXPECTED[iss.expected] ?? iss.expected;
-      const input = iss.input;
-      if (path.length === 0) {
-        return input === null || input === undefined
-          ? 'The file is empty; it must hold the schedule (programme, people, units, projects, cycle, calendar).'
-          : `The file must be a mapping of keys (programme: …, people: …), not ${describeValue(input)}.`;
-      }
-      const key = lastKey(path);
-      if (input === undefined) return `The required key "${key ?? '?'}" is missing.`;
-      if (input === null) {
-        return key
-          ? `"${key}" has no value; expected ${expected}.`
-          : `This entry is empty; expected ${expected}.`;
-      }
-      let hint = '';
-      if (iss.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
-        hint = ' Put it in quotes if it is meant as text.';
-      } else if (iss.expected === 'boolean' && typeof input === 'string') {
-        hint = ' Write true or false, without quotes.';
-      } else if (iss.expected === 'array' && typeof input === 'string') {
-        hint = ` Write a list even for one entry: [${input}].`;
-      }
-      return `Expected ${expected}, found ${describeValue(input)}.${hint}`;
-    }
-    case 'invalid_value': {
-      const values = iss.values.map(String);
-      const input = iss.input;
-      const shown = typeof input === 'string' ? `"${input}"` : describeValue(input);
-      return (
-        `${shown[0]?.toUpperCase() ?? ''}${shown.slice(1)} is not allowed here: use one of ` +
-        `${values.join(', ')}${typeof input === 'string' ? didYouMean(input, values) : ''}.`
-      );
-    }
-    case 'invalid_key':
-      return `"${String(iss.input)}" is not a year: the keys under calendar.years must be four-digit years like 2021.`;
-    case 'too_small':
-      if (iss.origin === 'array') return `This list needs at least ${String(iss.minimum)} entry.`;
-      if (iss.origin === 'string') return 'This must not be empty.';
-      return undefined;
-    case 'unrecognized_keys':
-      // Replaced by one message per key, with the allowed keys, in loadScheduleText.
-      return `Unknown keys: ${iss.keys.join(', ')}.`;
-    default:
-      return undefined;
-  }
-};
-
-function unknownKeyMessage(key: string, allowed: string[]): string {
-  const list = allowed.length ? ` Allowed keys here: ${allowed.join(', ')}.` : '';
-  return `Unknown key "${key}"${didYouMean(key, allowed)}.${list}`;
-}
-
-/** The keys the schema allows in the mapping at `path`, for "unknown key" messages. */
-function allowedKeysAt(path: PathSegment[]): string[] {
-  let schema: unknown = scheduleSchema;
-  const unwrap = (s: unknown): unknown => {
-    while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) {
-      s = s.unwrap();
-    }
-    return s;
-  };
-  for (const seg of path) {
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, unknown>)[seg];
-    else if (schema instanceof z.ZodArray) schema = schema.element;
-    else if (schema instanceof z.ZodRecord) schema = schema.valueType;
-    else return [];
-  }
-  schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-// ---------------------------------------------------------------------------------------------
-// The model
-
-function normalise(d: ScheduleDocument): Schedule {
-  const lower = (s: string) => s.toLowerCase();
-  const unique = <T>(xs: T[]) => [...new Set(xs)];
-  const person = (p: { id: string; title: string; email: string }): Person => ({
-    id: p.id,
-    title: p.title,
-    email: lower(p.email),
-  });
-  const expand = (entries: string[]) =>
-    unique(
-      entries.flatMap((e) => {
-        const range = parseEntry(e);
-        return range ? datesBetween(range[0], range[1]) : [];
-      }),
-    ).sort();
-
-  return {
-    version: 1,
-    programme: {
-      name: d.programme.name,
-      timezone: canonicalTimezone(d.programme.timezone) ?? d.programme.timezone,
-      activeFrom: d.programme.active.from,
-      activeTo: d.programme.active.to ?? null,
-      mailbox: lower(d.programme.mailbox),
-      signature: d.programme.signature,
-    },
-    people: {
-      chiefConvenor: person(d.people.chief_convenor),
-      convenors: d.people.convenors.map(person),
-      office: d.people.office.map((m) => ({ ...person(m), admin: m.admin })),
-    },
-    units: d.units.map((u) => {
-      const addresses = unique(u.addresses.map(lower));
-      return {
-        id: u.id,
-        name: u.name,
-        aliases: u.aliases,
-        addresses,
-        remind: {
-          to: unique((u.remind?.to ?? addresses).map(lower)),
-          cc: unique((u.remind?.cc ?? []).map(lower)),
-        },
-        head: u.head
-          ? { id: u.head.id ?? `${u.id}-head`, title: u.head.title, email: lower(u.head.email) }
-          : null,
-      };
-    }),
-    projects: d.projects.map((p) => ({
-      id: p.id,
-      name: p.name,
-      aliases: p.aliases,
-      leadUnits: unique(p.lead_units),
-      responsibleLeader: p.responsible_leader,
-      targets: p.targets.map((t) => ({ text: t.text, due: t.due })),
-    })),
-    cycle: {
-      deadline: { weekday: d.cycle.deadline.weekday, time: d.cycle.deadline.time },
-      onHoliday: d.cycle.on_holiday,
-      lateWindowWorkingDays: d.cycle.late_window_working_days,
-      reminders: d.cycle.reminders.map((s) => ({
-        id: s.id,
-        offsetDays: s.offset_days,
-        workingDays: s.working_days,
-        time: s.time,
-        to: unique(s.to),
-        cc: unique(s.cc.filter((a) => !s.to.includes(a))),
-      })),
-      digest: {
-        weekday: d.cycle.digest.weekday,
-        time: d.cycle.digest.time,
-        to: unique(d.cycle.digest.to),
-        cc: unique(d.cycle.digest.cc.filter((a) => !d.cycle.digest.to.includes(a))),
-      },
-    },
-    calendar: {
-      remindOnNonWorkingDays: d.calendar.remind_on_non_working_days,
-      years: Object.entries(d.calendar.years)
-        .map(([year, y]): CalendarYear => ({
-          year: Number(year),
-          holidays: expand(y.holidays),
-          workdays: expand(y.workdays),
-        }))
-        .sort((a, b) => a.year - b.year),
-    },
-  };
 }

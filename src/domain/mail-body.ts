@@ -4,6 +4,8 @@
  * by the reminders (the digest has its own, richer layout).
  */
 
+import { dateOfZh } from './zh/times';
+
 export type Block =
   | { type: 'para'; lines: string[] }
   | { type: 'list'; title: string; items: string[]; ordered?: boolean }
@@ -62,4 +64,23 @@ export function renderHtml(subject: string, blocks: Block[]): string {
     "<body style=\"font-family:'Microsoft YaHei','PingFang SC',SimSun,sans-serif;font-size:14px;line-height:1.6\">\n" +
     `${body}\n</body></html>\n`
   );
+}
+
+/**
+ * The closing of an automatic mail: that the system sent it (and whom to ask, when `contact`),
+ * then the signature and the day in the programme's zone.
+ */
+export function closingBlocks(
+  programme: { signature: string; timezone: string },
+  now: Date,
+  contact: boolean,
+): Block[] {
+  const { signature, timezone } = programme;
+  const note = contact
+    ? `本邮件由系统自动发送。如有疑问，请与${signature}联系。`
+    : '本邮件由系统自动发送。';
+  return [
+    { type: 'para', lines: [note] },
+    { type: 'para', lines: [signature, dateOfZh(now, timezone)] },
+  ];
 }

@@ -262,4 +262,41 @@ describe('the digest model', () => {
     expect(m.expected).toBe(false);
     expect(m.submissions.every((s) => s.state === 'not_expected')).toBe(true);
   });
+
+  describe('shares the programme’s and the Chinese text rules with the other mails', () => {
+    it('titles a project led by the chief convenor with the chief’s title, as the reminders do', () => {
+      const chiefLed = structuredClone(schedule);
+      chiefLed.projects[0]!.responsibleLeader = 'chief';
+      const m = buildDigestModel(scenarioInput(chiefLed, {}));
+      expect(m.projects[0]?.leader).toBe('总召集人（区政府常务副区长）');
+    });
+
+    it('writes a due date with its year only when a reader of the week would take another', () => {
+      const dated = structuredClone(schedule);
+      dated.projects[0]!.targets = [
+        { text: '完成主体结构', due: '2021-04-30' },
+        { text: '完成竣工验收', due: '2022-02-28' },
+        // In March, "12月31日" would be read as last December: the year is written.
+        { text: '完成决算审计', due: '2021-12-31' },
+      ];
+      const m = buildDigestModel(scenarioInput(dated, { current: [] }));
+      expect(m.projects[0]?.targets.map((t) => t.dueLabel)).toEqual([
+        '4月30日',
+        '2022年2月28日',
+        '2021年12月31日',
+      ]);
+    });
+
+    it('cuts the office’s one-line texts by character, never inside a surrogate pair', () => {
+      const subject = `${'𠀀'.repeat(100)}`;
+      const m = model({
+        office: {
+          quarantined: [{ receivedAt: NOW, from: 'x@example.org', subject, reason: null }],
+          unsentMails: [],
+          unprocessed: 0,
+        },
+      });
+      expect(m.office.quarantined[0]?.subject).toBe(`${'𠀀'.repeat(79)}…`);
+    });
+  });
 });

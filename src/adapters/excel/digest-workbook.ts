@@ -62,7 +62,7 @@ export function problemsCell(p: ProjectSection): string {
     return `${c.prompt}${text}`;
   });
   const other = p.problems.find((q) => q.key === 'uncategorized');
-  if (other) lines.push(`其他（未分类）：${other.text}`);
+  if (other) lines.push(`${other.label}：${other.text}`);
   return lines.join('\n');
 }
 

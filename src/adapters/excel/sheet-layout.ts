@@ -9,11 +9,11 @@ import {
   ATTACHMENT_LINE,
   FILLED_ON_LINE_LABEL,
   OFFICIAL_HEADER,
+  TARGET_STATUS_LABELS,
   SHEET_TITLE,
   UNIT_LINE_LABEL,
   type ColumnField,
 } from '../../domain/sheet/layout';
-import type { TargetStatus } from '../../domain/sheet/parse';
 
 // exceljs 4.4.0 (pinned) keeps merges as its own Range objects in a private map; see below.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,11 +51,7 @@ export function mergeColumnRange(
 }
 
 /** The 完成情况 choices offered by the drop-down, as the parser reads them. */
-export const STATUS_LABELS: Readonly<Record<TargetStatus, string>> = {
-  done: '已完成',
-  in_progress: '推进中',
-  not_started: '未启动',
-};
+export const STATUS_LABELS = TARGET_STATUS_LABELS;
 const STATUS_HEADER = '完成情况';
 
 /** Column widths (characters), in the order of OFFICIAL_HEADER. */

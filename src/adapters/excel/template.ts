@@ -14,7 +14,7 @@
  *   They are written so that reading the sheet back gives the same content (the round trip).
  */
 import ExcelJS from 'exceljs';
-import type { Project, Schedule, Unit } from '../../config/schedule';
+import type { Schedule } from '../../config/schedule';
 import {
   EMPTY_PROBLEMS_CELL,
   FILLING_NOTE,
@@ -24,8 +24,8 @@ import {
 } from '../../domain/sheet/layout';
 import type { TargetStatus } from '../../domain/sheet/parse';
 import { compact } from '../../domain/sheet/text';
-import { formatDateZh, formatMonthDayZh } from '../../domain/week';
-import { inferYear } from '../../domain/sheet/dates';
+import { projectsOfUnit, unitLabel } from '../../domain/programme';
+import { dueDateZh, formatDateZh, weekLabelZh } from '../../domain/zh/dates';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
 
@@ -109,30 +109,14 @@ function previousStatus(previous: PreviousProject | undefined, text: string): Ta
   return previous?.targets.find((t) => compact(t.text) === key)?.status ?? null;
 }
 
-export function projectsLedBy(schedule: Schedule, unitId: string): Project[] {
-  return schedule.projects.filter((p) => p.leadUnits.includes(unitId));
-}
+/** The projects a unit leads (programme.ts). */
+export const projectsLedBy = projectsOfUnit;
 
-/** How the lead-unit column names a unit: the short form the notice uses when there is one. */
-export function leadUnitLabel(schedule: Schedule, unitId: string): string {
-  const unit: Unit | undefined = schedule.units.find((u) => u.id === unitId);
-  if (!unit) return unitId;
-  return unit.aliases[0] ?? unit.name;
-}
+/** How the lead-unit column names a unit: the short form the notice uses (programme.ts). */
+export const leadUnitLabel = unitLabel;
 
-/** A due date as the notice writes it: 3月25日 (with the year only when it is another year). */
-/**
- * A due date as the notice writes it ("3月25日"), with the year only when a reader would
- * otherwise take another one: a date without a year is read as the nearest to the sheet's week
- * (dates.ts, inferYear), so 2月25日 on an August sheet would become next February.
- */
-export function dueText(due: string, week: string): string {
-  const month = Number(due.slice(5, 7));
-  const day = Number(due.slice(8, 10));
-  return inferYear(month, day, week) === Number(due.slice(0, 4))
-    ? formatMonthDayZh(due)
-    : formatDateZh(due);
-}
+/** A due date as the notice writes it, the year only when needed (zh/dates.ts, dueDateZh). */
+export const dueText = dueDateZh;
 
 export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
   const { schedule, unitId, week } = req;
@@ -182,7 +166,7 @@ export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
   });
   // Said in the note row (the parser ends the table there), never inside the table.
   const note = req.previous
-    ? `${FILLING_NOTE}\n注：表中已预填${formatDateZh(req.previous.week)}当周报送的内容，请逐项核对、更新后报送。`
+    ? `${FILLING_NOTE}\n注：表中已预填${weekLabelZh(req.previous.week)}报送的内容，请逐项核对、更新后报送。`
     : FILLING_NOTE;
   writeNoteRow(ws, row, note, layout);
   return workbook;

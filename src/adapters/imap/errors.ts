@@ -4,6 +4,7 @@
  * Node's modules fail `instanceof Error` under Jest, so everything is read by shape.
  */
 import type { Code } from '../../errors';
+import { oneLine } from '../../domain/one-line';
 
 export type ImapErrorCode = Extract<
   Code,
@@ -67,5 +68,5 @@ export function errorText(err: unknown): string {
     typeof e.responseText === 'string' && e.responseText !== '' && e.responseText !== message
       ? ` (server: ${e.responseText})`
       : '';
-  return `${message}${code}${server}`.replace(/[\r\n]+/g, ' ').slice(0, 500);
+  return oneLine(`${message}${code}${server}`, 500, '');
 }

@@ -34,6 +34,7 @@ import type {
   MailAddress,
   MessageFacts,
 } from '../../domain/intake/classify';
+import { capCodePoints, oneLine } from '../../domain/one-line';
 import { normalizeAddress } from '../../domain/intake/sender';
 import { DubanError } from '../../errors';
 import { prepareRawMessage } from './prepare-raw';
@@ -90,34 +91,13 @@ const MAX_REFERENCES = 100;
 const MAX_ADDRESSES = 500;
 const MAX_TEXT = 100_000;
 
-const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]+/gu;
-/** Bidi marks and overrides: U+202E makes "xslx.exe" display as "exe.xlsx". */
-const BIDI_CHARS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
-/**
- * One line: every run of control characters (CR, LF, tab …) becomes a space, bidi controls go,
- * the result is trimmed and capped.
- */
-function oneLine(text: string, max: number): string {
-  return capChars(text.replace(BIDI_CHARS, '').replace(CONTROL_CHARS, ' ').trim(), max).trimEnd();
-}
-
-/** At most `max` characters, cut by code points so that a surrogate pair is never split. */
-function capChars(text: string, max: number): string {
-  if (text.length <= max) return text;
-  // max code points never take more than 2 * max UTF-16 units: no need to split all of a body.
-  return Array.from(text.slice(0, 2 * max))
-    .slice(0, max)
-    .join('');
-}
-
 /**
  * A file name as people see it: decoded by mailparser, without the directory some old clients
  * send ("C:\\Users\\…\\附件.xlsx"), on one line, without bidi controls.
  */
 function cleanFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  return oneLine(base, MAX_FILENAME);
+  return oneLine(base, MAX_FILENAME, '');
 }
 
 const SHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -161,7 +141,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
   const out: MailAddress[] = [];
   for (const entry of flattenAddresses(objects.flatMap((o) => o.value))) {
     const address = normalizeAddress(entry.address);
-    if (address !== null) out.push({ address, name: oneLine(entry.name ?? '', MAX_NAME) });
+    if (address !== null) out.push({ address, name: oneLine(entry.name ?? '', MAX_NAME, '') });
   }
   return out;
 }
@@ -189,7 +169,7 @@ function rawHeaderValues(mail: ParsedMail): Map<string, string[]> {
     const colon = text.indexOf(':');
     // Unfolding (RFC 5322 2.2.3) removes the line break only, keeping the space after it.
     const unfolded = text.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '');
-    list.push(oneLine(unfolded, MAX_HEADER_VALUE));
+    list.push(oneLine(unfolded, MAX_HEADER_VALUE, ''));
     values.set(key, list);
   }
   return values;
@@ -222,14 +202,14 @@ function headerDate(raw: Map<string, string[]>): Date | null {
 }
 
 function messageIdOrNull(value: string | undefined): string | null {
-  const id = oneLine(value ?? '', 998);
+  const id = oneLine(value ?? '', 998, '');
   return id === '' ? null : id;
 }
 
 function referenceList(value: string | string[] | undefined): string[] {
   const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
   return list
-    .map((id) => oneLine(id, 998))
+    .map((id) => oneLine(id, 998, ''))
     .filter((id) => id !== '')
     .slice(-MAX_REFERENCES);
 }
@@ -252,7 +232,7 @@ function parserOptions(limits: ParseLimits): SimpleParserOptions {
 }
 
 function parserError(err: unknown): DubanError {
-  const reason = err instanceof Error ? err.message.slice(0, 200) : 'unknown error';
+  const reason = err instanceof Error ? oneLine(err.message, 200, '') : 'unknown error';
   if ((err as { code?: unknown } | null)?.code === 'EMAXLEN') {
     return new DubanError('MESSAGE_TOO_COMPLEX', 'The message exceeds the MIME parser limits.', {
       reason,
@@ -329,10 +309,10 @@ async function parseLevel(
     replyTo: firstAddress(mail.replyTo),
     to: addresses(mail.to),
     cc: addresses(mail.cc),
-    subject: oneLine(mail.subject ?? '', MAX_SUBJECT),
+    subject: oneLine(mail.subject ?? '', MAX_SUBJECT, ''),
     date: headerDate(headers),
     headers: intakeHeaders(headers),
-    text: capChars(mail.text ?? '', MAX_TEXT),
+    text: capCodePoints(mail.text ?? '', MAX_TEXT, ''),
     attachments: [],
     forwarded: [],
     size: raw.length,

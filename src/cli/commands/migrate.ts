@@ -7,9 +7,13 @@ import {
   openDatabase,
   type Db,
 } from '../../adapters/storage';
+import { oneLine } from '../../domain/one-line';
 import { DubanError } from '../../errors';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
+
+/** A database error on one line: long enough for any driver message, short enough for a log. */
+const MESSAGE_MAX = 2000;
 
 /**
  * `duban migrate`: brings the database named by $DATABASE_URL up to date (services do the same on
@@ -56,19 +60,15 @@ async function runMigrate(ctx: CommandContext, statusOnly: boolean): Promise<num
       if (!isConnectionError(err)) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       io.err(
-        `duban migrate: DATABASE_UNAVAILABLE: ${describeDatabase(url, io.cwd)}: ${oneLine(reason)}`,
+        `duban migrate: DATABASE_UNAVAILABLE: ${describeDatabase(url, io.cwd)}: ${oneLine(reason, MESSAGE_MAX)}`,
       );
       return EXIT.UNAVAILABLE;
     }
-    io.err(`duban migrate: ${err.code}: ${oneLine(err.message)}`);
+    io.err(`duban migrate: ${err.code}: ${oneLine(err.message, MESSAGE_MAX)}`);
     if (err.code === 'DATABASE_URL_INVALID') return EXIT.USAGE;
     if (err.code === 'DATABASE_UNAVAILABLE') return EXIT.UNAVAILABLE;
     return EXIT.INTERNAL;
   } finally {
     await db?.close();
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }

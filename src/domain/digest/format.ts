@@ -1,6 +1,8 @@
 /** Wording shared by the text and HTML forms of the digest (formal zh-CN, concise). */
-import type { TargetStatus } from '../sheet/parse';
-import { formatDateZh, formatMonthDayZh } from '../week';
+import { TARGET_STATUS_LABELS } from '../sheet/layout';
+import { oneLine } from '../one-line';
+import { formatMonthDayZh, weekLabelZh } from '../zh/dates';
+import { bracketNumeralZh } from '../zh/numerals';
 import type { DepartmentItem, DigestModel, ProblemItem, SubmissionLine, TargetLine } from './model';
 
 export type Tone = 'ok' | 'warn' | 'alert' | 'muted';
@@ -55,12 +57,6 @@ export function markTone(p: Pick<ProblemItem, 'mark' | 'weeks'>, stuckWeeks: num
   return p.weeks >= stuckWeeks ? 'alert' : 'muted';
 }
 
-const STATUS_ZH: Record<TargetStatus, string> = {
-  done: '已完成',
-  in_progress: '推进中',
-  not_started: '未启动',
-};
-
 export function targetTiming(t: TargetLine): string {
   if (t.kind === 'overdue') return `逾期${t.days}天`;
   return t.days === 0 ? '今日到期' : `${t.days}天后到期`;
@@ -69,7 +65,7 @@ export function targetTiming(t: TargetLine): string {
 export function targetStatusNote(t: TargetLine): string {
   if (!t.status) return '未填报完成情况';
   const when = t.statusWeek ? `${formatMonthDayZh(t.statusWeek)}当周` : '';
-  return `${when}填报：${STATUS_ZH[t.status]}`;
+  return `${when}填报：${TARGET_STATUS_LABELS[t.status]}`;
 }
 
 /** The opening summary, one sentence per topic. */
@@ -151,7 +147,7 @@ export function openingLines(m: DigestModel): string[] {
 
 export function notReportedLine(p: { lastReportedWeek: string | null }): string {
   return p.lastReportedWeek
-    ? `本周未报送问题清单（最近一次报送为${formatDateZh(p.lastReportedWeek)}当周）。`
+    ? `本周未报送问题清单（最近一次报送为${weekLabelZh(p.lastReportedWeek)}）。`
     : '本周未报送问题清单。';
 }
 
@@ -163,13 +159,9 @@ export const SECTION_TITLES = {
   office: '五、办公室事项',
 } as const;
 
-export const PROJECT_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-
-/** "（一）", "（十一）" … */
+/** "（一）", "（十一）", "（二十）" … */
 export function projectNumeral(seq: number): string {
-  if (seq <= 10) return `（${PROJECT_NUMERALS[seq - 1] ?? seq}）`;
-  if (seq < 20) return `（十${PROJECT_NUMERALS[seq - 11] ?? ''}）`;
-  return `（${seq}）`;
+  return bracketNumeralZh(seq);
 }
 
 export const DEPARTMENT_NOTE =
@@ -193,10 +185,12 @@ export function byProject(items: readonly DepartmentItem[]): Array<{
   return out;
 }
 
-/** A problem text cut for the by-department list (the full text is in the project section). */
+/**
+ * A problem text cut for the by-department list (the full text is in the project section): one
+ * line, `max` characters and "……".
+ */
 export function excerpt(text: string, max = 40): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}……` : flat;
+  return oneLine(text, max + 2, '……');
 }
 
 export function attachmentLine(m: DigestModel): string {

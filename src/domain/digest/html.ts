@@ -24,6 +24,7 @@ import {
   type Tone,
 } from './format';
 import { STUCK_WEEKS, type DigestModel, type ProblemItem } from './model';
+import { escapeHtml } from '../mail-body';
 
 const FONT =
   "font-family:'Microsoft YaHei','PingFang SC','Hiragino Sans GB','Noto Sans CJK SC','Source Han Sans SC',SimSun,sans-serif";
@@ -37,15 +38,6 @@ const TONES: Record<Tone, { fg: string; bg: string; bar: string }> = {
   ok: { fg: '#05603a', bg: '#dcfae6', bar: '#17b26a' },
   muted: { fg: '#374151', bg: '#eef0f3', bar: '#98a2b3' },
 };
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** Escaped, blank lines dropped, line breaks as <br>. */
 function multiline(text: string): string {

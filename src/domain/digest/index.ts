@@ -1,4 +1,5 @@
 /** The Monday digest: the model (pure), and its text and HTML forms. */
 export * from './model';
 export { renderDigestText } from './text';
-export { renderDigestHtml, escapeHtml } from './html';
+export { renderDigestHtml } from './html';
+export { escapeHtml } from '../mail-body';

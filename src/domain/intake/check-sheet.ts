@@ -7,7 +7,8 @@
 import type { Schedule } from '../../config/schedule';
 import { issue, type Issue } from '../../errors';
 import type { ParsedSheet } from '../sheet/parse';
-import { formatMonthDayZh } from '../week';
+import { projectById, unitName } from '../programme';
+import { formatMonthDayZh } from '../zh/dates';
 
 export interface SheetCheck {
   issues: Issue[];
@@ -26,12 +27,10 @@ export function checkSheetForUnit(
   const found = new Set<string>();
   for (const p of sheet.projects) {
     if (!p.projectId) continue;
-    const project = schedule.projects.find((x) => x.id === p.projectId);
+    const project = projectById(schedule, p.projectId);
     if (!project) continue;
     if (!ownIds.has(project.id)) {
-      const leads = project.leadUnits
-        .map((u) => schedule.units.find((x) => x.id === u)?.name ?? u)
-        .join('、');
+      const leads = project.leadUnits.map((u) => unitName(schedule, u)).join('、');
       issues.push(
         issue(
           'PROJECT_OF_OTHER_UNIT',

@@ -14,6 +14,7 @@
  * A weak signal (a subject such as 自动回复, mailing-list headers, Precedence bulk) decides only
  * when it is not outweighed: one weak signal on a mail that carries a spreadsheet is ignored.
  */
+import { oneLine } from '../one-line';
 
 export interface MailAddress {
   /** Lower-cased, e.g. "jyj@example.cn". */
@@ -103,18 +104,11 @@ export interface Classification {
   detail: string;
 }
 
+/** Details end up in logs and the CLI: one line, no control or bidi characters, capped. */
 const MAX_DETAIL = 300;
 
-/** One line, no control or bidi characters, capped: details end up in logs and the CLI. */
-function oneLine(text: string): string {
-  const flat = text
-    .replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, ' ')
-    .trim();
-  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL)}…` : flat;
-}
-
 function verdict(kind: MessageKind, reason: ClassificationReason, detail: string): Classification {
-  return { kind, reason, detail: oneLine(detail) };
+  return { kind, reason, detail: oneLine(detail, MAX_DETAIL) };
 }
 
 /** Header comments "(…)" removed, nesting included; bounded so a hostile value cannot spin. */

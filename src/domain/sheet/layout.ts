@@ -2,7 +2,6 @@
  * The official layout of the weekly issue sheet (附件: 第一批“难硬重新”重点项目突破攻坚问题清单),
  * shared by the template writer and the parser.
  */
-
 export type ProblemCategory = 'approval' | 'funding' | 'land' | 'construction' | 'community';
 
 /** The five categories, in the order the sheet prints them, with their printed prompts. */
@@ -50,3 +49,19 @@ export const FILLING_NOTE =
 
 /** The 存在问题 cell as printed before the unit fills it: one prompt per line. */
 export const EMPTY_PROBLEMS_CELL = PROBLEM_CATEGORIES.map((c) => c.prompt).join('\n');
+
+/** A category as lists name it: the prompt without 方面： ("项目审批"). */
+export function categoryLabel(key: ProblemCategory): string {
+  const prompt = PROBLEM_CATEGORIES.find((c) => c.key === key)?.prompt ?? '';
+  return prompt.replace(/方面：$/u, '');
+}
+
+/** A target's 完成情况. */
+export type TargetStatus = 'done' | 'in_progress' | 'not_started';
+
+/** 完成情况 as the sheet's drop-down offers it, and as every mail and list writes it. */
+export const TARGET_STATUS_LABELS: Readonly<Record<TargetStatus, string>> = {
+  done: '已完成',
+  in_progress: '推进中',
+  not_started: '未启动',
+};

@@ -9,56 +9,22 @@
  * notice's table restarts on page 2) are skipped; a 填表说明 / 备注 / 填表人 line ends the table.
  */
 import { issue, type Issue } from '../../errors';
-import { readDueCell, readFilledOn, type DueReading } from './dates';
+import { readFilledOn, type DueReading } from './dates';
 import { cellRef, SheetView, type Grid, type GridSheet } from './grid';
 import { headerField, readHeaderRow, type ColumnMap } from './headers';
 import type { ColumnField } from './layout';
-import { matchProject, type ProjectNames } from './match';
-import { emptyProblems, readProblems, type Problems } from './problems';
-import { cleanMultiline, compact, isNothing, splitNames } from './text';
+import { finishProject, newDraft, type ProjectDraft } from './project-draft';
+import type { ParsedSheet, ParseOptions } from './sheet-types';
+import { readTargetRow } from './target-row';
+import { cleanMultiline, compact } from './text';
 
-export type TargetStatus = 'done' | 'in_progress' | 'not_started';
-
-export interface SheetTarget {
-  text: string;
-  due: string | null;
-  dueText: string | null;
-  /** A1 reference of the due-date cell (the target cell when there is no due column). */
-  cell: string;
-  status: TargetStatus | null;
-}
-
-export interface SheetProject {
-  name: string;
-  projectId: string | null;
-  /** A1 reference of the project-name cell. */
-  cell: string;
-  leadUnits: string[];
-  targets: SheetTarget[];
-  problems: Problems;
-  /** Problem text written outside the five prompts (see problems.ts); null when none. */
-  uncategorizedProblems: string | null;
-  responsibleDepartments: string[];
-  progress: string | null;
-  nextSteps: string | null;
-}
-
-export interface ParsedSheet {
-  ok: boolean;
-  format: 'xlsx';
-  sheet: string | null;
-  unit: string | null;
-  filledOn: string | null;
-  projects: SheetProject[];
-  issues: Issue[];
-}
-
-export interface ParseOptions {
-  /** Projects to match names against (from the schedule). */
-  catalog: ReadonlyArray<ProjectNames>;
-  /** ISO date used for years left out of due dates when 填报时间 has none (the reporting week). */
-  referenceDate: string;
-}
+export type {
+  ParsedSheet,
+  ParseOptions,
+  SheetProject,
+  SheetTarget,
+  TargetStatus,
+} from './sheet-types';
 
 const HEADER_SEARCH_ROWS = 20;
 
@@ -171,74 +137,6 @@ function nextText(view: SheetView, row: number, col: number): string {
 /** Notes and signature lines: the table ends where they start. */
 const NOTE_ROW =
   /^(?:填表说明|填报说明)|^(?:说明|注|备注|附注|联系人|联系电话|填表人|填报人|审核人|审核|审核领导)\s*[:：]/u;
-const STATUS_WORDS: ReadonlyArray<[RegExp, TargetStatus]> = [
-  [/^(?:已完成|完成|已办结|办结|已竣工)$/u, 'done'],
-  [/^(?:推进中|进行中|正在推进|在建|实施中|未完成|部分完成)$/u, 'in_progress'],
-  [/^(?:未启动|未开始|尚未启动|未开工)$/u, 'not_started'],
-];
-
-function readStatus(text: string): TargetStatus | null | undefined {
-  const t = compact(text).replace(/[。.]$/u, '');
-  if (!t) return null;
-  for (const [re, status] of STATUS_WORDS) if (re.test(t)) return status;
-  return undefined;
-}
-
-/** Text of one per-project column, gathered over the project's rows. */
-class BlockText {
-  private readonly parts: string[] = [];
-  private readonly seenSources = new Set<string>();
-  private readonly seenTexts = new Set<string>();
-  firstCell: string | null = null;
-
-  add(view: SheetView, row: number, col: number | undefined): void {
-    if (col === undefined) return;
-    const src = view.source(row, col);
-    const ref = cellRef(src.row, src.col);
-    if (this.seenSources.has(ref)) return;
-    this.seenSources.add(ref);
-    const text = cleanMultiline(view.text(row, col));
-    if (!text) return;
-    // Unmerged sheets repeat the project's values on every row: keep each text once.
-    if (this.seenTexts.has(text)) return;
-    this.seenTexts.add(text);
-    this.firstCell ??= ref;
-    this.parts.push(text);
-  }
-
-  get text(): string | null {
-    return this.parts.length ? this.parts.join('\n') : null;
-  }
-}
-
-interface ProjectDraft {
-  name: string;
-  nameKey: string;
-  cell: string;
-  /** The merge master of the name cell, when merged: rows inside it belong to this project. */
-  mergeMaster: string | null;
-  leadUnits: BlockText;
-  problems: BlockText;
-  departments: BlockText;
-  progress: BlockText;
-  nextSteps: BlockText;
-  targets: SheetTarget[];
-}
-
-function newDraft(name: string, cell: string, mergeMaster: string | null): ProjectDraft {
-  return {
-    name,
-    nameKey: compact(name),
-    cell,
-    mergeMaster,
-    leadUnits: new BlockText(),
-    problems: new BlockText(),
-    departments: new BlockText(),
-    progress: new BlockText(),
-    nextSteps: new BlockText(),
-    targets: [],
-  };
-}
 
 export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet {
   const sheets = grid.sheets.filter((s) => s.cells.length > 0);
@@ -358,143 +256,4 @@ function isWideMerge(view: SheetView, row: number, mapped: number[]): boolean {
   if (!m) return false;
   const covered = mapped.filter((c) => c >= m.left && c <= m.right).length;
   return covered >= Math.max(3, Math.ceil(mapped.length * 0.6));
-}
-
-function readTargetRow(
-  view: SheetView,
-  row: number,
-  columns: ColumnMap,
-  referenceDate: string,
-  date1904: boolean,
-  project: ProjectDraft,
-  issues: Issue[],
-): void {
-  const targetCol = columns.target;
-  const dueCol = columns.due;
-  const statusCol = columns.status;
-  // A target or due cell merged over several rows is one target, read on its first row.
-  for (const c of [targetCol, dueCol]) {
-    if (c !== undefined && view.source(row, c).row !== row) return;
-  }
-  const text = targetCol !== undefined ? cleanMultiline(view.text(row, targetCol)) : '';
-  const reading: DueReading =
-    dueCol !== undefined
-      ? readDueCell(view.value(row, dueCol), referenceDate, date1904)
-      : { kind: 'empty' };
-  const ref = cellRef(row, dueCol ?? targetCol ?? columns.projectName ?? 1);
-  if (!text) {
-    if (reading.kind !== 'empty') {
-      issues.push(
-        issue(
-          'DUE_WITHOUT_TARGET',
-          `该行填写了完成时限“${reading.text}”，但未填写攻坚目标，请补充攻坚目标或删除该时限。`,
-          ref,
-        ),
-      );
-    }
-    return;
-  }
-  let status: TargetStatus | null = null;
-  if (statusCol !== undefined) {
-    const raw = view.text(row, statusCol);
-    const s = readStatus(raw);
-    if (s === undefined) {
-      issues.push(
-        issue(
-          'STATUS_UNREADABLE',
-          `完成情况“${raw}”无法识别，请从“已完成”“推进中”“未启动”中选择。`,
-          cellRef(row, statusCol),
-        ),
-      );
-    } else status = s;
-  }
-  const target: SheetTarget = { text, due: null, dueText: null, cell: ref, status };
-  switch (reading.kind) {
-    case 'empty':
-      issues.push(
-        issue('TARGET_WITHOUT_DUE', `攻坚目标“${text}”未填写完成时限，请补充，如“3月31日”。`, ref),
-      );
-      break;
-    case 'date':
-      target.due = reading.iso;
-      target.dueText = reading.text;
-      if (reading.ambiguous) {
-        issues.push(
-          issue(
-            'DUE_DATE_AMBIGUOUS',
-            `完成时限“${reading.text}”为数字，已按${Number(reading.iso.slice(5, 7))}月${Number(reading.iso.slice(8, 10))}日读取；如指${reading.ambiguous}，请填写为文字“${reading.ambiguous}”。`,
-            ref,
-          ),
-        );
-      }
-      break;
-    case 'invalid':
-      target.dueText = reading.text;
-      issues.push(
-        issue(
-          'DUE_DATE_INVALID',
-          `完成时限“${reading.text}”不是有效日期，请核对后填写，如“3月31日”。`,
-          ref,
-        ),
-      );
-      break;
-    case 'unreadable':
-      target.dueText = reading.text;
-      issues.push(
-        issue(
-          'DUE_DATE_UNREADABLE',
-          `完成时限“${reading.text}”无法识别为日期，请填写如“3月31日”。`,
-          ref,
-        ),
-      );
-      break;
-  }
-  project.targets.push(target);
-}
-
-function finishProject(
-  d: ProjectDraft,
-  catalog: ReadonlyArray<ProjectNames>,
-  issues: Issue[],
-): SheetProject {
-  const projectId = matchProject(d.name, catalog);
-  if (!projectId && catalog.length > 0) {
-    issues.push(
-      issue(
-        'PROJECT_UNKNOWN',
-        `项目名称“${d.name}”与本批重点项目均不对应，请使用通知所列的项目名称。`,
-        d.cell,
-      ),
-    );
-  }
-  const problemsText = d.problems.text;
-  const reading = problemsText
-    ? readProblems(problemsText)
-    : { problems: emptyProblems(), uncategorized: null };
-  if (reading.uncategorized) {
-    issues.push(
-      issue(
-        'PROBLEMS_UNCATEGORIZED',
-        '存在问题中有内容未写在“项目审批方面：”“资金概算方面：”“规划用地方面：”“工程施工方面：”“群众工作方面：”五个提示之后，已整体记录；请按五个方面分别填写。',
-        d.problems.firstCell,
-      ),
-    );
-  }
-  const free = (b: BlockText): string | null => {
-    const t = b.text;
-    return t && !isNothing(t) ? t : null;
-  };
-  const departments = d.departments.text;
-  return {
-    name: d.name,
-    projectId,
-    cell: d.cell,
-    leadUnits: d.leadUnits.text ? splitNames(d.leadUnits.text) : [],
-    targets: d.targets,
-    problems: reading.problems,
-    uncategorizedProblems: reading.uncategorized,
-    responsibleDepartments: departments && !isNothing(departments) ? splitNames(departments) : [],
-    progress: free(d.progress),
-    nextSteps: free(d.nextSteps),
-  };
 }

@@ -1,0 +1,254 @@
+/** The digest model's data: what comes in (the week's facts and reports) and what goes out. */
+import type { Schedule } from '../../config/schedule';
+import type { ProblemCategory } from '../sheet/layout';
+import type { TargetStatus } from '../sheet/parse';
+import type { SubmissionFact, UnitState } from '../week-status';
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+export interface ReportedTarget {
+  text: string;
+  due: string | null;
+  dueText: string | null;
+  status: TargetStatus | null;
+}
+
+/** A project block of a stored sheet. */
+export interface ReportedProject {
+  projectId: string | null;
+  nameAsWritten: string;
+  leadUnits: string[];
+  problems: Record<ProblemCategory, string | null>;
+  uncategorizedProblems: string | null;
+  responsibleDepartments: string[];
+  progress: string | null;
+  nextSteps: string | null;
+  targets: ReportedTarget[];
+}
+
+export interface SheetIssueFact {
+  severity: string;
+  code: string;
+  cell: string | null;
+  message: string;
+}
+
+/** The current version of a unit's sheet for a week, with its content. */
+export interface ReportedSheet {
+  submissionId: number;
+  unitId: string;
+  arrivedAt: Date;
+  /** 'accepted' | 'accepted_with_warnings' */
+  status: string;
+  issues: SheetIssueFact[];
+  projects: ReportedProject[];
+}
+
+export interface WeekReports {
+  week: string;
+  sheets: ReportedSheet[];
+}
+
+export interface QuarantinedFact {
+  receivedAt: Date;
+  from: string | null;
+  subject: string | null;
+  reason: string | null;
+}
+
+export interface UnsentMailFact {
+  kind: string;
+  /** Addresses it was for. */
+  to: string[];
+  subject: string;
+  /** 'failed' (refused for good), 'capped' (over the daily cap), 'retrying' (waiting to retry). */
+  status: 'failed' | 'capped' | 'retrying';
+  error: string | null;
+  at: Date;
+}
+
+export interface OfficeFacts {
+  quarantined: QuarantinedFact[];
+  unsentMails: UnsentMailFact[];
+  /** Stored messages not processed yet (waiting for the intake for a while). */
+  unprocessed: number;
+}
+
+export interface DigestEdition {
+  /** 1 for the first digest of the week. */
+  version: number;
+  /** When an earlier version of this week's digest went out (null: none did). */
+  previousSentAt: Date | null;
+}
+
+export interface DigestInput {
+  schedule: Schedule;
+  week: string;
+  now: Date;
+  /** Every version of every unit's sheet for the week (weekSubmissionFacts). */
+  facts: readonly SubmissionFact[];
+  /** When the week's first digest went out, if it did. */
+  digestSentAt: Date | null;
+  /** Reminder stages already sent (remindersSent). */
+  reminders: ReadonlyArray<{ unitId: string; stage: string }>;
+  /** The current usable sheets of the week, with content. */
+  current: readonly ReportedSheet[];
+  /** The earlier weeks' current sheets, newest first (the previous week first). */
+  previous: readonly WeekReports[];
+  office: OfficeFacts;
+  edition: DigestEdition;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+export type ProblemKey = ProblemCategory | 'uncategorized';
+export type ProblemMark = 'new' | 'changed' | 'unchanged';
+
+export interface SubmissionLine {
+  unitId: string;
+  unitName: string;
+  state: UnitState;
+  /** Missing while the deadline has not passed yet. */
+  pending: boolean;
+  /** Late, and after the week's first digest went out. */
+  afterDigest: boolean;
+  /** "3月15日 10:02", or null. */
+  submittedAt: string | null;
+  /** The co-lead unit whose sheet covered this unit's projects. */
+  coveredBy: string | null;
+  /** Reminder stage ids already sent, in the ladder's order. */
+  reminders: string[];
+  /** A stage sent went to the responsible leader or the chief convenor (督办). */
+  escalated: boolean;
+  projects: string[];
+  /** Titles of the projects' responsible leaders (for missing and invalid units). */
+  leaders: string[];
+  /** Warnings on the current sheet. */
+  warnings: number;
+}
+
+export interface TargetLine {
+  projectSeq: number;
+  projectName: string;
+  text: string;
+  due: string;
+  /** "3月18日" */
+  dueLabel: string;
+  kind: 'overdue' | 'due_soon';
+  /** Days overdue, or days until due (0 = today). */
+  days: number;
+  status: TargetStatus | null;
+  /** The week whose report gave the status, when it is not this week's. */
+  statusWeek: string | null;
+  leader: string;
+}
+
+export interface ProblemItem {
+  key: ProblemKey;
+  /** "项目审批" */
+  label: string;
+  text: string;
+  mark: ProblemMark;
+  /** For unchanged: the weeks it has stood, this one included (≥ 2). */
+  weeks: number;
+  /** The count reached the look-back limit: "at least". */
+  atLeast: boolean;
+}
+
+export interface ProjectTargetRow {
+  text: string;
+  /** As the sheet prints it: "3月25日", or the text written. */
+  dueLabel: string;
+  /** 完成情况 as reported this week (null: not reported, or the project was not). */
+  status: TargetStatus | null;
+}
+
+export interface ProjectSection {
+  seq: number;
+  projectId: string;
+  name: string;
+  leadUnits: string[];
+  /** Short forms for the sheet's 项目总牵头单位 column ("教育局"). */
+  leadUnitLabels: string[];
+  leader: string;
+  reported: boolean;
+  /** The unit whose sheet this is, and when it arrived. */
+  reportedBy: string | null;
+  submittedAt: string | null;
+  /** Week (its Monday) of the last earlier report when not reported this week. */
+  lastReportedWeek: string | null;
+  problems: ProblemItem[];
+  /** Categories reported at the previous report and not any more. */
+  cleared: Array<{ key: ProblemKey; label: string }>;
+  departments: string[];
+  progress: string | null;
+  nextSteps: string | null;
+  /** The targets for the consolidated sheet: as reported, else the schedule's. */
+  targets: ProjectTargetRow[];
+}
+
+/** A problem listed under a responsible department, with the project it belongs to. */
+export interface DepartmentItem extends ProblemItem {
+  projectSeq: number;
+  projectName: string;
+}
+
+export interface DepartmentSection {
+  name: string;
+  items: DepartmentItem[];
+}
+
+export interface OfficeSection {
+  quarantined: Array<{ at: string; from: string; subject: string; reason: string }>;
+  unsentMails: Array<{ at: string; kind: string; to: string; subject: string; why: string }>;
+  unprocessed: number;
+  warnings: Array<{
+    unitName: string;
+    issues: Array<{ code: string; cell: string | null; message: string }>;
+  }>;
+}
+
+export interface DigestSummary {
+  expectedUnits: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  invalid: number;
+  pending: number;
+  overdueTargets: number;
+  dueSoonTargets: number;
+  openProblems: number;
+  newProblems: number;
+  changedProblems: number;
+  stuckProblems: number;
+  officeItems: number;
+}
+
+export interface DigestModel {
+  week: string;
+  /** "2021年3月15日" */
+  weekLabel: string;
+  programme: string;
+  signature: string;
+  version: number;
+  /** True when an earlier version went out: the subject and the opening say so. */
+  isUpdate: boolean;
+  previousSentAt: string | null;
+  subject: string;
+  title: string;
+  /** "2021年3月16日（星期二）08:00" */
+  generatedAt: string;
+  today: string;
+  deadline: { label: string; shifted: boolean; passed: boolean };
+  /** False outside the programme's active period: no sheets were expected. */
+  expected: boolean;
+  summary: DigestSummary;
+  submissions: SubmissionLine[];
+  targets: TargetLine[];
+  projects: ProjectSection[];
+  departments: DepartmentSection[];
+  office: OfficeSection;
+  attachmentName: string;
+}
