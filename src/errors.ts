@@ -14,6 +14,12 @@ interface CodeInfo {
   severity: Severity;
   /** Operator-facing description (English). */
   description: string;
+  /**
+   * Whether trying the same unit of work again can succeed without anyone changing anything (a
+   * server that is down, a 4xx). A queue job failing with a code that is not retryable is not
+   * retried (src/adapters/queue/worker.ts).
+   */
+  retryable?: boolean;
 }
 
 export const CODES = {
@@ -136,6 +142,7 @@ export const CODES = {
       'An address of an outgoing mail is not a single plain address (name@domain); nothing was sent.',
   },
   SMTP_TEMPORARY_FAILURE: {
+    retryable: true,
     severity: 'error',
     description:
       'The SMTP server answered 4xx, or the connection failed or timed out; the mail is retried.',
@@ -146,11 +153,13 @@ export const CODES = {
       'The SMTP server refused the mail permanently (5xx); not retried, the response is recorded.',
   },
   SMTP_AUTH_FAILED: {
+    retryable: true,
     severity: 'error',
     description:
       'The SMTP login failed (wrong user or authorization code); retried, since the mail itself is fine.',
   },
   OUTBOX_WRITE_FAILED: {
+    retryable: true,
     severity: 'error',
     description: 'The file outbox (no SMTP configured) could not write the .eml file; retried.',
   },
@@ -174,6 +183,7 @@ export const CODES = {
     description: 'DATABASE_URL is neither sqlite:<path> nor postgres://…',
   },
   DATABASE_UNAVAILABLE: {
+    retryable: true,
     severity: 'error',
     description: 'The database could not be reached or opened.',
   },
@@ -189,11 +199,13 @@ export const CODES = {
   },
   // Mail intake (IMAP). Connection problems are retried with backoff; none loses a message.
   IMAP_UNAVAILABLE: {
+    retryable: true,
     severity: 'error',
     description:
       'The IMAP server could not be reached, or dropped the connection; retried with backoff.',
   },
   IMAP_AUTH_FAILED: {
+    retryable: true,
     severity: 'error',
     description:
       'The IMAP server refused the login (IMAP_USER and password); retried with backoff.',
@@ -203,6 +215,7 @@ export const CODES = {
     description: 'The watched mailbox (IMAP_MAILBOX) does not exist on the server.',
   },
   IMAP_SYNC_FAILED: {
+    retryable: true,
     severity: 'error',
     description:
       'A mailbox sync failed after connecting (storage, or handing a message on); the message is tried again.',
@@ -215,6 +228,13 @@ export const CODES = {
     severity: 'error',
     description:
       'A message is larger than IMAP_MAX_MESSAGE_MB; only its headers were stored, and the sender is told.',
+  },
+  // The queues (Redis).
+  REDIS_UNAVAILABLE: {
+    retryable: true,
+    severity: 'error',
+    description:
+      'Redis could not be reached; logged once per outage. Messages stay stored and are handed on when it is back.',
   },
   // Reading a message (src/adapters/mail/parse-message.ts).
   MESSAGE_TOO_COMPLEX: {
@@ -245,8 +265,17 @@ export function issue(code: Code, message: string, cell: string | null = null): 
   return { severity: CODES[code].severity, code, cell, message };
 }
 
+/** Whether the registry calls a code retryable (see CodeInfo.retryable). */
+export function isRetryable(code: Code): boolean {
+  const info: CodeInfo = CODES[code];
+  return info.retryable === true;
+}
+
 /** An error that stops a unit of work, carrying a registered code. */
 export class DubanError extends Error {
+  /** Whether trying again can succeed: the registry's answer for the code (a subclass may know better). */
+  readonly retryable: boolean;
+
   constructor(
     readonly code: Code,
     message: string,
@@ -254,5 +283,6 @@ export class DubanError extends Error {
   ) {
     super(message);
     this.name = 'DubanError';
+    this.retryable = isRetryable(code);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Entry point for the process that runs the scheduler role: the job schedulers for reminders and
- * the digest. Run exactly one such process (job schedulers are upserted from one place).
+ * the digest. Only the process holding the scheduler's lease runs it (job schedulers are upserted
+ * from one place); a second one waits and takes over when the first dies.
  */
 import { main } from '../src/cli/main';
 

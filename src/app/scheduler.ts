@@ -12,11 +12,22 @@
  *   by the one process with the `scheduler` role (concurrent upserts from several instances
  *   misbehaved in the past). It also removes schedulers that the YAML no longer has.
  * - Any number of processes may run the jobs: every mail is sent once by its database claim.
+ * - The service runs the scheduler under a lease (src/adapters/lease): before each upsert,
+ *   removal and hand-off to the outbound queue it checks the lease is still its own
+ *   (`stillHeld`), so a process that lost it changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, type Job, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { closeWithin, connectionOf, type QueueSettings } from '../adapters/queue';
+import {
+  DEFAULT_RETRY_DELAY_MS,
+  closeWithin,
+  isRedisOutage,
+  connectionOf,
+  startWorker,
+  type QueueSettings,
+  type RedisWatch,
+} from '../adapters/queue';
 import type { Schedule } from '../config/schedule';
 import { digestSentAt } from '../adapters/storage';
 import { digestDueOf } from '../domain/calendar';
@@ -69,13 +80,27 @@ export function schedulerSpecs(schedule: Schedule): SchedulerSpec[] {
   ];
 }
 
-/** Options of the scheduled jobs: a failed run is retried a few times, then left to the next. */
-const JOB_OPTS = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 30_000 },
-  removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
-  removeOnFail: { age: 30 * 24 * 3600 },
-};
+/**
+ * Options of the scheduled jobs: a failed run is retried a few times, then left to the next. The
+ * first retry waits six times RETRY_DELAY_MS (30 s by default): a database or SMTP blip should be
+ * over by then.
+ */
+function jobOpts(retryDelayMs = DEFAULT_RETRY_DELAY_MS) {
+  return {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 6 * retryDelayMs },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}
+
+/** Thrown when the scheduler finds it no longer holds its lease: it changes nothing more. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('the scheduler no longer holds its lease');
+    this.name = 'LeaseLostError';
+  }
+}
 
 /**
  * Makes the queue's job schedulers exactly the schedule's: upserts each (an unchanged one is
@@ -85,13 +110,19 @@ export async function syncSchedulers(
   queue: Queue<ScheduleJob>,
   schedule: Schedule,
   logger: Pick<Logger, 'info'>,
+  guard: { stillHeld?: () => Promise<boolean>; retryDelayMs?: number } = {},
 ): Promise<{ upserted: string[]; removed: string[] }> {
   const specs = schedulerSpecs(schedule);
+  const check = async (): Promise<void> => {
+    if (guard.stillHeld && !(await guard.stillHeld())) throw new LeaseLostError();
+  };
+  const opts = jobOpts(guard.retryDelayMs);
   for (const spec of specs) {
+    await check();
     await queue.upsertJobScheduler(
       spec.id,
       { pattern: spec.pattern, tz: spec.tz },
-      { name: spec.id, data: spec.data, opts: JOB_OPTS },
+      { name: spec.id, data: spec.data, opts },
     );
   }
   const wanted = new Set(specs.map((s) => s.id));
@@ -99,6 +130,7 @@ export async function syncSchedulers(
   for (const existing of await queue.getJobSchedulers(0, -1)) {
     const id = existing.id ?? existing.key;
     if (wanted.has(id)) continue;
+    await check();
     await queue.removeJobScheduler(id);
     removed.push(id);
   }
@@ -165,6 +197,10 @@ export interface SchedulerOptions {
   /** Hands a reminder that met a temporary SMTP failure to the outbound queue. */
   enqueueOutbound?: (mailKey: string) => Promise<void>;
   concurrency?: number;
+  /** Receives the queue's and the worker's errors (a Redis outage logged once). */
+  redis?: RedisWatch;
+  /** The lease check (service): false once another process holds the scheduler's lease. */
+  stillHeld?: () => Promise<boolean>;
 }
 
 export async function startScheduler(
@@ -177,7 +213,16 @@ export async function startScheduler(
     connection: connectionOf(settings.redisUrl, false),
     prefix: settings.prefix,
   });
-  queue.on('error', (err) => logger.error({ err }, 'schedule queue error'));
+  if (options.redis) options.redis.watch(queue, 'schedule queue');
+  else queue.on('error', (err) => logger.error({ err }, 'schedule queue error'));
+  const { stillHeld } = options;
+  const enqueueOutbound =
+    options.enqueueOutbound && stillHeld
+      ? async (mailKey: string): Promise<void> => {
+          if (!(await stillHeld())) throw new LeaseLostError();
+          await options.enqueueOutbound?.(mailKey);
+        }
+      : options.enqueueOutbound;
 
   /**
    * `firedAt`: the moment the job scheduler fired the job for. The job decides what is due at
@@ -187,48 +232,54 @@ export async function startScheduler(
   const run = async (job: ScheduleJob, firedAt?: number): Promise<unknown> => {
     const now = new Date(Math.max(runtime.now().getTime(), firedAt ?? 0));
     if (job.kind === 'digest') return runDigestJob(runtime, now);
-    const result = await sendDueReminders(reminderDeps(runtime, options.enqueueOutbound), now);
+    const result = await sendDueReminders(reminderDeps(runtime, enqueueOutbound), now);
     return { reminders: result.reminders.map((r) => `${r.key} ${r.outcome}`) };
   };
 
   let worker: Worker<ScheduleJob> | null = null;
   if (options.work !== false) {
-    worker = new Worker<ScheduleJob>(
+    worker = startWorker<ScheduleJob>(
       SCHEDULE_QUEUE,
+      settings,
       (job: Job<ScheduleJob>) => run(job.data, job.opts.prevMillis),
       {
-        connection: connectionOf(settings.redisUrl, true),
-        prefix: settings.prefix,
         concurrency: options.concurrency ?? 1,
+        logger,
+        ...(options.redis ? { redis: options.redis } : {}),
       },
-    );
-    worker.on('error', (err) => logger.error({ err }, 'schedule worker error'));
-    worker.on('failed', (job, err) =>
-      logger.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'scheduled job failed'),
     );
   }
 
   // Upserts never overlap within the process (start and a reload can come together).
   let chain: Promise<unknown> = Promise.resolve();
   const apply = (): Promise<{ upserted: string[]; removed: string[] }> => {
-    const next = chain.then(() => syncSchedulers(queue, runtime.schedule, logger));
+    const next = chain.then(() =>
+      syncSchedulers(queue, runtime.schedule, logger, {
+        ...(stillHeld ? { stillHeld } : {}),
+        ...(settings.retryDelayMs !== undefined ? { retryDelayMs: settings.retryDelayMs } : {}),
+      }),
+    );
     chain = next.catch(() => undefined);
     return next;
   };
   // Redis may not be up yet when the service starts: keep trying rather than fail the start.
   let retryTimer: NodeJS.Timeout | null = null;
+  const retryLater = (err: unknown): void => {
+    // A process that lost its lease leaves the schedulers to the new holder.
+    if (err instanceof LeaseLostError) return;
+    // An outage is logged once by the RedisWatch; anything else needs someone to look.
+    const level = isRedisOutage(err) ? 'warn' : 'error';
+    logger[level]({ err }, 'upserting the job schedulers failed; trying again in 30 s');
+    retryTimer = setTimeout(applyOrRetry, 30_000);
+  };
   const applyOrRetry = (): void => {
-    apply().catch((err: unknown) => {
-      logger.error({ err }, 'upserting the job schedulers failed; trying again in 30 s');
-      retryTimer = setTimeout(applyOrRetry, 30_000);
-    });
+    apply().catch(retryLater);
   };
   if (options.upsert !== false) {
     try {
       await apply();
     } catch (err) {
-      logger.error({ err }, 'upserting the job schedulers failed; trying again in 30 s');
-      retryTimer = setTimeout(applyOrRetry, 30_000);
+      retryLater(err);
     }
   }
 

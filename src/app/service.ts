@@ -6,20 +6,29 @@
  *
  * Hand-offs carry ids only: the watcher stores the raw message before enqueueing its id; the
  * intake stores the composed reply before enqueueing its key. A lost job therefore loses no
- * data, and the sweeper finds it again.
+ * data, and the sweeper finds it again (also what the watcher could not enqueue while Redis was
+ * down: the sweeper runs as soon as Redis answers again).
+ *
+ * The watcher and the scheduler are singletons per installation: each runs only in the process
+ * holding its lease (src/adapters/lease), so `duban serve` started on two machines runs one of
+ * each; the other process takes over within about LEASE_TTL_MS when the holder dies.
  */
 import type { Job, Worker } from 'bullmq';
 import { MailboxWatcher, type StoredMessage } from '../adapters/imap';
+import { LeasedRole, Leases, type StartRole } from '../adapters/lease';
 import {
   Queues,
+  RedisWatch,
   closeWithin,
   intakeJobId,
+  isRedisOutage,
   startWorker,
   type IntakeJob,
   type OutboundJob,
 } from '../adapters/queue';
 import {
   getRawMessage,
+  mailboxFence,
   unprocessedMessages,
   unsentMails,
   unsentQueuedMails,
@@ -37,12 +46,15 @@ export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
 export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper', 'scheduler'];
 
 export interface Service {
-  watcher: MailboxWatcher | null;
+  /** The watcher while this process holds the watcher's lease, else null. */
+  readonly watcher: MailboxWatcher | null;
   queues: Queues;
-  /** The scheduler role (reminders, digest); null when this process does not run it. */
-  scheduler: Scheduler | null;
-  /** Runs the sweeper once (tests, and the periodic timer). */
-  sweep(): Promise<{ messages: number; mails: number }>;
+  /** The scheduler role (reminders, digest) while this process holds its lease, else null. */
+  readonly scheduler: Scheduler | null;
+  /** Redis reachability as this process sees it (outages are logged once). */
+  redis: RedisWatch;
+  /** Runs the sweeper once (tests, and the periodic timer); `graceMs` default sweepGraceMs. */
+  sweep(graceMs?: number): Promise<{ messages: number; mails: number }>;
   stop(deadlineMs?: number): Promise<void>;
 }
 
@@ -65,11 +77,40 @@ async function jobIdFor(runtime: Runtime, rawMessageId: number): Promise<string>
 export async function startService(runtime: Runtime, options: ServiceOptions): Promise<Service> {
   const { logger } = runtime;
   const roles = new Set(options.roles);
-  const queues = new Queues({
+  const redis = new RedisWatch(runtime.service.redisUrl, logger.child({ component: 'redis' }));
+  const queues = new Queues(
+    {
+      redisUrl: runtime.service.redisUrl,
+      prefix: runtime.service.queuePrefix,
+      retryDelayMs: runtime.service.retryDelayMs,
+    },
+    redis,
+  );
+  const workers: Worker[] = [];
+  const leased: LeasedRole[] = [];
+  const leases = new Leases({
     redisUrl: runtime.service.redisUrl,
     prefix: runtime.service.queuePrefix,
+    holderName: runtime.workerName,
+    ttlMs: runtime.service.leaseTtlMs,
+    onError: (err) => redis.report(err, 'lease'),
   });
-  const workers: Worker[] = [];
+  /** Runs `start` only while this process holds the role's lease. */
+  const underLease = async (
+    role: 'watcher' | 'scheduler',
+    start: StartRole,
+    fenceFloor?: () => Promise<number>,
+  ): Promise<void> => {
+    const lease = await leases.forRole(role);
+    const supervisor = new LeasedRole({
+      lease,
+      logger: logger.child({ component: 'lease' }),
+      start,
+      ...(fenceFloor ? { fenceFloor } : {}),
+    });
+    leased.push(supervisor);
+    await supervisor.start();
+  };
 
   if (roles.has('intake')) {
     workers.push(
@@ -85,6 +126,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           concurrency: runtime.service.intakeConcurrency,
           logger,
           lockMs: runtime.service.queueLockMs,
+          redis,
         },
       ),
     );
@@ -123,6 +165,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           concurrency: runtime.service.outboundConcurrency,
           logger,
           lockMs: runtime.service.queueLockMs,
+          redis,
         },
       ),
     );
@@ -131,22 +174,32 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
   let watcher: MailboxWatcher | null = null;
   if (roles.has('watcher') && runtime.imap) {
     const imap = runtime.imap;
-    watcher = new MailboxWatcher({
-      config: imap,
-      db: runtime.db,
-      logger: logger.child({ component: 'imap' }),
-      clock: { now: runtime.now },
-      onStored: async (stored: StoredMessage) => {
-        // The store already recorded a history message as ignored and a too-large one as
-        // truncated, in the insert: nothing is written here.
-        if (stored.history) return;
-        await queues.enqueueIntake(
-          { rawMessageId: stored.rawMessageId },
-          intakeJobId(imap.mailbox, stored.uidvalidity, stored.uid),
-        );
-      },
-    });
-    watcher.start();
+    const startWatcher: StartRole = async (lease) => {
+      const mine = new MailboxWatcher({
+        config: imap,
+        db: runtime.db,
+        logger: logger.child({ component: 'imap' }),
+        clock: { now: runtime.now },
+        fence: lease.fence,
+        onFencedOut: () => lease.lost('the database holds a newer fence'),
+        onStored: async (stored: StoredMessage) => {
+          // The store already recorded a history message as ignored and a too-large one as
+          // truncated, in the insert: nothing is written here.
+          if (stored.history) return;
+          await queues.enqueueIntake(
+            { rawMessageId: stored.rawMessageId },
+            intakeJobId(imap.mailbox, stored.uidvalidity, stored.uid),
+          );
+        },
+      });
+      watcher = mine;
+      mine.start();
+      return async () => {
+        await mine.stop();
+        if (watcher === mine) watcher = null;
+      };
+    };
+    await underLease('watcher', startWatcher, () => mailboxFence(runtime.db));
   } else if (roles.has('watcher')) {
     logger.warn(
       {},
@@ -155,8 +208,14 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
   }
 
   const grace = options.sweepGraceMs ?? 120_000;
-  const sweep = async (): Promise<{ messages: number; mails: number }> => {
-    const before = new Date(runtime.now().getTime() - grace);
+  const sweepOrLog = (): Promise<unknown> =>
+    sweep().catch((err: unknown) => {
+      // An outage is logged once by the RedisWatch; the next sweep after it catches up.
+      if (isRedisOutage(err)) logger.debug({ err }, 'sweep skipped: Redis unreachable');
+      else logger.error({ err }, 'sweep failed');
+    });
+  const sweep = async (graceMs = grace): Promise<{ messages: number; mails: number }> => {
+    const before = new Date(runtime.now().getTime() - graceMs);
     const messages = await unprocessedMessages(runtime.db, before);
     for (const id of messages)
       await queues.enqueueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
@@ -193,39 +252,66 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
   if (roles.has('sweeper')) {
     const every = options.sweepEveryMs ?? 60_000;
     const tick = (): void => {
-      sweep()
-        .catch((err: unknown) => logger.error({ err }, 'sweep failed'))
-        .finally(() => {
-          if (sweepTimer) sweepTimer = setTimeout(tick, every);
-        });
+      void sweepOrLog().finally(() => {
+        if (sweepTimer) sweepTimer = setTimeout(tick, every);
+      });
     };
     sweepTimer = setTimeout(tick, every);
+    // What could not be enqueued during an outage is stored: hand it on as soon as Redis is back,
+    // however young. A job still in hand keeps its id, so enqueueing it again adds nothing.
+    // The queues' own connections may come back a moment after the probe's: try for a while.
+    redis.onReachableAgain(() => {
+      const attempt = (left: number): void => {
+        sweep(0).catch((err: unknown) => {
+          if (!isRedisOutage(err)) return logger.error({ err }, 'sweep failed');
+          if (left > 0 && sweepTimer) setTimeout(() => attempt(left - 1), 1_000).unref();
+        });
+      };
+      attempt(30);
+    });
   }
 
   // ---- scheduler role (src/app/scheduler.ts): job schedulers for reminders and the digest.
-  // Run it in ONE process only: it upserts the job schedulers (see the pitfalls).
-  const scheduler = roles.has('scheduler')
-    ? await startScheduler(runtime, {
+  // One process only (it upserts the job schedulers, see the pitfalls): the lease's holder.
+  let scheduler: Scheduler | null = null;
+  if (roles.has('scheduler')) {
+    await underLease('scheduler', async (lease) => {
+      const mine = await startScheduler(runtime, {
         settings: queues.settings,
         enqueueOutbound: (mailKey) => queues.enqueueOutbound({ mailKey }),
-      })
-    : null;
+        redis,
+        stillHeld: lease.stillHeld,
+      });
+      scheduler = mine;
+      return async () => {
+        if (scheduler === mine) scheduler = null;
+        await mine.close();
+      };
+    });
+  }
   // ---- end of the scheduler role.
 
   return {
-    watcher,
+    get watcher() {
+      return watcher;
+    },
     queues,
-    scheduler,
+    get scheduler() {
+      return scheduler;
+    },
+    redis,
     sweep,
     async stop(deadlineMs = 20_000) {
       if (sweepTimer) clearTimeout(sweepTimer);
       sweepTimer = null;
-      // Stop taking new work first, then let work in hand finish within the deadline.
+      // Stop taking new work first (the leased roles stop and release their leases), then let
+      // work in hand finish within the deadline.
       const steps: Array<() => Promise<unknown>> = [
-        async () => watcher?.stop(),
-        async () => scheduler?.close(deadlineMs),
+        ...leased.map((role) => () => role.stop()),
         ...workers.map((w) => () => closeWithin(w, deadlineMs)),
         () => queues.close(),
+        async () => leases.close(),
+        async () => redis.close(),
       ];
       for (const step of steps) {
         try {

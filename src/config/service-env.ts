@@ -24,6 +24,11 @@ export interface ServiceEnv {
    * not sent this long after it was queued is reported (src/adapters/mail/send.ts).
    */
   mailClaimLeaseMs: number;
+  /**
+   * The watcher's and the scheduler's lease (one process each per installation): a holder that
+   * died is replaced within about this long and a third more.
+   */
+  leaseTtlMs: number;
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
@@ -79,6 +84,12 @@ export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
       default: 600_000,
       min: 60_000,
       max: 86_400_000,
+      integer: true,
+    }),
+    leaseTtlMs: r.number('LEASE_TTL_MS', {
+      default: 30_000,
+      min: 300,
+      max: 600_000,
       integer: true,
     }),
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,

@@ -1,7 +1,7 @@
 /** The README's error-code table and the registry in src/errors.ts say the same thing. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODES } from '../../src/errors';
+import { CODES, isRetryable, type Code } from '../../src/errors';
 
 const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 const section = readme.slice(
@@ -24,5 +24,19 @@ describe('the README documents every error code', () => {
 
   it('lists no code that the registry does not have', () => {
     expect(rows.map((r) => r.code).filter((c) => !(c && c in CODES))).toEqual([]);
+  });
+});
+
+describe('the README names the retryable codes', () => {
+  it('lists exactly the codes the registry calls retryable', () => {
+    const line = section.slice(
+      section.indexOf('Retryable codes'),
+      section.indexOf('\n\n', section.indexOf('Retryable codes')),
+    );
+    const listed = [...line.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]).sort();
+    const retryable = Object.keys(CODES)
+      .filter((c) => isRetryable(c as Code))
+      .sort();
+    expect(listed).toEqual(retryable);
   });
 });

@@ -13,6 +13,11 @@
  *   it is stored once, and onStored is called again only for the same message at the same place
  *   (the next stage must be idempotent per rawMessageId). The same content under another UID
  *   (a re-delivery, a forward of identical bytes, a re-scan) is a duplicate: never handed on.
+ * - A hand-off the next stage could not take because Redis is down (onStored throws a
+ *   DubanError REDIS_UNAVAILABLE) is tolerated: the message is stored, so the position moves
+ *   on and the service's sweeper enqueues the stored-but-unprocessed message once Redis is
+ *   back. The mailbox keeps being read during a Redis outage, and the outage is Redis's error
+ *   (logged once by the queue adapter), never recorded as the mailbox's.
  * - If UIDVALIDITY changes, every stored UID is void: the whole mailbox is read again, and the
  *   content hash keeps anything from being ingested twice.
  * - `UID FETCH n:*` returns the newest message even when its UID is below n (RFC 3501): results
@@ -28,6 +33,9 @@
  *   messages the staff marked deleted.
  *
  * One watcher per mailbox: two processes watching the same mailbox would both hand a message on.
+ * The service runs it under a lease (src/adapters/lease); its mailbox_state writes carry the
+ * lease's fence, and a write refused because a newer holder wrote (a larger fence) stops this
+ * watcher at once (`onFencedOut`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,7 +43,7 @@ import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflo
 import type { Logger } from 'pino';
 import type { ImapConfig } from '../../config/env';
 import { describeImap } from '../../config/env';
-import type { Code } from '../../errors';
+import { DubanError, type Code } from '../../errors';
 import { PACKAGE_ROOT } from '../../paths';
 import {
   getMailboxState,
@@ -43,6 +51,7 @@ import {
   saveMailboxState,
   storeRawMessage,
   type Db,
+  type MailboxProgress,
 } from '../storage';
 import { errorText, imapErrorCode, type ImapErrorCode } from './errors';
 
@@ -88,6 +97,10 @@ export interface MailboxWatcherOptions {
   stopTimeoutMs?: number;
   /** Extra ImapFlow options (tests: timeouts, TLS). */
   clientOptions?: Partial<ImapFlowOptions>;
+  /** The lease's fencing token: carried by every mailbox_state write (absent: no lease). */
+  fence?: number;
+  /** Called once when a write was refused for an older fence; the watcher has stopped syncing. */
+  onFencedOut?: () => void;
 }
 
 export interface WatcherHealth {
@@ -129,6 +142,11 @@ class StopRequested extends Error {
   constructor() {
     super('the watcher is stopping');
   }
+}
+
+/** A hand-off that failed only because the queue (Redis) is down: the sweeper catches up. */
+function deferredHandOff(err: unknown): err is DubanError {
+  return err instanceof DubanError && err.code === 'REDIS_UNAVAILABLE';
 }
 
 const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
@@ -223,6 +241,9 @@ export class MailboxWatcher {
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly stopTimeoutMs: number;
   private readonly clientOptions: Partial<ImapFlowOptions>;
+  private readonly fence: number | undefined;
+  private readonly onFencedOut: (() => void) | undefined;
+  private fencedOut = false;
 
   private running = false;
   private loop: Promise<void> | undefined;
@@ -248,6 +269,8 @@ export class MailboxWatcher {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.clientOptions = options.clientOptions ?? {};
+    this.fence = options.fence;
+    this.onFencedOut = options.onFencedOut;
     const where = { account: this.config.account, mailbox: this.config.mailbox };
     this.log = options.logger.child({ component: 'imap-watcher', ...where });
     this.imapflowLog = options.logger.child({ component: 'imapflow', ...where });
@@ -275,7 +298,8 @@ export class MailboxWatcher {
    * messages), logs out, and clears every timer. Safe to call twice.
    */
   async stop(): Promise<void> {
-    if (!this.running) return;
+    // Fenced out, the watcher stopped its own loop: only the timers and the loop's end are left.
+    if (!this.running && !(this.fencedOut && this.loop)) return;
     this.running = false;
     clearInterval(this.pollTimer);
     this.pollTimer = undefined;
@@ -468,6 +492,11 @@ export class MailboxWatcher {
   }
 
   private async noteFailure(err: unknown, code: ImapErrorCode): Promise<void> {
+    if (deferredHandOff(err)) {
+      // Redis's trouble, reported by the queue adapter; not the mailbox's error.
+      this.log.warn({ code: err.code }, 'mailbox sync interrupted: the queue is unreachable');
+      return;
+    }
     const now = this.clock.now();
     const message = errorText(err);
     this.lastError = { code, message, at: now };
@@ -481,6 +510,7 @@ export class MailboxWatcher {
         mailbox: this.config.mailbox,
         error: `${code}: ${message}`,
         now,
+        ...(this.fence !== undefined ? { fence: this.fence } : {}),
       });
     } catch (dbErr) {
       this.log.error({ err: dbErr }, 'could not record the mailbox error');
@@ -494,6 +524,31 @@ export class MailboxWatcher {
     const run = this.syncChain.then(() => this.sync(client, stopRequested));
     this.syncChain = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Saves the position with the lease's fence. Refused because a newer watcher wrote (a larger
+   * fence): this watcher lost its lease, so it stops at once and says so.
+   */
+  private async savePosition(progress: MailboxProgress): Promise<void> {
+    const fence = this.fence;
+    const saved = await saveMailboxState(this.db, {
+      ...progress,
+      ...(fence !== undefined ? { fence } : {}),
+    });
+    if (saved || fence === undefined) return;
+    const state = await getMailboxState(this.db, progress.account, progress.mailbox);
+    if (state?.fence === null || state?.fence === undefined || state.fence <= fence) return;
+    this.fencedOut = true;
+    this.running = false;
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.log.warn(
+      { fence, storedFence: state.fence },
+      'mailbox position refused: a newer watcher holds the lease; this watcher stops',
+    );
+    this.onFencedOut?.();
+    throw new StopRequested();
   }
 
   private async sync(client: ImapFlow, stopRequested: () => boolean): Promise<SyncResult> {
@@ -550,12 +605,7 @@ export class MailboxWatcher {
         const outcome = await this.ingest(client, meta, { uidvalidity, uid: meta.uid });
         result[outcome] += 1;
         // The position moves only now, after onStored resolved.
-        await saveMailboxState(db, {
-          ...key,
-          uidvalidity,
-          lastUid: meta.uid,
-          now: this.clock.now(),
-        });
+        await this.savePosition({ ...key, uidvalidity, lastUid: meta.uid, now: this.clock.now() });
         last = meta.uid;
         result.lastUid = last;
         if (
@@ -568,7 +618,7 @@ export class MailboxWatcher {
 
       // The heartbeat: also when nothing arrived (sets last_success_at).
       const now = this.clock.now();
-      await saveMailboxState(db, { ...key, uidvalidity, lastUid: last, now });
+      await this.savePosition({ ...key, uidvalidity, lastUid: last, now });
       this.lastSuccessAt = now;
       this.lastStallWarningAt = null;
       if (fresh.length > 0 || rescanned) {
@@ -636,15 +686,24 @@ export class MailboxWatcher {
         'message over the size limit: stored its headers only',
       );
     }
-    await this.onStored({
-      rawMessageId: saved.id,
-      uid: at.uid,
-      uidvalidity: at.uidvalidity,
-      internalDate,
-      size,
-      tooLarge: saved.truncated,
-      history: saved.history,
-    });
+    try {
+      await this.onStored({
+        rawMessageId: saved.id,
+        uid: at.uid,
+        uidvalidity: at.uidvalidity,
+        internalDate,
+        size,
+        tooLarge: saved.truncated,
+        history: saved.history,
+      });
+    } catch (err) {
+      if (!deferredHandOff(err)) throw err;
+      log.warn(
+        { rawMessageId: saved.id, code: err.code },
+        'message stored; the queue is unreachable, the sweeper hands it on later',
+      );
+      return outcome;
+    }
     log.info(
       { rawMessageId: saved.id, size, tooLarge, history, redelivered: outcome === 'redelivered' },
       'message stored and handed on',

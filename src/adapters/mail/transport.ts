@@ -43,7 +43,7 @@ export class MailDeliveryError extends DubanError {
   constructor(
     code: Code,
     message: string,
-    readonly retryable: boolean,
+    override readonly retryable: boolean,
     /** The server's reply ("550 5.1.1 <x@example.cn>: Recipient address rejected"), if any. */
     readonly smtpResponse: string | null = null,
     readonly responseCode: number | null = null,

@@ -1,4 +1,8 @@
-/** Mailbox state: where the IMAP intake stands, per account and mailbox. */
+/**
+ * Mailbox state: where the IMAP intake stands, per account and mailbox. Writes may carry the
+ * watcher's lease fence (src/adapters/lease): one older than the stored fence is refused.
+ */
+import { sql } from 'kysely';
 import type { Db } from './connection';
 import { toTimestamp } from './codecs';
 import type { MailboxStateRow } from './schema';
@@ -24,6 +28,11 @@ export interface MailboxProgress {
   /** The highest UID whose message is stored. */
   lastUid: number;
   now?: Date;
+  /**
+   * The writer's lease fence (src/adapters/lease): the write applies only when the stored fence
+   * is not larger. Without one (a one-off sync) the stored fence is neither checked nor changed.
+   */
+  fence?: number;
 }
 
 /**
@@ -34,6 +43,7 @@ export interface MailboxProgress {
  */
 export async function saveMailboxState(db: Db, input: MailboxProgress): Promise<boolean> {
   const now = toTimestamp(input.now ?? new Date());
+  const fence = input.fence ?? null;
   const saved = await db.kysely
     .insertInto('mailbox_state')
     .values({
@@ -43,6 +53,7 @@ export async function saveMailboxState(db: Db, input: MailboxProgress): Promise<
       last_uid: input.lastUid,
       last_success_at: now,
       updated_at: now,
+      fence,
     })
     .onConflict((oc) =>
       oc
@@ -52,11 +63,15 @@ export async function saveMailboxState(db: Db, input: MailboxProgress): Promise<
           last_uid: eb.ref('excluded.last_uid'),
           last_success_at: eb.ref('excluded.last_success_at'),
           updated_at: eb.ref('excluded.updated_at'),
+          fence: eb.fn.coalesce('excluded.fence', 'mailbox_state.fence'),
         }))
         .where((eb) =>
-          eb.or([
-            eb('mailbox_state.uidvalidity', 'is distinct from', eb.ref('excluded.uidvalidity')),
-            eb('mailbox_state.last_uid', '<=', eb.ref('excluded.last_uid')),
+          eb.and([
+            eb.or([
+              eb('mailbox_state.uidvalidity', 'is distinct from', eb.ref('excluded.uidvalidity')),
+              eb('mailbox_state.last_uid', '<=', eb.ref('excluded.last_uid')),
+            ]),
+            fenceAllows(fence),
           ]),
         ),
     )
@@ -65,12 +80,29 @@ export async function saveMailboxState(db: Db, input: MailboxProgress): Promise<
   return saved !== undefined;
 }
 
+/** The fence condition of a mailbox_state update: none without a fence, else stored ≤ ours. */
+function fenceAllows(fence: number | null) {
+  return fence === null
+    ? sql<boolean>`1 = 1`
+    : sql<boolean>`(mailbox_state.fence is null or mailbox_state.fence <= ${fence})`;
+}
+
+/** The largest fence any watcher wrote (the floor for the next lease's fence). */
+export async function mailboxFence(db: Db): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('mailbox_state')
+    .select((eb) => eb.fn.max('fence').as('fence'))
+    .executeTakeFirst();
+  return Number(row?.fence ?? 0);
+}
+
 /** Records a failed poll (keeps the position). */
 export async function recordMailboxError(
   db: Db,
-  input: { account: string; mailbox: string; error: string; now?: Date },
+  input: { account: string; mailbox: string; error: string; now?: Date; fence?: number },
 ): Promise<void> {
   const now = toTimestamp(input.now ?? new Date());
+  const fence = input.fence ?? null;
   await db.kysely
     .insertInto('mailbox_state')
     .values({
@@ -81,13 +113,18 @@ export async function recordMailboxError(
       last_error: input.error,
       last_error_at: now,
       updated_at: now,
+      fence,
     })
     .onConflict((oc) =>
-      oc.columns(['account', 'mailbox']).doUpdateSet((eb) => ({
-        last_error: eb.ref('excluded.last_error'),
-        last_error_at: eb.ref('excluded.last_error_at'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
+      oc
+        .columns(['account', 'mailbox'])
+        .doUpdateSet((eb) => ({
+          last_error: eb.ref('excluded.last_error'),
+          last_error_at: eb.ref('excluded.last_error_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+          fence: eb.fn.coalesce('excluded.fence', 'mailbox_state.fence'),
+        }))
+        .where(fenceAllows(fence)),
     )
     .execute();
 }

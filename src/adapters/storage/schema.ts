@@ -219,6 +219,8 @@ export interface MailboxStateTable {
   last_error: string | null;
   last_error_at: Timestamp | null;
   updated_at: Timestamp;
+  /** Fencing token of the leased watcher that last wrote the row (0005); null before. */
+  fence: number | null;
 }
 
 /** What happened, for the office's record. Deliberately without foreign keys: a log never blocks. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { lateness } from '../../adapters/mail/send';
 import { openDatabase, unprocessedMessages, unsentMails } from '../../adapters/storage';
+import { probeRedis } from '../../adapters/queue';
 import { loadEnv } from '../../config/env';
 import { readServiceEnv } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
@@ -19,9 +20,10 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
     .addHelpText(
       'after',
       '\nReports the mailbox sync (last success, last error, stalled after IMAP_STALL_MINUTES),\n' +
-        'messages stored but not processed for over 10 minutes, and every mail not sent within\n' +
-        'its window (MAIL_CLAIM_LEASE_MS, default 10 minutes; an error after 1 hour).\n\n' +
-        'Exit codes: 0 healthy; 3 stalled or a backlog; 1 configuration error; 69 database unavailable.',
+        'messages stored but not processed for over 10 minutes, every mail not sent within\n' +
+        'its window (MAIL_CLAIM_LEASE_MS, default 10 minutes; an error after 1 hour), and whether\n' +
+        'Redis (REDIS_URL) answers.\n\n' +
+        'Exit codes: 0 healthy; 3 stalled, a backlog or Redis unreachable; 1 configuration error; 69 database unavailable.',
     )
     .action(async (opts: { json?: boolean; now?: string }) => {
       const { io } = ctx;
@@ -31,9 +33,12 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
       let db;
       let imap;
       let leaseMs;
+      let redisUrl;
       try {
         imap = loadEnv(io.env).imap;
-        leaseMs = readServiceEnv(io.env).mailClaimLeaseMs;
+        const service = readServiceEnv(io.env);
+        leaseMs = service.mailClaimLeaseMs;
+        redisUrl = service.redisUrl;
         db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
       } catch (err) {
         return exitForError(err, ctx, 'health');
@@ -70,8 +75,14 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
         const unsent = lateMails.length;
         // A configured mailbox that has never synced is as bad as a stalled one.
         const neverSynced = imap !== null && !mailboxes.some((m) => m.account === imap.account);
+        // Redis on its own line: its outage is never the mailbox's error (REDIS_UNAVAILABLE).
+        const redis = await probeRedis(redisUrl);
         const healthy =
-          !neverSynced && mailboxes.every((m) => !m.stalled) && unprocessed === 0 && unsent === 0;
+          !neverSynced &&
+          mailboxes.every((m) => !m.stalled) &&
+          unprocessed === 0 &&
+          unsent === 0 &&
+          redis.reachable;
         const report = {
           healthy,
           neverSynced,
@@ -79,6 +90,7 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
           unprocessedMessages: unprocessed,
           unsentMails: unsent,
           lateMails,
+          redis,
         };
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else {
@@ -100,6 +112,7 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
               `  ${m.level === 'error' ? 'ERROR' : 'WARN'} mail ${m.key} (${m.kind}): ${m.status}, queued ${m.ageMinutes} min ago, ${m.attempts} attempt(s)${m.lastError ? `, last error: ${m.lastError}` : ''}`,
             );
           }
+          io.out(`  redis: ${redis.reachable ? 'reachable' : `UNREACHABLE (${redis.error})`}`);
         }
         ctx.setExit(healthy ? EXIT.OK : UNHEALTHY);
       } finally {
