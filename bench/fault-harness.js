@@ -1,7 +1,7 @@
 // The longer fault run: N mails (default 300) APPENDed to a private Dovecot while four real
 // service processes (two intake+outbound, two full-role `duban serve`) on a fresh PostgreSQL
 // database and a private Redis are hit by a seeded random sequence of faults (SIGKILL of any
-// service process or of the watcher's lease holder, Redis restarts, SMTP 451 windows) on top of
+// service process or of the watcher's lease holder, Redis and Dovecot restarts, SMTP 451 windows) on top of
 // the failpoint kills mid-intake and mid-send. Prints the counts of test/integration/faults.test.ts
 // and exits 1 when an invariant is violated (2 when the run itself could not be made).
 //
@@ -81,6 +81,13 @@ async function main() {
     ['longest takeover after a holder died', `${(l.longestTakeoverMs / 1000).toFixed(1)} s`],
     ['watcher stored mail without the lease', l.watcherActsWithoutLease],
     ['log lines that are not JSON', counts.brokenLogLines],
+    ['mails refused with 451', counts.retries.refusedMails],
+    [
+      'median wait from a 451 to the next attempt',
+      counts.retries.medianRetryMs === null
+        ? '–'
+        : `${(counts.retries.medianRetryMs / 1000).toFixed(1)} s`,
+    ],
   ];
   const faults = [
     ['killed at after-submission', tally.afterSubmissionKills],
@@ -88,6 +95,7 @@ async function main() {
     ['watcher lease holder SIGKILLed', tally.leaseHolderKills],
     ['random SIGKILLs', tally.randomKills],
     ['Redis restarts', tally.redisRestarts],
+    ['Dovecot restarts', tally.dovecotRestarts],
     ['SMTP 451 windows', tally.smtpWindows],
   ];
   console.log(`\n## Faults\n\n| fault | count |\n| --- | --- |`);

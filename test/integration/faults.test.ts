@@ -77,4 +77,6 @@ describe('the service under faults (4 processes, PostgreSQL, private Redis and D
   invariant('leases');
   invariant('jsonLogs');
   invariant('noCrash');
+  invariant('retryDelay');
+  invariant('redisNotMailbox');
 });

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { headerFields, type CapturedMail } from '../smtp';
 import { checkLeases, type LeaseCounts } from './leases';
+import { checkRetryDelay, redisErrorsOnMailbox, type RetryCounts } from './outages';
 import type { FaultMail } from './mails';
 import type { Supervisor } from './supervisor';
 
@@ -24,6 +25,8 @@ export const INVARIANTS = {
   leases: 'exactly one watcher and one scheduler hold the lease at any time',
   jsonLogs: 'every log line of the service is a JSON line',
   noCrash: 'no service process dies unless killed',
+  retryDelay: 'a mail refused with 451 is tried again after about RETRY_DELAY_MS',
+  redisNotMailbox: "a Redis outage is never recorded as the mailbox's error",
   faultsHappened: 'the planned faults happened (both failpoints were hit)',
 } as const;
 export type InvariantKey = keyof typeof INVARIANTS;
@@ -35,6 +38,7 @@ export interface FaultTally {
   /** SIGKILLs at random moments (the bench): each may also leave a mail ambiguous. */
   randomKills: number;
   redisRestarts: number;
+  dovecotRestarts: number;
   smtpWindows: number;
 }
 
@@ -57,6 +61,7 @@ export interface FaultCounts {
   unsentOutgoing: number;
   brokenLogLines: number;
   leases: LeaseCounts;
+  retries: RetryCounts;
 }
 
 export interface FaultReport {
@@ -69,6 +74,9 @@ export async function checkInvariants(input: {
   databaseUrl: string;
   mails: FaultMail[];
   captured: CapturedMail[];
+  /** Messages the SMTP server refused (451 windows). */
+  refused: CapturedMail[];
+  redisPort: number;
   supervisor: Supervisor;
   tally: FaultTally;
   /** Service processes that died on their own (./plan.ts's keeper). */
@@ -90,6 +98,8 @@ export async function checkInvariants(input: {
     leases: [],
     jsonLogs: [],
     noCrash: [...input.crashes],
+    retryDelay: [],
+    redisNotMailbox: [],
     faultsHappened: [],
   };
   if (input.tally.afterSubmissionKills === 0)
@@ -177,6 +187,9 @@ export async function checkInvariants(input: {
 
     const leases = checkLeases(input.supervisor, input.leaseProcesses);
     v.leases.push(...leases.violations);
+    const retries = checkRetryDelay(input.refused, input.captured);
+    v.retryDelay.push(...retries.violations);
+    v.redisNotMailbox.push(...(await redisErrorsOnMailbox(client, input.redisPort)));
     let brokenLogLines = 0;
     for (const i of input.supervisor.incarnations) {
       if (!input.serviceProcesses.includes(i.name) || i.nonJsonLines === 0) continue;
@@ -206,6 +219,7 @@ export async function checkInvariants(input: {
         unsentOutgoing: unsent.length,
         brokenLogLines,
         leases: leases.counts,
+        retries: retries.counts,
       },
     };
   } finally {

@@ -5,7 +5,8 @@
  *   time it reaches that point; the keeper counts it and restarts the process, armed again until
  *   the wanted number of such kills is reached, then without the failpoint.
  * - The plan's own faults: SIGKILL of the watcher's lease holder or of any service process, a
- *   Redis restart (SIGTERM, then started again on the same port), SMTP 451 windows. Scripted (the
+ *   Redis restart (SIGTERM, then started again on the same port), a Dovecot restart, SMTP 451
+ *   windows. Scripted (the
  *   test: each fault at a fixed point of the mail phase) or random (the bench: a seeded sequence).
  */
 import type { FaultTally } from './invariants';
@@ -33,6 +34,7 @@ export function emptyTally(): FaultTally {
     leaseHolderKills: 0,
     randomKills: 0,
     redisRestarts: 0,
+    dovecotRestarts: 0,
     smtpWindows: 0,
   };
 }
@@ -100,7 +102,8 @@ export function watcherHolder(stack: FaultStack): Incarnation | undefined {
   return fallback && !fallback.exit ? fallback : undefined;
 }
 
-export type FaultAction = 'kill-holder' | 'kill-any' | 'redis-restart' | 'smtp-451';
+export type FaultAction =
+  'kill-holder' | 'kill-any' | 'redis-restart' | 'dovecot-restart' | 'smtp-451';
 
 /** Runs one fault now. */
 export async function inject(
@@ -136,6 +139,12 @@ export async function inject(
       await stack.redis.restart(1000);
       note('Redis: up again');
       return;
+    case 'dovecot-restart':
+      tally.dovecotRestarts++;
+      note('Dovecot: restart (connections drop)');
+      await stack.dovecot.restart();
+      note('Dovecot: up again');
+      return;
     case 'smtp-451':
       tally.smtpWindows++;
       note('SMTP: 451 for 2.5 s');
@@ -162,7 +171,15 @@ export function randomPlan(
   for (let t = 2000 + random() * 4000; t < phaseMs; t += 2000 + random() * 4000) {
     const r = random();
     const action: FaultAction =
-      r < 0.35 ? 'kill-any' : r < 0.5 ? 'kill-holder' : r < 0.65 ? 'redis-restart' : 'smtp-451';
+      r < 0.3
+        ? 'kill-any'
+        : r < 0.45
+          ? 'kill-holder'
+          : r < 0.6
+            ? 'redis-restart'
+            : r < 0.7
+              ? 'dovecot-restart'
+              : 'smtp-451';
     plan.push({ at: t / phaseMs, action });
   }
   return { plan, random };

@@ -96,7 +96,7 @@ export async function runFaultScenario(opts: FaultRunOptions): Promise<FaultRun>
     const spacing = opts.mailPhaseMs / Math.max(1, mails.length);
     for (const [i, mail] of mails.entries()) {
       await sleepUntil(phaseStart + i * spacing);
-      await stack.dovecot.append('INBOX', mail.raw, [], mail.internalDate);
+      await appendWithRetry(stack, mail, note);
     }
     note(`${mails.length} mails appended`);
     await faults;
@@ -107,6 +107,8 @@ export async function runFaultScenario(opts: FaultRunOptions): Promise<FaultRun>
       databaseUrl: stack.databaseUrl,
       mails,
       captured: stack.smtp.messages,
+      refused: stack.smtp.refused,
+      redisPort: stack.redis.port,
       supervisor: stack.supervisor,
       tally,
       crashes: keeper.crashes,
@@ -219,6 +221,27 @@ async function untilServing(stack: FaultStack, name: string, timeoutMs = 60_000)
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${name} did not start serving within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * APPEND, tried again while Dovecot restarts. An APPEND whose answer was lost may store the mail
+ * twice in the mailbox: the same bytes, which duban stores once.
+ */
+async function appendWithRetry(
+  stack: FaultStack,
+  mail: FaultMail,
+  note: (what: string) => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stack.dovecot.append('INBOX', mail.raw, [], mail.internalDate);
+      return;
+    } catch (err) {
+      if (attempt >= 30) throw err;
+      if (attempt === 1) note(`APPEND of ${mail.messageId} failed (${String(err)}); trying again`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
 }
 
 function sleepUntil(at: number): Promise<void> {
