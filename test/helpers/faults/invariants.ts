@@ -281,7 +281,7 @@ export function answersByOriginal(captured: CapturedMail[]): {
   return { byOriginal, total: captured.length - other, other };
 }
 
-interface SubmissionRow {
+export interface SubmissionRow {
   id: number;
   raw_message_id: number;
   unit_id: string;
@@ -313,7 +313,7 @@ async function submissionsOf(client: Client): Promise<SubmissionRow[]> {
  * among the accepted ones (arrival time, then raw message id). A rejected sheet never becomes
  * current.
  */
-function checkCurrent(rows: SubmissionRow[]): { unitWeeks: number; wrong: string[] } {
+export function checkCurrent(rows: SubmissionRow[]): { unitWeeks: number; wrong: string[] } {
   const groups = new Map<string, SubmissionRow[]>();
   for (const row of rows) {
     const key = `${row.unit_id} ${row.reporting_week}`;
