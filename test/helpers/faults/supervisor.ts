@@ -90,7 +90,15 @@ export class Supervisor {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    if (child.pid === undefined) throw new Error(`could not start ${name}`);
+    // A command that cannot be started (ENOENT) is reported by an 'error' event: without a
+    // listener it would crash the harness.
+    let spawnError: Error | null = null;
+    child.on('error', (err) => (spawnError = err));
+    if (child.pid === undefined) {
+      throw new Error(
+        `could not start ${name} (${options.command}: is it installed and on the PATH?) ${String(spawnError ?? '')}`,
+      );
+    }
     this.reaper.stdin?.write(`+${child.pid}\n`);
     const file = fs.createWriteStream(path.join(this.logDir, `${name}-${number}.log`));
     let nonJson = 0;
