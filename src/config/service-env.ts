@@ -29,6 +29,13 @@ export interface ServiceEnv {
    * died is replaced within about this long and a third more.
    */
   leaseTtlMs: number;
+  /** How often the sweeper looks for unfinished work (SWEEP_EVERY_MS, default 60 s). */
+  sweepEveryMs: number;
+  /**
+   * Unfinished work younger than this is left to its job (SWEEP_GRACE_MS, default 2 minutes).
+   * Jobs are lost when Redis restarts without persistence: the sweeper finds them again.
+   */
+  sweepGraceMs: number;
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
@@ -80,9 +87,23 @@ export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
       max: 600_000,
       integer: true,
     }),
+    // Below a minute only for tests (the fault test uses 3 s): a lease shorter than a slow send
+    // would send that mail again while it is still going out.
     mailClaimLeaseMs: r.number('MAIL_CLAIM_LEASE_MS', {
       default: 600_000,
-      min: 60_000,
+      min: 1000,
+      max: 86_400_000,
+      integer: true,
+    }),
+    sweepEveryMs: r.number('SWEEP_EVERY_MS', {
+      default: 60_000,
+      min: 100,
+      max: 3_600_000,
+      integer: true,
+    }),
+    sweepGraceMs: r.number('SWEEP_GRACE_MS', {
+      default: 120_000,
+      min: 0,
       max: 86_400_000,
       integer: true,
     }),

@@ -5,6 +5,7 @@
  *   const smtp = await startTestSmtpServer();      // 127.0.0.1, a free port
  *   smtp.failNext(2, 451);                           // next two messages: "451 … try later"
  *   smtp.failNext(1, 550);                           // next message: refused for good
+ *   smtp.failFor(2000, 451);                         // every message for 2 s: "451 … try later"
  *   … send …
  *   const [mail] = smtp.messages;                    // { mailFrom, rcptTo, raw }
  *   const parsed = await parseCaptured(mail);        // mailparser
@@ -25,6 +26,8 @@ export interface CapturedMail {
   rcptTo: string[];
   /** The message bytes as received (after SMTP dot-unstuffing). */
   raw: Buffer;
+  /** When the end of DATA was answered (Date.now()). */
+  at: number;
 }
 
 export interface TestSmtpServer {
@@ -38,6 +41,11 @@ export interface TestSmtpServer {
   readonly refused: Array<CapturedMail & { code: number }>;
   /** Answer the next `count` messages with `code` (4xx: try later; 5xx: refused). */
   failNext(count: number, code: number, text?: string): void;
+  /**
+   * Answer every message with `code` for the next `ms` milliseconds (a greylisting window, a
+   * server in maintenance); failNext's queue is used up first.
+   */
+  failFor(ms: number, code: number, text?: string): void;
   /** Resolves once `count` messages were accepted (rejects after `timeoutMs`). */
   waitForMessages(count: number, timeoutMs?: number): Promise<CapturedMail[]>;
   close(): Promise<void>;
@@ -52,6 +60,7 @@ export async function startTestSmtpServer(options: TestSmtpOptions = {}): Promis
   const messages: CapturedMail[] = [];
   const refused: Array<CapturedMail & { code: number }> = [];
   const failures: Array<{ code: number; text: string }> = [];
+  let window: { until: number; code: number; text: string } | null = null;
   const waiters: Array<() => void> = [];
 
   const server = new SMTPServer({
@@ -78,8 +87,9 @@ export async function startTestSmtpServer(options: TestSmtpOptions = {}): Promis
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
+          at: Date.now(),
         };
-        const failure = failures.shift();
+        const failure = failures.shift() ?? (window && mail.at < window.until ? window : undefined);
         if (failure) {
           refused.push({ ...mail, code: failure.code });
           callback(Object.assign(new Error(failure.text), { responseCode: failure.code }));
@@ -106,9 +116,11 @@ export async function startTestSmtpServer(options: TestSmtpOptions = {}): Promis
     messages,
     refused,
     failNext(count, code, text) {
-      const reply =
-        text ?? (code < 500 ? 'Greylisted, please try again later' : 'Message refused by policy');
+      const reply = text ?? defaultReply(code);
       for (let i = 0; i < count; i++) failures.push({ code, text: reply });
+    },
+    failFor(ms, code, text) {
+      window = { until: Date.now() + ms, code, text: text ?? defaultReply(code) };
     },
     async waitForMessages(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
@@ -129,6 +141,10 @@ export async function startTestSmtpServer(options: TestSmtpOptions = {}): Promis
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function defaultReply(code: number): string {
+  return code < 500 ? 'Greylisted, please try again later' : 'Message refused by policy';
 }
 
 /** The captured message parsed by mailparser (headers, text, html, attachments). */

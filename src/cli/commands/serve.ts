@@ -73,7 +73,11 @@ export function registerServeCommand(
       } catch (err) {
         return exitForError(err, ctx, 'serve');
       }
-      const service = await startService(runtime, { roles: roles as Role[] });
+      const service = await startService(runtime, {
+        roles: roles as Role[],
+        sweepEveryMs: runtime.service.sweepEveryMs,
+        sweepGraceMs: runtime.service.sweepGraceMs,
+      });
       // The admin edits the YAML by hand: re-validate on change and on SIGHUP; an invalid edit
       // keeps the running schedule (and the admin is mailed the errors).
       const file = resolveSchedulePath(opts.config, { ...io, err: () => undefined });
