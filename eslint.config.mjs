@@ -79,9 +79,6 @@ const COMPOSITION_ROOT = ['src/app/runtime.ts'];
  * file not listed here may not add such an import.
  */
 const APP_IMPORT_BASELINE = {
-  'src/app/digest.ts': ['adapters'],
-  'src/app/reminders.ts': ['adapters'],
-  'src/app/schedule-reload.ts': ['adapters'],
   'src/app/scheduler.ts': ['adapters', 'bullmq'],
   'src/app/service.ts': ['adapters', 'bullmq'],
   'src/app/intake/outbox.ts': ['adapters'],

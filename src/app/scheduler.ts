@@ -33,7 +33,8 @@ import { digestSentAt } from '../adapters/storage';
 import { digestDueOf } from '../domain/calendar';
 import { isExpectedWeek } from '../domain/week-status';
 import { sendDigest } from './digest';
-import { reminderDeps, sendDueReminders, weeksAround } from './reminders';
+import { sendDueReminders, weeksAround } from './reminders';
+import { digestSendDepsOver, reminderDeps } from '../compose/week-deps';
 import type { Runtime } from './runtime';
 
 export const SCHEDULE_QUEUE = 'schedule';
@@ -161,13 +162,13 @@ export async function runDigestJob(
     if (!isExpectedWeek(week, schedule)) continue;
     if ((await digestSentAt(runtime.db, week)) !== null) continue;
     const result = await sendDigest(
-      {
+      digestSendDepsOver({
         ...runtime.deliverDeps(),
         now: () => now,
         schedule,
         from: runtime.intake.from,
         claimedBy: `${runtime.workerName}:digest:${randomUUID().slice(0, 8)}`,
-      },
+      }),
       week,
       // The scheduled digest is always version 1: two runs racing share its key, so the
       // leadership get one mail (a later `duban digest --send` makes version 2).

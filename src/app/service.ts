@@ -40,6 +40,7 @@ import { deliverQueued } from './intake/outbox';
 import { processMessage } from './intake/process-message';
 import type { Runtime } from './runtime';
 import { reminderStillDue } from './reminders';
+import { weekReadsOver } from '../compose/week-deps';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
@@ -143,7 +144,12 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           // sheet meanwhile. Check again just before sending.
           if (
             parseMailKey(job.data.mailKey)?.kind === 'reminder' &&
-            !(await reminderStillDue(runtime.db, runtime.schedule, job.data.mailKey, runtime.now()))
+            !(await reminderStillDue(
+              weekReadsOver(runtime.db),
+              runtime.schedule,
+              job.data.mailKey,
+              runtime.now(),
+            ))
           ) {
             await dropQueuedMail(runtime.db, job.data.mailKey);
             logger.info({ mailKey: job.data.mailKey }, 'reminder dropped: no longer due');

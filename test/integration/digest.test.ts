@@ -11,8 +11,13 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
 import { getMail, type Db } from '../../src/adapters/storage';
-import { buildDigest, digestVersions, sendDigest, type DigestSendDeps } from '../../src/app/digest';
-import { deliverQueued } from '../../src/app/intake/outbox';
+import { buildDigest, digestVersions, sendDigest } from '../../src/app/digest';
+import {
+  digestBuildDepsOver,
+  digestSendDepsOver,
+  weekReadsOver,
+} from '../../src/compose/week-deps';
+import { deliverQueued, type DeliverDeps } from '../../src/app/intake/outbox';
 import type { Schedule } from '../../src/config/schedule';
 import { DEPARTMENT_SHEET, SUMMARY_SHEET } from '../../src/adapters/excel/digest-workbook';
 import { NOW, PREVIOUS_WEEK, seedDigestScenario, WEEK } from '../fixtures/digest/scenario';
@@ -38,7 +43,7 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function sheetTexts(bytes: Buffer): Promise<Map<string, string[]>> {
+async function sheetTexts(bytes: Uint8Array): Promise<Map<string, string[]>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   const out = new Map<string, string[]>();
@@ -77,7 +82,7 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
   });
 
   it('renders the known week exactly as the golden HTML and text', async () => {
-    const d = await buildDigest(t.db, schedule, WEEK, NOW);
+    const d = await buildDigest(digestBuildDepsOver(t.db), schedule, WEEK, NOW);
     expect(d.subject).toBe('【督办周报】2021年3月22日当周重点项目问题清单汇总');
     golden('2021-03-22.txt', d.text, dialect);
     golden('2021-03-22.html', d.html, dialect);
@@ -89,7 +94,7 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
   });
 
   it('marks problems new, changed or unchanged against the previous week’s current sheet', async () => {
-    const { model } = await buildDigest(t.db, schedule, WEEK, NOW);
+    const { model } = await buildDigest(digestBuildDepsOver(t.db), schedule, WEEK, NOW);
     const marks = Object.fromEntries(
       model.projects.flatMap((p) =>
         p.problems.map((q) => [`${p.projectId}.${q.key}`, [q.mark, q.weeks]]),
@@ -111,7 +116,7 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
     ]);
     // The previous week has nothing earlier to compare with: everything in it is new.
     const before = await buildDigest(
-      t.db,
+      digestBuildDepsOver(t.db),
       schedule,
       PREVIOUS_WEEK,
       new Date('2021-03-16T00:00:00Z'),
@@ -122,7 +127,7 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
   });
 
   it('opens with who has not submitted, overdue targets and what the office must handle', async () => {
-    const { model, text } = await buildDigest(t.db, schedule, WEEK, NOW);
+    const { model, text } = await buildDigest(digestBuildDepsOver(t.db), schedule, WEEK, NOW);
     expect(model.submissions.map((s) => [s.unitId, s.state, s.reminders])).toEqual([
       ['jiaoyu', 'on_time', []],
       ['weijian', 'missing', ['morning', 'overdue']],
@@ -150,7 +155,7 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
   });
 
   it('attaches a workbook holding every project and every problem (read back by exceljs)', async () => {
-    const d = await buildDigest(t.db, schedule, WEEK, NOW);
+    const d = await buildDigest(digestBuildDepsOver(t.db), schedule, WEEK, NOW);
     const sheets = await sheetTexts(d.xlsx);
     expect([...sheets.keys()]).toEqual([SUMMARY_SHEET, DEPARTMENT_SHEET]);
     const summary = (sheets.get(SUMMARY_SHEET) ?? []).join('\n');
@@ -195,7 +200,12 @@ describe.each(TEST_DIALECTS)('the digest on %s', (dialect) => {
       const o = await h.ingest(t.db, raw, { internalDate: new Date('2021-04-19T02:00:00Z') });
       expect(o).toMatchObject({ outcome: 'accepted', week });
 
-      const d = await buildDigest(t.db, schedule, week, new Date('2021-04-20T00:00:00Z'));
+      const d = await buildDigest(
+        digestBuildDepsOver(t.db),
+        schedule,
+        week,
+        new Date('2021-04-20T00:00:00Z'),
+      );
       expect(d.model.submissions.find((s) => s.unitId === 'jiaoyu')).toMatchObject({
         state: 'on_time',
         submittedAt: '4月19日 10:00',
@@ -224,13 +234,15 @@ describe.each(TEST_DIALECTS)('sending the digest on %s', (dialect) => {
   const t = useTestDatabase(dialect);
   let schedule: Schedule;
   let outbox: { dir: string; transport: MailTransport };
-  let deps: (db: Db, now: Date, attempt: string) => DigestSendDeps;
+  type SendParts = DeliverDeps & { schedule: Schedule; from: string; claimedBy: string };
+  let parts: (db: Db, now: Date, attempt: string) => SendParts;
+  const deps = (db: Db, now: Date, attempt: string) => digestSendDepsOver(parts(db, now, attempt));
   beforeAll(async () => {
     schedule = await exampleSchedule();
     await seedDigestScenario(t.db);
     outbox = outboxTransport();
     const logger = pino({ level: 'silent' });
-    deps = (db, now, attempt) => ({
+    parts = (db, now, attempt) => ({
       db,
       schedule,
       transport: outbox.transport,
@@ -289,7 +301,7 @@ describe.each(TEST_DIALECTS)('sending the digest on %s', (dialect) => {
     const later = new Date(NOW.getTime() + 5 * 3_600_000);
     const again = await sendDigest(deps(t.db, later, 'c'), WEEK, { version: 2 });
     expect(again).toMatchObject({ version: 2, retried: true, outcome: 'already_sent' });
-    const delivered = await deliverQueued(deps(t.db, later, 'd'), `digest:${WEEK}:v2`, 'test:d');
+    const delivered = await deliverQueued(parts(t.db, later, 'd'), `digest:${WEEK}:v2`, 'test:d');
     expect(delivered).toBe('already_sent');
     expect(emls(outbox.dir)).toHaveLength(before);
   });
@@ -298,8 +310,8 @@ describe.each(TEST_DIALECTS)('sending the digest on %s', (dialect) => {
     const week = '2021-03-29';
     const later = new Date('2021-03-30T00:00:00Z');
     // Queued, then the process died before delivering: the transport refuses to send.
-    const broken = {
-      ...deps(t.db, later, 'e'),
+    const broken = digestSendDepsOver({
+      ...parts(t.db, later, 'e'),
       transport: {
         ...outbox.transport,
         deliver: () =>
@@ -307,7 +319,7 @@ describe.each(TEST_DIALECTS)('sending the digest on %s', (dialect) => {
             Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
           ),
       },
-    };
+    });
     const first = await sendDigest(broken, week);
     expect(first).toMatchObject({ version: 1, outcome: 'retry' });
     const before = emls(outbox.dir).length;
@@ -315,9 +327,9 @@ describe.each(TEST_DIALECTS)('sending the digest on %s', (dialect) => {
     expect(retried).toMatchObject({ key: `digest:${week}:v1`, retried: true, outcome: 'sent' });
     expect(retried.mail.subject).toBe('【督办周报】2021年3月29日当周重点项目问题清单汇总');
     expect(emls(outbox.dir)).toHaveLength(before + 1);
-    expect((await digestVersions(t.db, week)).map((v) => [v.version, v.status])).toEqual([
-      [1, 'sent'],
-    ]);
+    expect(
+      (await digestVersions(weekReadsOver(t.db), week)).map((v) => [v.version, v.status]),
+    ).toEqual([[1, 'sent']]);
   });
 
   it('duban digest writes the three files, and --send sends the next version', async () => {

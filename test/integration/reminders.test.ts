@@ -14,6 +14,7 @@ import { catalogOf, readIssueSheet } from '../../src/adapters/excel/read-sheet';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import { remindersSent, type Db } from '../../src/adapters/storage';
 import { reminderStillDue, sendDueReminders, type ReminderDeps } from '../../src/app/reminders';
+import { reminderDepsOver, weekReadsOver } from '../../src/compose/week-deps';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
@@ -48,15 +49,16 @@ describe.each(TEST_DIALECTS)('reminders on %s', (dialect) => {
   });
   afterAll(async () => h.close());
 
-  const deps = (db: Db = t.db, worker = 'test'): ReminderDeps => ({
-    db,
-    schedule,
-    transport: h.transport,
-    logger,
-    dailyCap: 1000,
-    from: 'duban-inbox@example.cn',
-    workerName: worker,
-  });
+  const deps = (db: Db = t.db, worker = 'test'): ReminderDeps =>
+    reminderDepsOver({
+      db,
+      schedule,
+      transport: h.transport,
+      logger,
+      dailyCap: 1000,
+      from: 'duban-inbox@example.cn',
+      workerName: worker,
+    });
 
   const send = async (unit: string, when: string, attachment?: { name: string; bytes: Buffer }) =>
     h.ingest(
@@ -269,13 +271,13 @@ describe.each(TEST_DIALECTS)('reminders on %s', (dialect) => {
     // The nongshui escalation is still due; once its sheet arrives, it is not.
     const key = 'reminder:2021-03-29:nongshui:escalation';
     const now = new Date('2021-03-30T02:00:00Z');
-    expect(await reminderStillDue(t.db, schedule, key, now)).toBe(true);
+    expect(await reminderStillDue(weekReadsOver(t.db), schedule, key, now)).toBe(true);
     await send('nongshui', '2021-03-30T01:30:00Z', {
       name: 'c.xlsx',
       bytes: await filledSheet(schedule, 'nongshui', '进展。'),
     });
-    expect(await reminderStillDue(t.db, schedule, key, now)).toBe(false);
-    expect(await reminderStillDue(t.db, schedule, 'reply:1', now)).toBe(false);
+    expect(await reminderStillDue(weekReadsOver(t.db), schedule, key, now)).toBe(false);
+    expect(await reminderStillDue(weekReadsOver(t.db), schedule, 'reply:1', now)).toBe(false);
   });
 
   it('duban remind --dry-run shows what would go out and to whom, and sends nothing; without it, sends once', async () => {

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { openRuntime, type Runtime } from '../../src/app/runtime';
 import { startScheduleReload, type ScheduleReloader } from '../../src/app/schedule-reload';
+import { scheduleReloadDeps } from '../../src/compose/week-deps';
 import { startScheduler, type Scheduler } from '../../src/app/scheduler';
 import { loadScheduleFile } from '../../src/config/load-schedule';
 import { EXAMPLE_SCHEDULE } from '../../src/cli/context';
@@ -71,9 +72,7 @@ describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
       work: false,
     });
     reloader = await startScheduleReload({
-      file,
-      displayName: 'config/schedule.yaml',
-      runtime,
+      ...scheduleReloadDeps(runtime, file, 'config/schedule.yaml'),
       onApplied: () => scheduler.apply(),
       debounceMs: 100,
     });
@@ -155,8 +154,7 @@ describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
     process.emit('SIGHUP', 'SIGHUP');
     save(broken);
     const second = await startScheduleReload({
-      file: path.join(dir, 'missing-at-start.yaml'),
-      runtime,
+      ...scheduleReloadDeps(runtime, path.join(dir, 'missing-at-start.yaml')),
       watch: false,
       sighup: false,
     });

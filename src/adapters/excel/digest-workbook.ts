@@ -12,6 +12,7 @@
  * Row heights are estimated from the text (Excel and WPS do not grow merged rows to fit).
  */
 import ExcelJS from 'exceljs';
+import type { DigestWorkbookWriter } from '../../app/ports/digest-workbook';
 import { markLabel } from '../../domain/digest/format';
 import type { DigestModel, ProjectSection } from '../../domain/digest/model';
 import { EMPTY_PROBLEMS_CELL, PROBLEM_CATEGORIES, SHEET_TITLE } from '../../domain/sheet/layout';
@@ -224,3 +225,6 @@ export async function writeDigestWorkbook(m: DigestModel, now: Date): Promise<Bu
   const data = await buildDigestWorkbook(m, now).xlsx.writeBuffer();
   return Buffer.from(data as ArrayBuffer);
 }
+
+/** The digest workbook port (src/app/ports/digest-workbook.ts) over exceljs. */
+export const excelDigestWorkbookWriter: DigestWorkbookWriter = { write: writeDigestWorkbook };

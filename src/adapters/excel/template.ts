@@ -14,18 +14,22 @@
  *   They are written so that reading the sheet back gives the same content (the round trip).
  */
 import ExcelJS from 'exceljs';
-import type { Schedule } from '../../config/schedule';
 import {
   EMPTY_PROBLEMS_CELL,
   FILLING_NOTE,
   PROBLEM_CATEGORIES,
   SHEET_TITLE,
-  type ProblemCategory,
 } from '../../domain/sheet/layout';
 import type { TargetStatus } from '../../domain/sheet/parse';
 import { compact } from '../../domain/sheet/text';
 import { projectsOfUnit, unitLabel } from '../../domain/programme';
 import { dueDateZh, formatDateZh, weekLabelZh } from '../../domain/zh/dates';
+import type {
+  PreviousAnswers,
+  PreviousProject,
+  PreviousTarget,
+} from '../../domain/sheet/previous-answers';
+import type { TemplateRequest, TemplateWriter } from '../../app/ports/template-writer';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
 
@@ -56,41 +60,7 @@ export {
   type SheetLayout,
 } from './sheet-layout';
 
-export interface PreviousTarget {
-  text: string;
-  status: TargetStatus | null;
-}
-
-/** One project's answers from the unit's current sheet of the previous week. */
-export interface PreviousProject {
-  /** The schedule project id the answers belong to. */
-  projectId: string;
-  problems: Record<ProblemCategory, string | null>;
-  /** Problem text written outside the five prompts last week (kept, before the prompts). */
-  uncategorizedProblems: string | null;
-  responsibleDepartments: string[];
-  progress: string | null;
-  nextSteps: string | null;
-  targets: PreviousTarget[];
-}
-
-/** Last week's answers to pre-fill the sheet with. */
-export interface PreviousAnswers {
-  /** The reporting week they were sent for (its Monday). */
-  week: string;
-  projects: PreviousProject[];
-}
-
-export interface TemplateRequest {
-  schedule: Schedule;
-  unitId: string;
-  /** The reporting week's Monday (ISO). */
-  week: string;
-  /** Add the 完成情况 drop-down column after 完成时限 (default false: the nine official columns). */
-  statusColumn?: boolean;
-  /** Pre-fill with these answers (default none: the prompts only). */
-  previous?: PreviousAnswers | null;
-}
+export type { PreviousAnswers, PreviousProject, PreviousTarget, TemplateRequest };
 
 /** Points of height per project (about twelve lines of 11-point text). */
 const PROJECT_HEIGHT = 200;
@@ -176,3 +146,6 @@ export async function writeTemplate(req: TemplateRequest): Promise<Buffer> {
   const data = await buildTemplate(req).xlsx.writeBuffer();
   return Buffer.from(data as ArrayBuffer);
 }
+
+/** The template writer port (src/app/ports/template-writer.ts) over exceljs. */
+export const excelTemplateWriter: TemplateWriter = { write: writeTemplate };

@@ -11,7 +11,8 @@ import { buildDigest } from '../../app/digest';
 import { weekStatus } from '../../domain/week-status';
 import { runDemoLoop, type DemoHooks } from '../../dev/demo/loop';
 import { runSheetDemo } from '../../dev/demo/sheets';
-import { reminderDeps, sendDueReminders } from '../../app/reminders';
+import { sendDueReminders } from '../../app/reminders';
+import { digestBuildDepsOver, reminderDeps } from '../../compose/week-deps';
 import { runDigestJob } from '../../app/scheduler';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
@@ -25,7 +26,9 @@ const hooks: DemoHooks = {
   },
   async digest(runtime, week, now, outDir) {
     await runDigestJob(runtime, now);
-    const built = await buildDigest(runtime.db, runtime.schedule, week, now, { version: 1 });
+    const built = await buildDigest(digestBuildDepsOver(runtime.db), runtime.schedule, week, now, {
+      version: 1,
+    });
     const dir = path.join(outDir, `digest-${week}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'digest.html'), built.html);

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { migrateToLatest, openDatabase, type Db } from '../../adapters/storage';
-import type { OutgoingMail } from '../../adapters/mail/send';
+import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import { buildDigest, sendDigest, type DigestSendResult } from '../../app/digest';
 import { openRuntime } from '../../app/runtime';
+import { digestBuildDepsOver, digestSendDepsOver } from '../../compose/week-deps';
 import { deadlineOf, hasHolidayList, isoWithOffset } from '../../domain/calendar';
 import type { DigestModel } from '../../domain/digest';
 import { isExpectedWeek } from '../../domain/week-status';
@@ -113,7 +114,7 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
         }
         try {
           await migrateToLatest(db);
-          const built = await buildDigest(db, schedule, week.week, now);
+          const built = await buildDigest(digestBuildDepsOver(db), schedule, week.week, now);
           const files = write({
             html: built.html,
             text: built.text,
@@ -145,12 +146,12 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
       }
       try {
         const result = await sendDigest(
-          {
+          digestSendDepsOver({
             ...runtime.deliverDeps(),
             schedule,
             from: runtime.mail.from,
             claimedBy: `${runtime.workerName}:digest`,
-          },
+          }),
           week.week,
         );
         const files = write(result.mail);

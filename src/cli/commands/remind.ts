@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../../adapters/storage';
-import {
-  previewReminders,
-  reminderDeps,
-  sendDueReminders,
-  type SendRemindersResult,
-} from '../../app/reminders';
+import { previewReminders, sendDueReminders, type SendRemindersResult } from '../../app/reminders';
+import { reminderDeps, reminderPreviewDepsOver } from '../../compose/week-deps';
 import { openRuntime } from '../../app/runtime';
 import { smtpConfigFromEnv } from '../../config/env/smtp';
 import { isoWithOffset } from '../../domain/calendar';
@@ -70,7 +66,11 @@ export function registerRemindCommand(program: Command, ctx: CommandContext): vo
             mailbox: schedule.programme.mailbox,
             cwd: io.cwd,
           });
-          result = await previewReminders({ db, schedule, from }, now, weeks ? { weeks } : {});
+          result = await previewReminders(
+            reminderPreviewDepsOver(db, schedule, from),
+            now,
+            weeks ? { weeks } : {},
+          );
         } catch (err) {
           return exitForError(err, ctx, 'remind');
         } finally {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../../app/runtime';
 import { startScheduleReload } from '../../app/schedule-reload';
+import { scheduleReloadDeps } from '../../compose/week-deps';
 import { resolveSchedulePath, type CommandContext } from '../context';
 import { ALL_ROLES, startService, type Role } from '../../app/service';
 import { loadConfig } from '../../config/env';
@@ -82,8 +83,7 @@ export function registerServeCommand(
       // keeps the running schedule (and the admin is mailed the errors).
       const file = resolveSchedulePath(opts.config, { ...io, err: () => undefined });
       const reloader = await startScheduleReload({
-        file: file.path,
-        runtime,
+        ...scheduleReloadDeps(runtime, file.path),
         onApplied: async () => service.scheduler?.apply(),
       });
       logger.info({ roles }, 'duban serving');

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import {
-  digestSentAt,
-  openDatabase,
-  remindersSent,
-  weekSubmissionFacts,
-} from '../../adapters/storage';
+import { openDatabase } from '../../adapters/storage';
+import { weekReadsOver } from '../../compose/week-deps';
 import { deadlineOf, isoWithOffset, hasHolidayList } from '../../domain/calendar';
 import { weekStatus } from '../../domain/week-status';
 import { checkWeek } from '../../domain/week';
@@ -49,9 +45,10 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
         return exitForError(err, ctx, 'status');
       }
       try {
-        const facts = await weekSubmissionFacts(db, week.week);
-        const digest = await digestSentAt(db, week.week);
-        const sent = await remindersSent(db, week.week);
+        const reads = weekReadsOver(db);
+        const facts = await reads.submissionFacts(week.week);
+        const digest = await reads.digestSentAt(week.week);
+        const sent = await reads.remindersSent(week.week);
         const tz = schedule.programme.timezone;
         const deadline = deadlineOf(week.week, schedule);
         const units = weekStatus(schedule, week.week, facts, digest).map((s) => ({

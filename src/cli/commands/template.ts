@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { projectsLedBy, writeTemplate, type PreviousAnswers } from '../../adapters/excel/template';
 import { openDatabase, parseDatabaseUrl } from '../../adapters/storage';
 import { loadPreviousAnswers } from '../../app/reminders';
+import { weekReadsOver } from '../../compose/week-deps';
 import type { Schedule } from '../../config/schedule';
 import { checkWeek } from '../../domain/week';
 import type { CliIO, CommandContext } from '../context';
@@ -115,7 +116,7 @@ async function previousAnswers(
     return null;
   }
   try {
-    return await loadPreviousAnswers(db, schedule, unitId, week);
+    return await loadPreviousAnswers(weekReadsOver(db), schedule, unitId, week);
   } catch (err) {
     io.err(
       `duban template: note: last week's answers could not be read (${(err as Error).message}); the sheet is written without them.`,

@@ -1,0 +1,19 @@
+/** The template writer port: a unit's issue sheet to fill in, as .xlsx bytes. */
+import type { Schedule } from '../../config/schedule';
+import type { PreviousAnswers } from '../../domain/sheet/previous-answers';
+
+export interface TemplateRequest {
+  schedule: Schedule;
+  unitId: string;
+  /** The reporting week's Monday (ISO). */
+  week: string;
+  /** Add the 完成情况 drop-down column after 完成时限 (default false: the nine official columns). */
+  statusColumn?: boolean;
+  /** Pre-fill with these answers (default none: the prompts only). */
+  previous?: PreviousAnswers | null;
+}
+
+export interface TemplateWriter {
+  /** The unit's pre-filled template for the week. */
+  write(request: TemplateRequest): Promise<Uint8Array>;
+}

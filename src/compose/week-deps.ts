@@ -1,0 +1,146 @@
+/**
+ * Wiring for the week's use cases (status, reminders, digest, schedule reload): builds their
+ * ports from a database, a transport and the running service.
+ *
+ * `outboxFor` is a small local Outbox adapter over the mail and storage adapters, kept here so
+ * this branch does not depend on the shared outbox adapter (src/adapters/mail/outbox.ts) being
+ * written at the same time; switch to that one when both are merged.
+ */
+import { excelDigestWorkbookWriter } from '../adapters/excel/digest-workbook';
+import { excelTemplateWriter } from '../adapters/excel/template';
+import { scheduleFile } from '../adapters/files/schedule-file';
+import { thawMail } from '../adapters/mail/outgoing-mail';
+import { queueOutgoing, sendQueued } from '../adapters/mail/send';
+import { parseRecipients } from '../adapters/mail/send-cap';
+import { dropQueuedMail, getMail, StorageWeekReads, type Db } from '../adapters/storage';
+import type { Schedule } from '../config/schedule';
+import type { DigestBuildDeps, DigestSendDeps } from '../app/digest';
+import type { DeliverDeps } from '../app/intake/outbox';
+import type { Outbox } from '../app/ports/outbox';
+import type { WeekReads } from '../app/ports/week-reads';
+import type { PreviewDeps, ReminderDeps } from '../app/reminders';
+import type { Runtime } from '../app/runtime';
+import type { ScheduleReloadDeps } from '../app/schedule-reload';
+
+/** The Outbox port over the database and a transport (see the module comment). */
+export function outboxFor(deps: DeliverDeps): Outbox {
+  const { db, logger } = deps;
+  return {
+    queue: (mail) => queueOutgoing(db, mail, deps.now(), logger),
+    deliver: (key, claimedBy) =>
+      sendQueued(db, deps.transport, key, {
+        claimedBy,
+        now: deps.now(),
+        logger,
+        dailyCap: deps.dailyCap,
+        ...(deps.claimLeaseMs !== undefined ? { claimLeaseMs: deps.claimLeaseMs } : {}),
+      }),
+    async summary(key) {
+      const row = await getMail(db, key);
+      return row ? { key, kind: row.kind, subject: row.subject, status: row.status } : null;
+    },
+    async stored(key) {
+      const row = await getMail(db, key);
+      if (!row?.eml) return null;
+      const record = parseRecipients(row.recipients_json);
+      return thawMail(key, row.kind, row.eml, record?.autoSubmitted ?? 'auto-generated');
+    },
+    withdraw: (key) => dropQueuedMail(db, key),
+  };
+}
+
+/** The week reads over a database. */
+export function weekReadsOver(db: Db): WeekReads {
+  return new StorageWeekReads(db);
+}
+
+/** What building a digest needs (a preview: nothing is sent). */
+export function digestBuildDepsOver(db: Db): DigestBuildDeps {
+  return { reads: weekReadsOver(db), workbooks: excelDigestWorkbookWriter };
+}
+
+/** What sending a digest needs, from the database, the transport and the sender's settings. */
+export function digestSendDepsOver(
+  parts: DeliverDeps & { schedule: Schedule; from: string; claimedBy: string },
+): DigestSendDeps {
+  return {
+    ...digestBuildDepsOver(parts.db),
+    outbox: outboxFor(parts),
+    clock: { now: parts.now },
+    schedule: parts.schedule,
+    from: parts.from,
+    claimedBy: parts.claimedBy,
+  };
+}
+
+/** What sending reminders needs; the outbox takes the moment of each run. */
+export function reminderDepsOver(
+  parts: Omit<DeliverDeps, 'now'> & {
+    schedule: Schedule;
+    from: string;
+    workerName: string;
+    enqueueOutbound?: (mailKey: string) => Promise<void>;
+  },
+): ReminderDeps {
+  return {
+    reads: weekReadsOver(parts.db),
+    templates: excelTemplateWriter,
+    outboxAt: (now) => outboxFor({ ...parts, now: () => now }),
+    schedule: parts.schedule,
+    logger: parts.logger,
+    from: parts.from,
+    workerName: parts.workerName,
+    ...(parts.enqueueOutbound ? { enqueueOutbound: parts.enqueueOutbound } : {}),
+  };
+}
+
+/** What previewing reminders needs (nothing is stored or sent). */
+export function reminderPreviewDepsOver(db: Db, schedule: Schedule, from: string): PreviewDeps {
+  return { reads: weekReadsOver(db), templates: excelTemplateWriter, schedule, from };
+}
+
+/**
+ * Reminder deps from the running service. Read again for every job: the schedule comes through
+ * runtime.intakeDeps(), so a reloaded schedule applies from the next job on.
+ */
+export function reminderDeps(
+  runtime: Runtime,
+  enqueueOutbound?: (mailKey: string) => Promise<void>,
+): ReminderDeps {
+  const intake = runtime.intakeDeps();
+  const deliver = runtime.deliverDeps();
+  // As before the ports: reminders are claimed with the default lease.
+  return reminderDepsOver({
+    db: intake.db,
+    transport: deliver.transport,
+    logger: intake.logger,
+    dailyCap: deliver.dailyCap,
+    schedule: intake.schedule,
+    from: intake.settings.from,
+    workerName: runtime.workerName,
+    ...(enqueueOutbound ? { enqueueOutbound } : {}),
+  });
+}
+
+/** What reloading the schedule file needs from the running service. */
+export function scheduleReloadDeps(
+  runtime: Pick<Runtime, 'schedule' | 'logger' | 'now' | 'workerName' | 'deliverDeps' | 'intake'>,
+  file: string,
+  displayName: string = file,
+): ScheduleReloadDeps {
+  return {
+    source: scheduleFile(file, displayName),
+    running: {
+      get: () => runtime.schedule,
+      set: (schedule) => {
+        runtime.schedule = schedule;
+      },
+    },
+    logger: runtime.logger,
+    clock: { now: () => runtime.now() },
+    // The outbox's clock is the moment of the refusal (as `now` of the reload).
+    outboxAt: (now) => outboxFor({ ...runtime.deliverDeps(), now: () => now }),
+    from: runtime.intake.from,
+    claimedBy: `${runtime.workerName}:config-error`,
+  };
+}
