@@ -19,7 +19,7 @@
 // --cpu-prof runs the service under --cpu-prof and summarises the profiles (kept in bench/out/);
 // the figures of such a run are slower than without it. --no-greeting-delay (diagnostic) takes
 // out smtp-server's fixed 100 ms pause before it greets each SMTP connection; --set NAME=VALUE
-// (e.g. INTAKE_CONCURRENCY=4) and --sheet-workers N (default 1, as `duban serve`) change the
+// (e.g. INTAKE_CONCURRENCY=4) and --sheet-workers N (default: the runtime's, as `duban serve`) change the
 // service's settings, also for diagnosis only.
 'use strict';
 const { setTimeout, clearTimeout } = require('node:timers');
@@ -39,14 +39,17 @@ const MAILS = opt('--mails', 500);
 const LATENCY_MAILS = opt('--latency-mails', 50);
 const SPACING_MS = opt('--spacing-ms', 200);
 const CPU_PROF = args.includes('--cpu-prof');
+/** Diagnostic: count SQLite statements and Redis commands per mail (bench/intake-trace.js). */
+const TRACE = args.includes('--trace');
 const NO_GREETING_DELAY = args.includes('--no-greeting-delay');
 /** Diagnostics: --set NAME=VALUE (repeatable) for the service's environment; --sheet-workers N. */
 const OVERRIDES = args.flatMap((a, i) => (a === '--set' && args[i + 1] ? [args[i + 1]] : []));
-const SHEET_WORKERS = opt('--sheet-workers', 1);
+const SHEET_WORKERS = opt('--sheet-workers', 0);
 const DIAGNOSTIC = [
   ...(NO_GREETING_DELAY ? ['SMTP server greeting at once'] : []),
   ...OVERRIDES,
-  ...(SHEET_WORKERS !== 1 ? [`${SHEET_WORKERS} sandbox workers`] : []),
+  ...(SHEET_WORKERS ? [`${SHEET_WORKERS} sandbox workers`] : []),
+  ...(TRACE ? ['SQLite and Redis traced'] : []),
 ];
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 /** Give up on a run when no receipt arrived for this long. */
@@ -149,7 +152,10 @@ async function startCapture() {
 
 function startServiceChild({ env, cwd, logFile, profDir }) {
   const fd = fs.openSync(logFile, 'a');
-  const execArgv = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const execArgv = [
+    ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
+    ...(TRACE ? ['--require', path.join(__dirname, 'intake-trace.js')] : []),
+  ];
   const child = spawn(process.execPath, [...execArgv, path.join(__dirname, 'intake-service.js')], {
     cwd,
     env,
@@ -617,6 +623,8 @@ async function main() {
       `| log lines at warn or above | ${byMsg.size ? [...byMsg].map(([k, n]) => `${k} ×${n}`).join('; ') : 'none'} |`,
     );
 
+    if (TRACE && cpu0.trace && cpu1.trace) printTrace(cpu0.trace, cpu1.trace);
+
     if (profDir) {
       const { summariseDir } = require('./intake-profile.js');
       const out = path.join(__dirname, 'out', `intake-prof-${Date.now()}`);
@@ -646,6 +654,47 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+/** The throughput run's SQLite statements and Redis commands, per mail (--trace). */
+function printTrace(before, after) {
+  const diff = (a = {}, b = {}) => {
+    const out = {};
+    for (const [k, v] of Object.entries(b)) {
+      const w = a[k];
+      if (typeof v === 'number') out[k] = v - (w || 0);
+      else
+        out[k] = Object.fromEntries(Object.entries(v).map(([f, n]) => [f, n - ((w && w[f]) || 0)]));
+    }
+    return out;
+  };
+  const sqlRows = Object.entries(diff(before.sql, after.sql))
+    .filter(([, v]) => v.runs > 0 || v.prepares > 0)
+    .sort((a, b) => b[1].runs - a[1].runs || b[1].runMs - a[1].runMs);
+  const sum = (k) => sqlRows.reduce((n, [, v]) => n + v[k], 0);
+  console.log(`\n## SQLite statements during the throughput run (${MAILS} mails; traced)`);
+  console.log(
+    `${fmt(sum('runs') / MAILS, 1)} statements per mail (${sum('runs')} in all), ${fmt(sum('prepares') / MAILS, 1)} prepares per mail; ` +
+      `time inside better-sqlite3: executing ${fmt(sum('runMs') / MAILS, 2)} ms per mail, preparing ${fmt(sum('prepareMs') / MAILS, 2)} ms per mail.`,
+  );
+  console.log(
+    '| statement | per mail | prepares per mail | exec ms per mail | prepare ms per mail |',
+  );
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [text, v] of sqlRows) {
+    const shown = text.length > 140 ? `${text.slice(0, 137)}…` : text;
+    console.log(
+      `| \`${shown.replace(/\|/g, '\\|')}\` | ${fmt(v.runs / MAILS, 2)} | ${fmt(v.prepares / MAILS, 2)} | ${fmt(v.runMs / MAILS, 3)} | ${fmt(v.prepareMs / MAILS, 3)} |`,
+    );
+  }
+  const redisRows = Object.entries(diff({ r: before.redis }, { r: after.redis }).r)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = redisRows.reduce((n, [, c]) => n + c, 0);
+  console.log(`\n## Redis commands during the throughput run: ${fmt(total / MAILS, 1)} per mail`);
+  console.log('| command (EVALSHA: BullMQ script) | per mail |');
+  console.log('| --- | --- |');
+  for (const [name, n] of redisRows) console.log(`| ${name} | ${fmt(n / MAILS, 2)} |`);
 }
 
 main().catch((err) => {

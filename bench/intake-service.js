@@ -29,8 +29,9 @@ const mb = (bytes) => bytes / 1024 / 1024;
     env: process.env,
     cwd: process.cwd(),
     logger,
-    // What `duban serve` passes (the bench's --sheet-workers changes it, for diagnosis only).
-    sheetWorkers: Number(process.env.BENCH_SHEET_WORKERS) || 1,
+    // As `duban serve`: the runtime's default (the bench's --sheet-workers changes it, for
+    // diagnosis only).
+    sheetWorkers: Number(process.env.BENCH_SHEET_WORKERS) || undefined,
   });
   const service = await startService(runtime, { roles: ALL_ROLES });
   while (!(service.watcher && service.watcher.health().lastSuccessAt)) {
@@ -45,6 +46,8 @@ const mb = (bytes) => bytes / 1024 / 1024;
         type: 'usage',
         cpuUserMs: u.userCPUTime / 1000,
         cpuSystemMs: u.systemCPUTime / 1000,
+        // Only with --trace (bench/intake-trace.js preloaded).
+        trace: globalThis.__benchTrace ? globalThis.__benchTrace() : undefined,
       });
       return;
     }
