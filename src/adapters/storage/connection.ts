@@ -5,7 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import type { Logger } from 'pino';
 import { DubanError } from '../../errors';
@@ -152,6 +159,13 @@ function openSqlite(file: string, opts: OpenDatabaseOptions): Db {
     // second process wait for the write lock instead of failing at once with SQLITE_BUSY.
     // foreign_keys is off by default in SQLite and must be set on every connection.
     database.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a commit survives a
+    // crash of the process, and a power cut or OS crash can only roll back the last commits,
+    // never corrupt the file. What such a roll-back could lose is recovered by design: messages
+    // stay on the IMAP server and are fetched again (de-duplicated by content), and a receipt
+    // whose "sent" mark was lost goes out again with the same Message-ID. FULL cost a WAL
+    // fsync per write statement (most of SQLite's time per mail in bench/intake-bench.js).
+    database.pragma('synchronous = NORMAL');
     database.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     database.pragma('foreign_keys = ON');
     // Fails here, not at the first query, when the file is not an SQLite database.
@@ -160,8 +174,53 @@ function openSqlite(file: string, opts: OpenDatabaseOptions): Db {
     database?.close();
     throw unavailable(`cannot open SQLite database ${description}`, err, []);
   }
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   return makeDb(kysely, 'sqlite', description);
+}
+
+/** Prepared statements kept per connection (distinct SQL texts; duban's queries need ~100). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * kysely's SQLite driver prepares every query afresh (compiling the SQL each time: about a
+ * quarter of SQLite's time per mail in the intake benchmark). This keeps the prepared statement
+ * of each SQL text and reuses it, least recently used dropped first. A statement is only ever
+ * run to completion (`all`, `run`) on this single thread, so reuse is safe; `iterate` (a cursor
+ * that keeps its statement busy until it ends) gets a statement of its own.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (text: string): BetterSqlite3.Statement => {
+    let stmt = cache.get(text);
+    if (stmt) {
+      cache.delete(text); // re-inserted below: the Map's order is the recency order
+    } else {
+      stmt = database.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+    }
+    cache.set(text, stmt);
+    return stmt;
+  };
+  return {
+    close: () => {
+      cache.clear();
+      database.close();
+    },
+    prepare(text: string): SqliteStatement {
+      const stmt = prepared(text);
+      return {
+        reader: stmt.reader,
+        all: (parameters) => stmt.all(parameters),
+        run: (parameters) => stmt.run(parameters),
+        iterate: (parameters) => database.prepare(text).iterate(parameters),
+      };
+    },
+  };
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Db> {
