@@ -42,7 +42,10 @@ export interface RuntimeOptions {
   cwd: string;
   logger: Logger;
   now?: () => Date;
-  /** Sandbox workers for sheets (default 1). */
+  /**
+   * Sandbox workers for sheets (default: one per core, at most one per concurrent intake job,
+   * since each job reads one sheet at a time).
+   */
   sheetWorkers?: number;
   /** The environment already read by loadConfig (else it is read from `env` here). */
   config?: DubanConfig;
@@ -62,7 +65,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw err;
   }
   const transport = createMailTransport(mail);
-  const sheets = new SheetReaderPool(opts.sheetWorkers ?? 1);
+  const sheets = new SheetReaderPool(
+    opts.sheetWorkers ??
+      Math.max(1, Math.min(os.availableParallelism(), service.intakeConcurrency)),
+  );
   const now = opts.now ?? (() => new Date());
   const intake: IntakeSettings = {
     replyToUnknownSenders: service.replyToUnknownSenders,

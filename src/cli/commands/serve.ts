@@ -69,7 +69,6 @@ export function registerServeCommand(
           env: io.env,
           cwd: io.cwd,
           logger,
-          sheetWorkers: 1,
         });
       } catch (err) {
         return exitForError(err, ctx, 'serve');
