@@ -43,6 +43,8 @@ export interface WorkbookFacts {
   date1904: boolean;
   /** Namespace prefixes bound to OOXML's main namespaces, per part, to be rewritten before loading. */
   prefixedParts: Map<string, string[]>;
+  /** The zip's entries, as checked against the limits (for the XML reader, xml-grid.ts). */
+  entries: ZipEntry[];
 }
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -96,7 +98,7 @@ export async function inspectWorkbook(
 }
 
 /** What the guard needs of a zip entry, from the central directory. */
-interface ZipEntry {
+export interface ZipEntry {
   fileName: string;
   compressedSize: number;
   uncompressedSize: number;
@@ -229,7 +231,7 @@ async function scanEntries(
   bytes: Buffer,
   limits: GuardLimits,
 ): Promise<WorkbookFacts> {
-  const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map() };
+  const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map(), entries };
   let declaredTotal = 0;
   let sawWorkbook = false;
   const kinds = new Set<'ods' | 'word' | 'other-office'>();
@@ -293,6 +295,28 @@ function entryData(bytes: Buffer, entry: ZipEntry): Buffer {
   if (end > bytes.length)
     throw new DubanError('CORRUPT_WORKBOOK', `truncated entry ${entry.fileName}`);
   return bytes.subarray(start, end);
+}
+
+/**
+ * The whole of a checked entry, inflated, never past its declared size (a part that inflates to
+ * more is damaged or lying: CORRUPT_WORKBOOK).
+ */
+export function inflateEntry(bytes: Buffer, entry: ZipEntry): Buffer {
+  const data = entryData(bytes, entry);
+  if (entry.compressionMethod === 0) {
+    if (data.length !== entry.uncompressedSize)
+      throw new DubanError('CORRUPT_WORKBOOK', `${entry.fileName}: stored size differs`);
+    return data;
+  }
+  try {
+    // maxOutputLength makes a lying header fail here instead of inflating without bound.
+    return zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  } catch (err) {
+    throw new DubanError(
+      'CORRUPT_WORKBOOK',
+      `cannot inflate ${entry.fileName}: ${(err as Error).message}`,
+    );
+  }
 }
 
 /**

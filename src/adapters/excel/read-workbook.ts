@@ -12,7 +12,7 @@ import type { WorkbookFacts } from './guard';
 
 const DAY_MS = 86_400_000;
 /** Days between the 1900 and 1904 date systems' day zero. */
-const DAYS_1900_TO_1904 = 1462;
+export const DAYS_1900_TO_1904 = 1462;
 
 /**
  * Rewrites `<x:c>` to `<c>` (and the matching xmlns) in the parts that use such prefixes, and
@@ -74,6 +74,11 @@ function dateCell(date: Date, shiftDays: number): CellValue {
 }
 
 type RawValue = ExcelJS.CellValue;
+
+/** A cell's value as exceljs gives it, as the grid holds it (both readers use this). */
+export function cellValueOf(raw: RawValue, shiftDays: number): CellValue | null {
+  return convert(raw, shiftDays);
+}
 
 function convert(raw: RawValue, shiftDays: number): CellValue | null {
   if (raw === null || raw === undefined) return null;
