@@ -3,8 +3,7 @@
  * sees them, the two things it gets wrong on files real people send (see guard.ts): namespace
  * prefixes and date1904="true".
  */
-import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
+import type ExcelJS from 'exceljs';
 import { DubanError } from '../../errors';
 import type { CellValue, Grid, GridCell, GridSheet, MergeRange } from '../../domain/sheet/grid';
 import { isoFromUtc } from '../../domain/sheet/dates';
@@ -20,6 +19,7 @@ export const DAYS_1900_TO_1904 = 1462;
  * usual `cp:` / `ap:` prefixes) and which duban does not need.
  */
 export async function repairPackage(bytes: Buffer, parts: Map<string, string[]>): Promise<Buffer> {
+  const { default: JSZip } = await import('jszip');
   const zip = await JSZip.loadAsync(bytes);
   for (const [name, prefixes] of parts) {
     const file = zip.file(name);
@@ -38,8 +38,15 @@ export async function repairPackage(bytes: Buffer, parts: Map<string, string[]>)
   return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
 }
 
+/**
+ * exceljs, loaded on first use: most sheets are read by the XML reader (xml-grid.ts), and a
+ * sandbox worker that never needs exceljs starts faster and stays smaller without it.
+ */
+let exceljs: typeof ExcelJS | undefined;
+
 async function exceljsLoad(bytes: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+  exceljs ??= (await import('exceljs')).default;
+  const workbook = new exceljs.Workbook();
   // exceljs's types want its own Buffer type; a Node Buffer is what it reads.
   await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   return workbook;
@@ -123,6 +130,9 @@ function mergesOf(ws: ExcelJS.Worksheet): MergeRange[] {
   }));
 }
 
+/** exceljs's `ValueType.Merge` (a cell covered by a merge), without loading exceljs for it. */
+const MERGE_CELL = 1 as ExcelJS.ValueType.Merge;
+
 export function toGrid(workbook: ExcelJS.Workbook, facts: WorkbookFacts): Grid {
   // exceljs applies the 1904 system only for date1904="1"; for "true" its dates are 1462 days early.
   const exceljsHonoured = Boolean((workbook.properties as { date1904?: boolean }).date1904);
@@ -132,7 +142,7 @@ export function toGrid(workbook: ExcelJS.Workbook, facts: WorkbookFacts): Grid {
     const cells: GridCell[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-        if (cell.type === ExcelJS.ValueType.Merge) return;
+        if (cell.type === MERGE_CELL) return;
         const value = convert(cell.value, shiftDays);
         if (value) cells.push({ row: rowNumber, col: colNumber, value });
       });
