@@ -644,6 +644,13 @@ async function main() {
         for (const [cat, ms] of p.categories.filter(([c]) => c !== '(idle)').slice(0, 12)) {
           console.log(`| ${cat} | ${s(ms)} | ${fmt((100 * ms) / busy, 1)} |`);
         }
+        console.log(
+          '\n| self time charged to the nearest package / duban file (native and Node core to their caller) | s | % of busy |',
+        );
+        console.log('| --- | --- | --- |');
+        for (const [cat, ms] of p.owners.slice(0, 12)) {
+          console.log(`| ${cat} | ${s(ms)} | ${fmt((100 * ms) / busy, 1)} |`);
+        }
         console.log('\n| top functions by self time | s | % of busy |');
         console.log('| --- | --- | --- |');
         for (const [fn, ms] of p.functions.slice(0, 12)) {

@@ -37,12 +37,27 @@ function summarise(file) {
   }
   const categories = new Map();
   const functions = new Map();
+  // Native and Node-core time charged to the nearest caller in a package or duban file (e.g. a
+  // socket write to ioredis, a statement's execution to kysely), so the table says who asked.
+  const owners = new Map();
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
   let isWorker = false;
   for (const [id, ms] of self) {
     const frame = byId.get(id).callFrame;
     if (frame.url && frame.url.includes('parse-worker')) isWorker = true;
     const cat = categoryOf(frame);
     categories.set(cat, (categories.get(cat) || 0) + ms);
+    if (cat !== '(idle)') {
+      let owner = cat;
+      for (let at = id; at !== undefined && (owner === '(native)' || owner === 'node: (core)');) {
+        at = parent.get(at);
+        owner =
+          at === undefined ? '(native / core, no caller)' : categoryOf(byId.get(at).callFrame);
+      }
+      if (owner === '(root)') owner = '(native / core, no caller)';
+      owners.set(owner, (owners.get(owner) || 0) + ms);
+    }
     if (!SPECIAL.has(frame.functionName)) {
       const where = frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : 'native';
       const key = `${frame.functionName || '(anonymous)'} (${cat}, ${where})`;
@@ -60,6 +75,7 @@ function summarise(file) {
     totalMs: total,
     idleMs: categories.get('(idle)') || 0,
     categories: sorted(categories),
+    owners: sorted(owners),
     functions: sorted(functions),
   };
 }

@@ -112,7 +112,10 @@ export class SheetReaderPool {
         this.limits.timeoutMs,
       );
       this.busy.set(worker, { pending, timer });
-      worker.postMessage(pending.request);
+      // A Buffer is often a view into a larger ArrayBuffer (a mail's decoded body, Node's pool),
+      // and cloning a view copies all of its ArrayBuffer: send an exact copy, transferred.
+      const bytes = new Uint8Array(pending.request.bytes);
+      worker.postMessage({ ...pending.request, bytes }, [bytes.buffer]);
     }
   }
 
