@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   describeDatabase,
   openDatabase,
@@ -97,6 +97,34 @@ describe('opening SQLite', () => {
       expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
       expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
       expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
+      // NORMAL (1): under WAL a commit waits for no fsync; checkpoints do.
+      expect(await pragma('synchronous')).toEqual({ synchronous: 1 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reuses prepared statements: the same rows again, from a cursor and after eviction', async () => {
+    const db = await openDatabase(`sqlite:${path.join(tempDir(), 'x.sqlite')}`);
+    try {
+      await sql`create table t (n integer)`.execute(db.kysely);
+      for (let n = 1; n <= 3; n++) await sql`insert into t (n) values (${n})`.execute(db.kysely);
+      const first = async () =>
+        (await sql<{ n: number }>`select n from t order by n`.execute(db.kysely)).rows;
+      expect(await first()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      // A cursor (kysely's stream) over a query whose statement is cached, then the query again.
+      const tiny = db.kysely as unknown as Kysely<{ t: { n: number } }>;
+      const query = () => tiny.selectFrom('t').select('n').orderBy('n');
+      expect(await query().execute()).toHaveLength(3);
+      const seen: number[] = [];
+      for await (const row of query().stream()) {
+        seen.push(row.n);
+      }
+      expect(await query().execute()).toHaveLength(3);
+      expect(seen).toEqual([1, 2, 3]);
+      // More distinct statements than the cache holds, then the first one again.
+      for (let i = 0; i < 600; i++) await sql.raw(`select ${i} as k`).execute(db.kysely);
+      expect(await first()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     } finally {
       await db.close();
     }
