@@ -32,6 +32,7 @@ const mb = (bytes) => bytes / 1024 / 1024;
     // As `duban serve`: the runtime's default (the bench's --sheet-workers changes it, for
     // diagnosis only).
     sheetWorkers: Number(process.env.BENCH_SHEET_WORKERS) || undefined,
+    warmSheetReaders: true,
   });
   const service = await startService(runtime, { roles: ALL_ROLES });
   while (!(service.watcher && service.watcher.health().lastSuccessAt)) {

@@ -49,6 +49,8 @@ export interface RuntimeOptions {
   sheetWorkers?: number;
   /** The environment already read by loadConfig (else it is read from `env` here). */
   config?: DubanConfig;
+  /** Start the sheet readers at once (a service) rather than at the first sheet (a command). */
+  warmSheetReaders?: boolean;
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -69,6 +71,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     opts.sheetWorkers ??
       Math.max(1, Math.min(os.availableParallelism(), service.intakeConcurrency)),
   );
+  if (opts.warmSheetReaders) sheets.warm();
   const now = opts.now ?? (() => new Date());
   const intake: IntakeSettings = {
     replyToUnknownSenders: service.replyToUnknownSenders,

@@ -18,6 +18,19 @@ describe('SheetReaderPool', () => {
     }
   });
 
+  it('started ahead of the first sheet, uses the workers it started and no more', async () => {
+    const pool = new SheetReaderPool(2);
+    try {
+      pool.warm();
+      pool.warm(); // a second call starts nothing more
+      const results = await Promise.all([1, 2, 3].map(() => pool.read(good, opts)));
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+      expect((pool as unknown as { idle: unknown[] }).idle).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('fails only the sheet that runs out of time, then keeps reading with a new worker', async () => {
     const pool = new SheetReaderPool(1, { maxHeapMb: 256, timeoutMs: 1 });
     try {

@@ -69,6 +69,7 @@ export function registerServeCommand(
           env: io.env,
           cwd: io.cwd,
           logger,
+          warmSheetReaders: true,
         });
       } catch (err) {
         return exitForError(err, ctx, 'serve');
