@@ -9,7 +9,7 @@
 // the service and the runtime and answers {type:'stopped', peakRssMb, maxRssMb}, then exits.
 'use strict';
 const { setInterval, clearInterval, setTimeout } = require('node:timers');
-const { openRuntime } = require('../dist/src/app/runtime.js');
+const { openRuntime } = require('../dist/src/compose/runtime.js');
 const { startService, ALL_ROLES } = require('../dist/src/app/service.js');
 const { createLogger } = require('../dist/src/log.js');
 const { readServiceEnv } = require('../dist/src/config/service-env.js');

@@ -35,7 +35,7 @@ import { isExpectedWeek } from '../domain/week-status';
 import { sendDigest } from './digest';
 import { sendDueReminders, weeksAround } from './reminders';
 import { digestSendDepsOver, reminderDeps } from '../compose/week-deps';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../compose/runtime';
 
 export const SCHEDULE_QUEUE = 'schedule';
 const DAY_MS = 86_400_000;

@@ -36,9 +36,9 @@ import {
 } from '../adapters/storage';
 import { lateness } from '../adapters/mail/send';
 import { parseMailKey } from '../domain/mail-key';
-import { deliverQueued } from './intake/outbox';
+import { deliverQueued } from '../adapters/mail/outbox';
 import { processMessage } from './intake/process-message';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../compose/runtime';
 import { reminderStillDue } from './reminders';
 import { weekReadsOver } from '../compose/week-deps';
 import { startScheduler, type Scheduler } from './scheduler';

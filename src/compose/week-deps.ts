@@ -1,52 +1,23 @@
 /**
  * Wiring for the week's use cases (status, reminders, digest, schedule reload): builds their
  * ports from a database, a transport and the running service.
- *
- * `outboxFor` is a small local Outbox adapter over the mail and storage adapters, kept here so
- * this branch does not depend on the shared outbox adapter (src/adapters/mail/outbox.ts) being
- * written at the same time; switch to that one when both are merged.
  */
 import { excelDigestWorkbookWriter } from '../adapters/excel/digest-workbook';
 import { excelTemplateWriter } from '../adapters/excel/template';
 import { scheduleFile } from '../adapters/files/schedule-file';
-import { thawMail } from '../adapters/mail/outgoing-mail';
-import { queueOutgoing, sendQueued } from '../adapters/mail/send';
-import { parseRecipients } from '../adapters/mail/send-cap';
-import { dropQueuedMail, getMail, StorageWeekReads, type Db } from '../adapters/storage';
+import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
+import { StorageWeekReads, type Db } from '../adapters/storage';
 import type { Schedule } from '../config/schedule';
 import type { DigestBuildDeps, DigestSendDeps } from '../app/digest';
-import type { DeliverDeps } from '../app/intake/outbox';
 import type { Outbox } from '../app/ports/outbox';
 import type { WeekReads } from '../app/ports/week-reads';
 import type { PreviewDeps, ReminderDeps } from '../app/reminders';
-import type { Runtime } from '../app/runtime';
 import type { ScheduleReloadDeps } from '../app/schedule-reload';
+import type { Runtime } from './runtime';
 
-/** The Outbox port over the database and a transport (see the module comment). */
+/** The Outbox port over the database and a transport. */
 export function outboxFor(deps: DeliverDeps): Outbox {
-  const { db, logger } = deps;
-  return {
-    queue: (mail) => queueOutgoing(db, mail, deps.now(), logger),
-    deliver: (key, claimedBy) =>
-      sendQueued(db, deps.transport, key, {
-        claimedBy,
-        now: deps.now(),
-        logger,
-        dailyCap: deps.dailyCap,
-        ...(deps.claimLeaseMs !== undefined ? { claimLeaseMs: deps.claimLeaseMs } : {}),
-      }),
-    async summary(key) {
-      const row = await getMail(db, key);
-      return row ? { key, kind: row.kind, subject: row.subject, status: row.status } : null;
-    },
-    async stored(key) {
-      const row = await getMail(db, key);
-      if (!row?.eml) return null;
-      const record = parseRecipients(row.recipients_json);
-      return thawMail(key, row.kind, row.eml, record?.autoSubmitted ?? 'auto-generated');
-    },
-    withdraw: (key) => dropQueuedMail(db, key),
-  };
+  return new MailOutbox(deps);
 }
 
 /** The week reads over a database. */
@@ -100,23 +71,22 @@ export function reminderPreviewDepsOver(db: Db, schedule: Schedule, from: string
 }
 
 /**
- * Reminder deps from the running service. Read again for every job: the schedule comes through
- * runtime.intakeDeps(), so a reloaded schedule applies from the next job on.
+ * Reminder deps from the running service. Read again for every job: the schedule is
+ * runtime.schedule at that moment, so a reloaded schedule applies from the next job on.
  */
 export function reminderDeps(
   runtime: Runtime,
   enqueueOutbound?: (mailKey: string) => Promise<void>,
 ): ReminderDeps {
-  const intake = runtime.intakeDeps();
   const deliver = runtime.deliverDeps();
   // As before the ports: reminders are claimed with the default lease.
   return reminderDepsOver({
-    db: intake.db,
+    db: runtime.db,
     transport: deliver.transport,
-    logger: intake.logger,
+    logger: runtime.logger,
     dailyCap: deliver.dailyCap,
-    schedule: intake.schedule,
-    from: intake.settings.from,
+    schedule: runtime.schedule,
+    from: runtime.intake.from,
     workerName: runtime.workerName,
     ...(enqueueOutbound ? { enqueueOutbound } : {}),
   });

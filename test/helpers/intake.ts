@@ -11,12 +11,12 @@ import pino from 'pino';
 import { SheetReaderPool } from '../../src/adapters/excel/sandbox';
 import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
 import { storeRawMessage, type Db } from '../../src/adapters/storage';
-import { deliverQueued } from '../../src/app/intake/outbox';
 import {
   processMessage,
   type IntakeOutcome,
   type IntakeSettings,
 } from '../../src/app/intake/process-message';
+import { intakeDepsOver } from '../../src/compose/intake';
 import type { Schedule } from '../../src/config/schedule';
 
 export interface SentMail {
@@ -93,26 +93,23 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
         receivedAt: now,
       });
       if (!stored.isNew) throw new Error('test message stored twice');
+      const deps = intakeDepsOver({
+        db,
+        transport,
+        sheets: pool,
+        schedule: schedule(),
+        settings: { ...TEST_SETTINGS, ...opts.settings },
+        logger,
+        now: () => now,
+        dailyCap: 1000,
+      });
       const outcome = await processMessage(
-        {
-          db,
-          schedule: schedule(),
-          sheets: pool,
-          settings: { ...TEST_SETTINGS, ...opts.settings },
-          logger,
-          now: () => now,
-        },
+        deps,
         stored.id,
         opts.unitId ? { unitId: opts.unitId } : {},
       );
       const before = new Set(emlFiles());
-      for (const key of outcome.mailKeys) {
-        await deliverQueued(
-          { db, transport, logger, dailyCap: 1000, now: () => now },
-          key,
-          `test:${key}`,
-        );
-      }
+      for (const key of outcome.mailKeys) await deps.outbox.deliver(key, `test:${key}`);
       const mails = await read(emlFiles().filter((f) => !before.has(f)));
       return { ...outcome, rawMessageId: stored.id, mails };
     },

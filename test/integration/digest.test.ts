@@ -17,7 +17,7 @@ import {
   digestSendDepsOver,
   weekReadsOver,
 } from '../../src/compose/week-deps';
-import { deliverQueued, type DeliverDeps } from '../../src/app/intake/outbox';
+import { deliverQueued, type DeliverDeps } from '../../src/adapters/mail/outbox';
 import type { Schedule } from '../../src/config/schedule';
 import { DEPARTMENT_SHEET, SUMMARY_SHEET } from '../../src/adapters/excel/digest-workbook';
 import { NOW, PREVIOUS_WEEK, seedDigestScenario, WEEK } from '../fixtures/digest/scenario';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { QueueEvents } from 'bullmq';
 import pino from 'pino';
 import { connectionOf } from '../../src/adapters/queue';
-import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import {
   SCHEDULE_QUEUE,
   schedulerSpecs,

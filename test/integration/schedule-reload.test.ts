@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { startScheduleReload, type ScheduleReloader } from '../../src/app/schedule-reload';
 import { scheduleReloadDeps } from '../../src/compose/week-deps';
 import { startScheduler, type Scheduler } from '../../src/app/scheduler';

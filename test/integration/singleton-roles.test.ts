@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { ALL_ROLES, startService, type Service } from '../../src/app/service';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { useDovecot } from '../helpers/dovecot';

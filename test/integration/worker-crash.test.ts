@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import { storeRawMessage, submissionsForRawMessage } from '../../src/adapters/storage';
-import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { startService, type Service } from '../../src/app/service';
 import { Queues } from '../../src/adapters/queue';
 import type { Schedule } from '../../src/config/schedule';

@@ -28,59 +28,19 @@ import {
   type ParsedMail,
   type SimpleParserOptions,
 } from 'mailparser';
-import type {
-  AttachmentKind,
-  IntakeHeaders,
-  MailAddress,
-  MessageFacts,
-} from '../../domain/intake/classify';
+import type { AttachmentKind, IntakeHeaders, MailAddress } from '../../domain/intake/classify';
+import type { MailAttachment, ParsedMessage } from '../../domain/intake/message';
 import { capCodePoints, oneLine } from '../../domain/one-line';
 import { normalizeAddress } from '../../domain/intake/sender';
 import { DubanError } from '../../errors';
 import { prepareRawMessage } from './prepare-raw';
-import {
-  DEFAULT_PARSE_LIMITS,
-  type ForwardedMessage,
-  type MailAttachment,
-  type ParseLimits,
-} from './parsed-message';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parsed-message';
 
-export {
-  DEFAULT_PARSE_LIMITS,
-  type ForwardedMessage,
-  type MailAttachment,
-  type ParseLimits,
-} from './parsed-message';
+export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parsed-message';
+// The message as the domain reads it lives in the domain; this module fills it.
+export type { ForwardedMessage, MailAttachment, ParsedMessage } from '../../domain/intake/message';
 
 const MIB = 1024 * 1024;
-
-export interface ParsedMessage extends MessageFacts {
-  /** Message-ID with angle brackets, or null. Not unique in practice: also hash the content. */
-  messageId: string | null;
-  inReplyTo: string | null;
-  /** Message-IDs of the References header, oldest first (the last 100 at most). */
-  references: string[];
-  /** The first mailbox of From; null when there is none that is a usable address. */
-  from: MailAddress | null;
-  sender: MailAddress | null;
-  /** The first mailbox of Reply-To. Never reply to it blindly: anyone can set it. */
-  replyTo: MailAddress | null;
-  to: MailAddress[];
-  cc: MailAddress[];
-  /** Decoded, one line, trimmed, at most 500 characters. */
-  subject: string;
-  /** The Date header; null when missing or unreadable (never "now"). */
-  date: Date | null;
-  headers: IntakeHeaders;
-  /** The plain-text body (HTML converted when there is no text part), at most 100 000 chars. */
-  text: string;
-  /** Every attachment, those of forwarded messages included (forwarded containers are not). */
-  attachments: MailAttachment[];
-  /** Messages found inside this one, outermost first. */
-  forwarded: ForwardedMessage[];
-  /** Size of the raw message in bytes. */
-  size: number;
-}
 
 const MAX_SUBJECT = 500;
 const MAX_NAME = 200;

@@ -1,9 +1,7 @@
 /**
- * The limits a raw message is read under, and the parts of what reading it gives: attachments
- * and forwarded messages. The reading itself, and ParsedMessage, are in ./parse-message.ts.
+ * The limits a raw message is read under. The reading itself is in ./parse-message.ts; what it
+ * gives (ParsedMessage, its attachments and forwarded messages) is the domain's.
  */
-import type { AttachmentKind, MailAddress } from '../../domain/intake/classify';
-
 export interface ParseLimits {
   /** Largest raw message accepted (MESSAGE_TOO_LARGE). */
   maxBytes: number;
@@ -31,24 +29,5 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxParsedBytes: 50 * MIB,
 };
 
-export interface MailAttachment {
-  /** Decoded file name, directory part and control/bidi characters removed; "" when unnamed. */
-  filename: string;
-  /** Lower-cased MIME type (mailparser infers it from the name for application/octet-stream). */
-  contentType: string;
-  size: number;
-  content: Buffer;
-  /** Found inside a forwarded (message/rfc822) part, at any depth. */
-  viaForward: boolean;
-  kind: AttachmentKind;
-  /** An image or part referenced from the HTML (multipart/related, cid:), e.g. a signature logo. */
-  embedded: boolean;
-}
-
-/** A message found inside this one (a forward as attachment, or a bounce's returned original). */
-export interface ForwardedMessage {
-  from: MailAddress | null;
-  subject: string;
-  date: Date | null;
-  messageId: string | null;
-}
+// The parts of a read message are the domain's (src/domain/intake/message.ts).
+export type { ForwardedMessage, MailAttachment } from '../../domain/intake/message';

@@ -11,24 +11,6 @@
  * Idempotent: a job that dies half-way and runs again finds the submission it already recorded
  * and the reply it already queued.
  */
-import type { Logger } from 'pino';
-import { writeTemplate } from '../../adapters/excel/template';
-import { catalogOf, REFUSAL_MESSAGES } from '../../adapters/excel/read-sheet';
-import { parseMessage, type ParsedMessage } from '../../adapters/mail/parse-message';
-import { mailAddress, replyMail } from '../../adapters/mail/send';
-import {
-  digestSentAt,
-  claimMessageId,
-  getRawMessage,
-  recordAttachment,
-  recordSubmission,
-  setRawMessageOutcome,
-  audit,
-  type Db,
-  type NewSubmission,
-  type NewSubmissionProject,
-} from '../../adapters/storage';
-import type { Schedule } from '../../config/schedule';
 import {
   chooseReportingWeek,
   deadlineOf,
@@ -36,86 +18,46 @@ import {
   reportingCandidates,
   weeksBeforeArrival,
 } from '../../domain/calendar';
-import { checkSheetForUnit } from '../../domain/intake/check-sheet';
 import { classifyMessage } from '../../domain/intake/classify';
+import type { ParsedMessage } from '../../domain/intake/message';
 import {
   composeCorrectionRequest,
   composeReceipt,
   composeTooLargeReply,
   composeUnknownSenderReply,
   noAttachmentIssue,
-  type AttachmentNote,
-  type ComposedReply,
-  type ReadSheet,
   type ReplyContext,
 } from '../../domain/intake/replies';
 import { unitForSender } from '../../domain/intake/sender';
-import type { ParsedSheet, SheetProject } from '../../domain/sheet/parse';
+import { mailAddress } from '../../domain/mail/address';
 import { replyKey } from '../../domain/mail-key';
-import { DubanError, issue, type Issue } from '../../errors';
+import { DubanError } from '../../errors';
 import { failpoint } from '../../failpoint';
-import type { ReadSheetOptions } from '../../adapters/excel/read-sheet';
-import { enqueueComposed } from './outbox';
+import type { SubmissionToRecord } from '../ports/intake-store';
+import type { IntakeDeps, ProcessOptions } from './deps';
+import {
+  blankOutcome,
+  queueReply,
+  reasonForKind,
+  type IntakeOutcome,
+  type IntakeOutcomeKind,
+} from './outcome';
+import { isUsable, mergeProjects, readAttachments } from './read-attachments';
 
-export type IntakeOutcomeKind =
-  'accepted' | 'accepted_with_warnings' | 'rejected' | 'quarantined' | 'ignored' | 'duplicate';
-
-/** What became of a message: the `duban ingest --json` object. */
-export interface IntakeOutcome {
-  outcome: IntakeOutcomeKind;
-  reason: string | null;
-  unit: string | null;
-  week: string | null;
-  late: boolean | null;
-  attachments: Array<{ filename: string; contentType: string; used: boolean }>;
-  submissionId: number | null;
-  replies: Array<{ kind: string; to: string[]; subject: string }>;
-  /** Keys of the mails queued (for the caller to deliver). */
-  mailKeys: string[];
-}
-
-export interface SheetReader {
-  read(bytes: Buffer, options: ReadSheetOptions): Promise<ParsedSheet>;
-}
-
-export interface IntakeSettings {
-  /** Answer unknown senders with a short neutral reply (default true). */
-  replyToUnknownSenders: boolean;
-  /** Our MTA's authserv-id, for the DMARC guard; null = off. */
-  authservId: string | null;
-  /** Largest message processed, in bytes (the watcher stores only headers above it). */
-  maxMessageBytes: number;
-  /** The From of every automatic mail. */
-  from: string;
-}
-
-export interface IntakeDeps {
-  db: Db;
-  schedule: Schedule;
-  sheets: SheetReader;
-  settings: IntakeSettings;
-  logger: Logger;
-  now(): Date;
-}
-
-export interface ProcessOptions {
-  /** Attribute the message to this unit whatever its sender (a released quarantined message). */
-  unitId?: string;
-}
-
-const NOT_A_SHEET = '不是Excel工作簿（.xlsx），未读取';
+export type { IntakeDeps, IntakeSettings, ProcessOptions } from './deps';
+export type { IntakeOutcome, IntakeOutcomeKind } from './outcome';
 
 export async function processMessage(
   deps: IntakeDeps,
   rawMessageId: number,
   options: ProcessOptions = {},
 ): Promise<IntakeOutcome> {
-  const { db, schedule, logger } = deps;
-  const now = deps.now();
-  const row = await getRawMessage(db, rawMessageId);
+  const { store, outbox, schedule, logger } = deps;
+  const now = deps.clock.now();
+  const row = await store.storedMessage(rawMessageId);
   if (!row) throw new DubanError('MESSAGE_UNREADABLE', `no stored message ${rawMessageId}`);
   const log = logger.child({ rawMessageId });
-  const result = blank();
+  const result = blankOutcome();
 
   const finish = async (
     outcome: IntakeOutcomeKind,
@@ -124,14 +66,17 @@ export async function processMessage(
   ): Promise<IntakeOutcome> => {
     result.outcome = outcome;
     result.reason = reason;
-    await setRawMessageOutcome(db, rawMessageId, {
-      outcome,
-      reason,
-      fromAddress: msg?.from?.address ?? null,
-      subject: msg?.subject ?? null,
-      messageId: msg?.messageId ?? null,
+    await store.recordOutcome(
+      rawMessageId,
+      {
+        outcome,
+        reason,
+        fromAddress: msg?.from?.address ?? null,
+        subject: msg?.subject ?? null,
+        messageId: msg?.messageId ?? null,
+      },
       now,
-    });
+    );
     log.info(
       { outcome, reason, unit: result.unit, week: result.week, late: result.late },
       'message processed',
@@ -141,7 +86,7 @@ export async function processMessage(
 
   let msg: ParsedMessage;
   try {
-    msg = await parseMessage(row.raw, {
+    msg = await deps.mail.read(row.raw, {
       maxBytes: Math.max(deps.settings.maxMessageBytes, row.raw.length),
     });
   } catch (err) {
@@ -168,14 +113,12 @@ export async function processMessage(
   // The same mail delivered again under another UID, with other headers (same Message-ID, same
   // sender): the first copy to claim it is processed, the others are duplicates.
   if (msg.messageId && msg.from) {
-    const holder = await claimMessageId(db, {
-      rawMessageId,
-      sender: msg.from.address,
-      messageId: msg.messageId,
+    const holder = await store.claimMessageId(
+      { rawMessageId, sender: msg.from.address, messageId: msg.messageId },
       now,
-    });
+    );
     if (holder !== rawMessageId) {
-      await audit(db, { event: 'message.duplicate', rawMessageId, details: { of: holder }, now });
+      await store.audit({ event: 'message.duplicate', rawMessageId, details: { of: holder } }, now);
       return finish('duplicate', 'DUPLICATE', msg);
     }
   }
@@ -187,9 +130,7 @@ export async function processMessage(
   result.unit = unit?.id ?? null;
   const from = mailAddress(deps.settings.from, schedule.programme.signature);
 
-  const arrival = row.internal_date
-    ? new Date(row.internal_date)
-    : (msg.date ?? new Date(row.received_at));
+  const arrival = row.internalDate ?? msg.date ?? row.receivedAt;
   const ctxBase = {
     schedule,
     original: {
@@ -204,22 +145,19 @@ export async function processMessage(
   if (!unit) {
     if (msg.from && deps.settings.replyToUnknownSenders) {
       const reply = composeUnknownSenderReply(ctxBase, now);
-      await queueReply(deps, result, reply, { key: replyKey(rawMessageId), from, rawMessageId });
+      await queueReply(outbox, result, reply, { key: replyKey(rawMessageId), from, rawMessageId });
     }
-    await audit(db, {
-      event: 'message.quarantined',
-      rawMessageId,
-      details: { reason: 'UNKNOWN_SENDER' },
+    await store.audit(
+      { event: 'message.quarantined', rawMessageId, details: { reason: 'UNKNOWN_SENDER' } },
       now,
-    });
+    );
     return finish('quarantined', 'UNKNOWN_SENDER', msg);
   }
 
   // The weeks the message may answer, from the arrival time (digest times known so far count);
   // until its sheets are read, the arrival alone decides, then their 填报时间 settles an
   // ambiguous arrival (below).
-  const digests = new Map<string, Date | null>();
-  for (const w of weeksBeforeArrival(arrival, schedule)) digests.set(w, await digestSentAt(db, w));
+  const digests = await store.digestsSent(weeksBeforeArrival(arrival, schedule));
   const candidates = reportingCandidates(arrival, schedule, (w) => digests.get(w) ?? null);
   let reporting = candidates.byArrival;
   result.week = reporting.week;
@@ -236,10 +174,10 @@ export async function processMessage(
   if (row.truncated) {
     const reply = composeTooLargeReply(
       ctx,
-      { sizeBytes: row.declared_size ?? row.size, limitBytes: deps.settings.maxMessageBytes },
+      { sizeBytes: row.declaredSize ?? row.size, limitBytes: deps.settings.maxMessageBytes },
       now,
     );
-    await queueReply(deps, result, reply, {
+    await queueReply(outbox, result, reply, {
       key: replyKey(rawMessageId),
       from,
       rawMessageId,
@@ -250,52 +188,11 @@ export async function processMessage(
   }
 
   // Every attachment is recorded; every sheet is read.
-  const sheets: ReadSheet[] = [];
-  const notes: AttachmentNote[] = [];
-  const messageIssues: Issue[] = [];
-  let legacyOnly = true;
-  for (const [ordinal, a] of msg.attachments.entries()) {
-    if (a.embedded && a.kind === 'other') continue;
-    const entry = {
-      filename: a.filename || '(未命名附件)',
-      contentType: a.contentType,
-      used: false,
-    };
-    result.attachments.push(entry);
-    let why: string | undefined;
-    if (a.kind === 'sheet') {
-      legacyOnly = false;
-      const parsed = await deps.sheets.read(a.content, {
-        catalog: catalogOf(schedule),
-        referenceDate: reporting.week,
-      });
-      const checked = parsed.ok
-        ? checkSheetForUnit(parsed, unit.id, schedule)
-        : { issues: [], unitProjects: [] };
-      const usable = parsed.ok && !checked.issues.some((i) => i.severity === 'error');
-      sheets.push({ filename: entry.filename, parsed, issues: checked.issues });
-      entry.used = usable;
-    } else if (a.kind === 'legacy_sheet') {
-      why = REFUSAL_MESSAGES.LEGACY_FORMAT;
-      messageIssues.push(
-        issue('LEGACY_FORMAT', `附件“${entry.filename}”：${REFUSAL_MESSAGES.LEGACY_FORMAT}`),
-      );
-    } else {
-      why = NOT_A_SHEET;
-    }
-    notes.push({ filename: entry.filename, used: entry.used, ...(why ? { why } : {}) });
-    await recordAttachment(db, {
-      rawMessageId,
-      ordinal,
-      filename: a.filename,
-      contentType: a.contentType,
-      content: a.content,
-      keepBytes: a.kind !== 'other',
-      used: entry.used,
-      note: why ?? null,
-      now,
-    });
-  }
+  const { sheets, notes, messageIssues, legacyOnly } = await readAttachments(
+    deps,
+    { rawMessageId, msg, unitId: unit.id, referenceWeek: reporting.week, now },
+    result,
+  );
   ctx.attachments = notes;
 
   const usable = sheets.filter(isUsable);
@@ -307,20 +204,22 @@ export async function processMessage(
   // A job run again (after a crash) gets back the submission it recorded the first time
   // (recordSubmission is idempotent per message).
   const recordOnce = async (
-    fields: Pick<NewSubmission, 'status' | 'issues' | 'projects'> &
-      Partial<Pick<NewSubmission, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
+    fields: Pick<SubmissionToRecord, 'status' | 'issues' | 'projects'> &
+      Partial<Pick<SubmissionToRecord, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
   ): Promise<number> =>
     (
-      await recordSubmission(db, {
-        unitId: unit.id,
-        reportingWeek: reporting.week,
-        rawMessageId,
-        arrivedAt: arrival,
-        deadlineAt: ctx.deadline,
-        late: reporting.late,
+      await store.recordSubmission(
+        {
+          unitId: unit.id,
+          reportingWeek: reporting.week,
+          rawMessageId,
+          arrivedAt: arrival,
+          deadlineAt: ctx.deadline,
+          late: reporting.late,
+          ...fields,
+        },
         now,
-        ...fields,
-      })
+      )
     ).id;
 
   if (usable.length === 0) {
@@ -331,7 +230,11 @@ export async function processMessage(
           : 'NO_ATTACHMENT'
         : 'UNREADABLE_SHEET';
     if (sheets.length === 0 && messageIssues.length === 0) messageIssues.push(noAttachmentIssue());
-    const template = await writeTemplate({ schedule, unitId: unit.id, week: reporting.week });
+    const template = await deps.templates.write({
+      schedule,
+      unitId: unit.id,
+      week: reporting.week,
+    });
     const submissionId = await recordOnce({
       status: 'rejected',
       issues: [
@@ -351,7 +254,7 @@ export async function processMessage(
       },
       now,
     );
-    await queueReply(deps, result, reply, {
+    await queueReply(outbox, result, reply, {
       key: replyKey(rawMessageId),
       from,
       rawMessageId,
@@ -370,12 +273,12 @@ export async function processMessage(
     issues: warnings,
     filledOn: first?.filledOn ?? null,
     unitAsWritten: first?.unit ?? null,
-    projects: mergeProjects(usable).map(toStoredProject),
+    projects: mergeProjects(usable),
   });
   result.submissionId = submissionId;
   failpoint('after-submission');
   const reply = composeReceipt(ctx, usable, now);
-  await queueReply(deps, result, reply, {
+  await queueReply(outbox, result, reply, {
     key: replyKey(rawMessageId),
     from,
     rawMessageId,
@@ -384,91 +287,4 @@ export async function processMessage(
     reportingWeek: reporting.week,
   });
   return finish(status, null, msg);
-}
-
-function isUsable(s: ReadSheet): boolean {
-  return s.parsed.ok && !(s.issues ?? []).some((i) => i.severity === 'error');
-}
-
-/** Projects of all usable sheets; a project in two sheets is taken from the later one. */
-function mergeProjects(sheets: ReadSheet[]): SheetProject[] {
-  const out: SheetProject[] = [];
-  const at = new Map<string, number>();
-  for (const s of sheets) {
-    for (const p of s.parsed.projects) {
-      const key = p.projectId ?? `name:${p.name}`;
-      const i = at.get(key);
-      if (i === undefined) {
-        at.set(key, out.length);
-        out.push(p);
-      } else out[i] = p;
-    }
-  }
-  return out;
-}
-
-function toStoredProject(p: SheetProject): NewSubmissionProject {
-  return {
-    nameAsWritten: p.name,
-    projectId: p.projectId,
-    leadUnits: p.leadUnits,
-    problems: p.problems,
-    uncategorizedProblems: p.uncategorizedProblems,
-    responsibleDepartments: p.responsibleDepartments,
-    progress: p.progress,
-    nextSteps: p.nextSteps,
-    cell: p.cell,
-    targets: p.targets.map((t) => ({
-      text: t.text,
-      due: t.due,
-      dueText: t.dueText,
-      status: t.status,
-      cell: t.cell,
-    })),
-  };
-}
-
-async function queueReply(
-  deps: IntakeDeps,
-  result: IntakeOutcome,
-  reply: ComposedReply,
-  fields: Parameters<typeof replyMail>[1],
-): Promise<void> {
-  const mail = replyMail(reply, fields);
-  await enqueueComposed(deps.db, mail, deps.now(), deps.logger);
-  result.replies.push({
-    kind: reply.kind,
-    to: mail.to.map((a) => a.address),
-    subject: mail.subject,
-  });
-  result.mailKeys.push(mail.key);
-}
-
-function reasonForKind(kind: string): string {
-  switch (kind) {
-    case 'auto_reply':
-      return 'AUTO_REPLY';
-    case 'bounce':
-      return 'BOUNCE';
-    case 'read_receipt':
-      return 'READ_RECEIPT';
-    case 'own_mail':
-      return 'OWN_MAIL';
-    default:
-      return kind.toUpperCase();
-  }
-}
-
-function blank(): IntakeOutcome {
-  return {
-    outcome: 'ignored',
-    reason: null,
-    unit: null,
-    week: null,
-    late: null,
-    attachments: [],
-    submissionId: null,
-    replies: [],
-    mailKeys: [],
-  };
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { migrateToLatest, openDatabase, type Db } from '../../adapters/storage';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import { buildDigest, sendDigest, type DigestSendResult } from '../../app/digest';
-import { openRuntime } from '../../app/runtime';
+import { openRuntime } from '../../compose/runtime';
 import { digestBuildDepsOver, digestSendDepsOver } from '../../compose/week-deps';
 import { deadlineOf, hasHolidayList, isoWithOffset } from '../../domain/calendar';
 import type { DigestModel } from '../../domain/digest';

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { storeRawMessage } from '../../adapters/storage';
-import { deliverQueued } from '../../app/intake/outbox';
 import { processMessage, type IntakeOutcome } from '../../app/intake/process-message';
-import { openRuntime } from '../../app/runtime';
+import { openRuntime } from '../../compose/runtime';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
@@ -87,7 +86,7 @@ export function registerIngestCommand(program: Command, ctx: CommandContext): vo
             outcome = await processMessage(runtime.intakeDeps(), stored.id);
             if (opts.send) {
               for (const key of outcome.mailKeys) {
-                await deliverQueued(runtime.deliverDeps(), key, `${runtime.workerName}:ingest`);
+                await runtime.outbox.deliver(key, `${runtime.workerName}:ingest`);
               }
             }
           }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { audit, getRawMessage, quarantinedMessages } from '../../adapters/storage';
-import { deliverQueued } from '../../app/intake/outbox';
 import { processMessage } from '../../app/intake/process-message';
-import { openRuntime, type Runtime } from '../../app/runtime';
+import { openRuntime, type Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
@@ -102,7 +101,7 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
         });
         const outcome = await processMessage(runtime.intakeDeps(), id, { unitId: opts.unit });
         for (const key of outcome.mailKeys) {
-          await deliverQueued(runtime.deliverDeps(), key, `${runtime.workerName}:release`);
+          await runtime.outbox.deliver(key, `${runtime.workerName}:release`);
         }
         const { mailKeys: _keys, ...shown } = outcome;
         ctx.io.out(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openDatabase } from '../../adapters/storage';
 import { previewReminders, sendDueReminders, type SendRemindersResult } from '../../app/reminders';
 import { reminderDeps, reminderPreviewDepsOver } from '../../compose/week-deps';
-import { openRuntime } from '../../app/runtime';
+import { openRuntime } from '../../compose/runtime';
 import { smtpConfigFromEnv } from '../../config/env/smtp';
 import { isoWithOffset } from '../../domain/calendar';
 import { checkWeek } from '../../domain/week';

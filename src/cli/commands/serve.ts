@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openRuntime } from '../../app/runtime';
+import { openRuntime } from '../../compose/runtime';
 import { startScheduleReload } from '../../app/schedule-reload';
 import { scheduleReloadDeps } from '../../compose/week-deps';
 import { resolveSchedulePath, type CommandContext } from '../context';

@@ -25,7 +25,7 @@ import {
   outOfOffice,
   type Answers,
 } from './mails';
-import { openRuntime, type Runtime } from '../../app/runtime';
+import { openRuntime, type Runtime } from '../../compose/runtime';
 import { startService, type Service } from '../../app/service';
 
 export interface DemoHooks {

@@ -15,8 +15,10 @@ import { migrateToLatest, openDatabase, type Db } from '../adapters/storage';
 import { loadConfig, type DubanConfig, type ImapConfig, type ServiceEnv } from '../config/env';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
-import type { IntakeDeps, IntakeSettings } from './intake/process-message';
-import type { DeliverDeps } from './intake/outbox';
+import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
+import type { Outbox } from '../app/ports/outbox';
+import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
+import { intakeDepsOver } from './intake';
 
 export interface Runtime {
   schedule: Schedule;
@@ -31,7 +33,11 @@ export interface Runtime {
   now(): Date;
   /** A name for this process in claims and job records. */
   workerName: string;
+  /** Where every automatic mail is queued and from where it is delivered. */
+  outbox: Outbox;
+  /** The intake's ports, with the schedule as it is now (a reload applies to the next job). */
   intakeDeps(): IntakeDeps;
+  /** For the use cases that still send through the storage functions (digest, reminders). */
   deliverDeps(): DeliverDeps;
   close(): Promise<void>;
 }
@@ -79,6 +85,15 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     maxMessageBytes: imap?.maxMessageBytes ?? 25 * 1024 * 1024,
     from: mail.from,
   };
+  const wiring: DeliverDeps = {
+    db,
+    transport,
+    logger,
+    now,
+    dailyCap: mail.dailyCap,
+    claimLeaseMs: service.mailClaimLeaseMs,
+  };
+  const outbox = new MailOutbox(wiring);
   logger.info({ database: db.description, mail: describeMailSettings(mail) }, 'runtime ready');
   const runtime: Runtime = {
     schedule,
@@ -92,15 +107,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     logger,
     now,
     workerName: `${os.hostname()}:${process.pid}`,
-    intakeDeps: () => ({ db, schedule: runtime.schedule, sheets, settings: intake, logger, now }),
-    deliverDeps: () => ({
-      db,
-      transport,
-      logger,
-      dailyCap: mail.dailyCap,
-      now,
-      claimLeaseMs: service.mailClaimLeaseMs,
-    }),
+    outbox,
+    intakeDeps: () =>
+      intakeDepsOver({ ...wiring, sheets, schedule: runtime.schedule, settings: intake }),
+    deliverDeps: () => ({ ...wiring }),
     async close() {
       // Each step runs even when one before it fails.
       const steps = [() => sheets.close(), () => transport.close(), () => db.close()];
