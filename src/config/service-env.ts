@@ -60,59 +60,22 @@ export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
   }
   const logLevel = (r.string('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) r.problem(`LOG_LEVEL: use one of ${LOG_LEVELS.join(', ')}.`);
+  // Every number of this section is a whole one: (name, default, min, max).
+  const number = (name: string, fallback: number, min: number, max: number) =>
+    r.number(name, { default: fallback, min, max, integer: true });
   const config: ServiceEnv = {
     redisUrl,
     queuePrefix,
-    intakeConcurrency: r.number('INTAKE_CONCURRENCY', {
-      default: 2,
-      min: 1,
-      max: 32,
-      integer: true,
-    }),
-    outboundConcurrency: r.number('OUTBOUND_CONCURRENCY', {
-      default: 4,
-      min: 1,
-      max: 32,
-      integer: true,
-    }),
-    retryDelayMs: r.number('RETRY_DELAY_MS', {
-      default: 5000,
-      min: 10,
-      max: 3_600_000,
-      integer: true,
-    }),
-    queueLockMs: r.number('QUEUE_LOCK_MS', {
-      default: 30_000,
-      min: 1000,
-      max: 600_000,
-      integer: true,
-    }),
+    intakeConcurrency: number('INTAKE_CONCURRENCY', 2, 1, 32),
+    outboundConcurrency: number('OUTBOUND_CONCURRENCY', 4, 1, 32),
+    retryDelayMs: number('RETRY_DELAY_MS', 5000, 10, 3_600_000),
+    queueLockMs: number('QUEUE_LOCK_MS', 30_000, 1000, 600_000),
     // Below a minute only for tests (the fault test uses 3 s): a lease shorter than a slow send
     // would send that mail again while it is still going out.
-    mailClaimLeaseMs: r.number('MAIL_CLAIM_LEASE_MS', {
-      default: 600_000,
-      min: 1000,
-      max: 86_400_000,
-      integer: true,
-    }),
-    sweepEveryMs: r.number('SWEEP_EVERY_MS', {
-      default: 60_000,
-      min: 100,
-      max: 3_600_000,
-      integer: true,
-    }),
-    sweepGraceMs: r.number('SWEEP_GRACE_MS', {
-      default: 120_000,
-      min: 0,
-      max: 86_400_000,
-      integer: true,
-    }),
-    leaseTtlMs: r.number('LEASE_TTL_MS', {
-      default: 30_000,
-      min: 300,
-      max: 600_000,
-      integer: true,
-    }),
+    mailClaimLeaseMs: number('MAIL_CLAIM_LEASE_MS', 600_000, 1000, 86_400_000),
+    sweepEveryMs: number('SWEEP_EVERY_MS', 60_000, 100, 3_600_000),
+    sweepGraceMs: number('SWEEP_GRACE_MS', 120_000, 0, 86_400_000),
+    leaseTtlMs: number('LEASE_TTL_MS', 30_000, 300, 600_000),
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,
     authservId: r.string('AUTHSERV_ID') ?? null,
     logLevel,

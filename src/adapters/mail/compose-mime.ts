@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { headerText } from '../../domain/intake/replies';
+import { oneLine } from '../../domain/one-line';
 
 export type {
   AddressCheck,
@@ -61,7 +61,7 @@ function crlf(text: string): string {
 /** A file name safe for a Content-Disposition parameter: one line, no path, capped. */
 function attachmentName(filename: string): string {
   const base = filename.split(/[\\/]/u).pop() ?? '';
-  return headerText(base, 120) || 'attachment';
+  return oneLine(base, 120) || 'attachment';
 }
 
 /**
@@ -89,7 +89,7 @@ export async function buildMime(input: MimeInput): Promise<Buffer> {
       from: input.from.address,
       to: [...input.to, ...input.cc].map((a) => a.address),
     },
-    subject: headerText(input.subject, 200),
+    subject: oneLine(input.subject, 200),
     messageId: input.messageId,
     date: input.date,
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),

@@ -7,7 +7,7 @@
  */
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
-import { headerText } from '../../domain/intake/replies';
+import { oneLine } from '../../domain/one-line';
 import {
   buildMime,
   checkAddress,
@@ -33,7 +33,7 @@ export interface FrozenMail {
 
 /** Checks the addresses and builds the bytes. `date` is the queue time, fixed for every attempt. */
 export async function freezeMail(mail: OutgoingMail, date: Date): Promise<FrozenMail> {
-  const subject = headerText(mail.subject, 200);
+  const subject = oneLine(mail.subject, 200);
   const reasons: string[] = [];
   const check = (a: MailAddress, role: string): MailAddress | null => {
     const checked = checkAddress({ address: String(a.address), name: String(a.name ?? '') });
@@ -49,7 +49,7 @@ export async function freezeMail(mail: OutgoingMail, date: Date): Promise<Frozen
     list.every((a) => a !== null);
   if (reasons.length > 0 || from === null || !valid(to) || !valid(cc)) {
     // The record shows what was refused, flattened and capped (the raw value may be hostile).
-    const shown = (a: MailAddress) => headerText(String(a.address), 80);
+    const shown = (a: MailAddress) => oneLine(String(a.address), 80);
     return {
       subject,
       recipients: {
@@ -61,7 +61,7 @@ export async function freezeMail(mail: OutgoingMail, date: Date): Promise<Frozen
       },
       messageId: null,
       eml: null,
-      refusal: `MAIL_ADDRESS_INVALID: ${reasons.join('; ')}`.slice(0, 2000),
+      refusal: oneLine(`MAIL_ADDRESS_INVALID: ${reasons.join('; ')}`, 2000, ''),
     };
   }
   const messageId = messageIdFor(mail.key, from);

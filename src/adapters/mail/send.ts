@@ -45,6 +45,7 @@ import {
 import { audit } from '../storage/audit';
 import type { OutgoingMailRow } from '../storage/schema';
 import { failpoint } from '../../failpoint';
+import { oneLine } from '../../domain/one-line';
 import { envelopeRecipients, freezeMail, type OutgoingMail } from './outgoing-mail';
 import { autoRepliesSentTo, parseRecipients } from './send-cap';
 import { classifyDeliveryError, DEFAULT_DAILY_CAP, type MailTransport } from './transport';
@@ -328,7 +329,7 @@ async function recordFailure(
 ): Promise<void> {
   const ours = await markMailFailed(db, mailId, {
     claimedBy,
-    error: failure.error.slice(0, 2000),
+    error: oneLine(failure.error, 2000, ''),
     retryable: failure.retryable,
     smtpResponse: failure.smtpResponse,
     now,

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { MailSettings, SmtpSettings } from '../../config/env/smtp';
 import { DubanError, type Code } from '../../errors';
+import { oneLine } from '../../domain/one-line';
 
 export {
   DEFAULT_DAILY_CAP,
@@ -91,7 +92,7 @@ export function classifyDeliveryError(err: unknown): MailDeliveryError {
   };
   const code = typeof e.code === 'string' ? e.code : '';
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
-  const response = typeof e.response === 'string' ? e.response.slice(0, 1000) : null;
+  const response = typeof e.response === 'string' ? oneLine(e.response, 1000, '') : null;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(err);
   const detail = response ?? message;
 

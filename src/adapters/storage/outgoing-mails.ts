@@ -15,7 +15,8 @@
 import { parseMailKey } from '../../domain/mail-key';
 import type { Db } from './connection';
 import { json, optionalIsoDate, toBuffer, toTimestamp } from './codecs';
-import type { IsoDateText, MailStatus, OutgoingMailRow } from './schema';
+import type { Insertable } from 'kysely';
+import type { IsoDateText, MailStatus, OutgoingMailRow, OutgoingMailsTable } from './schema';
 
 export interface NewOutgoingMail {
   /** One per logical mail (src/domain/mail-key.ts). */
@@ -46,32 +47,55 @@ export async function queueMail(
 ): Promise<{ queued: boolean; mail: OutgoingMailRow }> {
   const now = toTimestamp(input.now ?? new Date());
   const refused = input.refusal !== undefined && input.refusal !== null;
-  const inserted = await db.kysely
+  const inserted = await insertOnce(db, {
+    mail_key: input.key,
+    kind: input.kind,
+    recipients_json: json(input.recipients),
+    subject: input.subject,
+    status: refused ? 'failed' : 'queued',
+    message_id: input.messageId,
+    eml: input.eml ? toBuffer(input.eml) : null,
+    error: refused ? input.refusal : null,
+    attempts: 0,
+    ...linkColumns(input, now),
+  });
+  if (inserted) return { queued: true, mail: inserted };
+  return { queued: false, mail: await conflictingMail(db, input.key) };
+}
+
+/** What ties a mail to its cause (the message, submission, unit, week), and when it was made. */
+function linkColumns(
+  input: Pick<NewOutgoingMail, 'rawMessageId' | 'submissionId' | 'unitId' | 'reportingWeek'>,
+  now: string,
+) {
+  return {
+    raw_message_id: input.rawMessageId ?? null,
+    submission_id: input.submissionId ?? null,
+    unit_id: input.unitId ?? null,
+    reporting_week: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Inserts the row unless its key is there: the stored row, or undefined when it was there. */
+async function insertOnce(
+  db: Db,
+  row: Insertable<OutgoingMailsTable>,
+): Promise<OutgoingMailRow | undefined> {
+  return db.kysely
     .insertInto('outgoing_mails')
-    .values({
-      mail_key: input.key,
-      kind: input.kind,
-      recipients_json: json(input.recipients),
-      subject: input.subject,
-      status: refused ? 'failed' : 'queued',
-      message_id: input.messageId,
-      eml: input.eml ? toBuffer(input.eml) : null,
-      error: refused ? input.refusal : null,
-      attempts: 0,
-      raw_message_id: input.rawMessageId ?? null,
-      submission_id: input.submissionId ?? null,
-      unit_id: input.unitId ?? null,
-      reporting_week: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
-      created_at: now,
-      updated_at: now,
-    })
+    .values(row)
     .onConflict((oc) => oc.column('mail_key').doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (inserted) return { queued: true, mail: inserted };
-  const existing = await getMail(db, input.key);
-  if (!existing) throw new Error(`mail ${input.key} conflicted on insert but does not exist`);
-  return { queued: false, mail: existing };
+}
+
+/** The row whose key an insert just conflicted on (so it must exist). */
+async function conflictingMail(db: Db, key: string): Promise<OutgoingMailRow> {
+  const existing = await getMail(db, key);
+  if (!existing) throw new Error(`mail ${key} conflicted on insert but does not exist`);
+  return existing;
 }
 
 export async function getMail(db: Db, key: string): Promise<OutgoingMailRow | undefined> {
@@ -139,31 +163,20 @@ const CLAIMABLE: ReadonlySet<MailStatus> = new Set(['queued', 'retrying', 'faile
 export async function claimMail(db: Db, input: ClaimMailInput): Promise<MailClaim> {
   const nowDate = input.now ?? new Date();
   const now = toTimestamp(nowDate);
-  const inserted = await db.kysely
-    .insertInto('outgoing_mails')
-    .values({
-      mail_key: input.key,
-      kind: input.kind ?? 'unknown',
-      recipients_json: json(input.recipients),
-      subject: input.subject ?? '',
-      status: 'claimed',
-      claimed_at: now,
-      claimed_by: input.claimedBy,
-      attempts: 1,
-      raw_message_id: input.rawMessageId ?? null,
-      submission_id: input.submissionId ?? null,
-      unit_id: input.unitId ?? null,
-      reporting_week: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('mail_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const inserted = await insertOnce(db, {
+    mail_key: input.key,
+    kind: input.kind ?? 'unknown',
+    recipients_json: json(input.recipients),
+    subject: input.subject ?? '',
+    status: 'claimed',
+    claimed_at: now,
+    claimed_by: input.claimedBy,
+    attempts: 1,
+    ...linkColumns(input, now),
+  });
   if (inserted) return { won: true, mail: inserted, previous: null };
 
-  const current = await getMail(db, input.key);
-  if (!current) throw new Error(`mail ${input.key} conflicted on insert but does not exist`);
+  const current = await conflictingMail(db, input.key);
   const staleBefore =
     input.reclaimStaleAfterMs === undefined
       ? null

@@ -95,26 +95,62 @@ export async function submissionContent(
   db: Db,
   submissionId: number,
 ): Promise<SubmissionProjectContent[]> {
-  const projects = await db.kysely
-    .selectFrom('submission_projects')
-    .selectAll()
-    .where('submission_id', '=', submissionId)
-    .orderBy('ordinal')
-    .execute();
-  if (projects.length === 0) return [];
-  const targets = await db.kysely
-    .selectFrom('submission_targets')
-    .selectAll()
-    .where(
-      'submission_project_id',
-      'in',
-      projects.map((p) => p.id),
-    )
-    .orderBy('submission_project_id')
-    .orderBy('ordinal')
-    .execute();
-  return projects.map((p) => ({
-    ...p,
-    targets: targets.filter((t) => t.submission_project_id === p.id),
-  }));
+  return (await submissionsContent(db, [submissionId])).get(submissionId) ?? [];
+}
+
+/** Ids per IN list: far below both databases' bound parameters. */
+const IDS_PER_QUERY = 1000;
+
+/**
+ * The content of many submissions in two queries (and one more per thousand ids): by
+ * submission id, the projects in sheet order, each with its targets in sheet order. A
+ * submission without projects is absent.
+ */
+export async function submissionsContent(
+  db: Db,
+  submissionIds: readonly number[],
+): Promise<Map<number, SubmissionProjectContent[]>> {
+  const projects: SubmissionProjectRow[] = [];
+  for (const ids of chunks(submissionIds, IDS_PER_QUERY)) {
+    projects.push(
+      ...(await db.kysely
+        .selectFrom('submission_projects')
+        .selectAll()
+        .where('submission_id', 'in', ids)
+        .orderBy('submission_id')
+        .orderBy('ordinal')
+        .execute()),
+    );
+  }
+  const targets: SubmissionTargetRow[] = [];
+  for (const ids of chunks(
+    projects.map((p) => p.id),
+    IDS_PER_QUERY,
+  )) {
+    targets.push(
+      ...(await db.kysely
+        .selectFrom('submission_targets')
+        .selectAll()
+        .where('submission_project_id', 'in', ids)
+        .orderBy('submission_project_id')
+        .orderBy('ordinal')
+        .execute()),
+    );
+  }
+  // Grouped once: filtering every list per submission and per project grows with the square
+  // of a large programme's history (500 projects × 13 weeks).
+  const targetsByProject = groupBy(targets, (t) => t.submission_project_id);
+  const withTargets = projects.map((p) => ({ ...p, targets: targetsByProject.get(p.id) ?? [] }));
+  return groupBy(withTargets, (p) => p.submission_id);
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
 }

@@ -19,7 +19,8 @@ import { parseJson, parseStringList, toTimestamp } from './codecs';
 import type { Db } from './connection';
 import { digestMails, remindersSent } from './outgoing-mails';
 import { quarantinedMessages, unprocessedMessages } from './raw-messages';
-import type { SubmissionProjectRow, SubmissionRow, SubmissionTargetRow } from './schema';
+import type { SubmissionRow } from './schema';
+import { submissionsContent } from './submission-content';
 
 /** When the week's digest was sent (its first version), if it was. */
 export async function digestSentAt(db: Db, week: string): Promise<Date | null> {
@@ -85,38 +86,10 @@ async function sheetsWithContent(
   db: Db,
   usable: readonly SheetRow[],
 ): Promise<Array<ReportedSheet & { week: string }>> {
-  const projects: SubmissionProjectRow[] =
-    usable.length === 0
-      ? []
-      : await db.kysely
-          .selectFrom('submission_projects')
-          .selectAll()
-          .where(
-            'submission_id',
-            'in',
-            usable.map((s) => s.id),
-          )
-          .orderBy('submission_id')
-          .orderBy('ordinal')
-          .execute();
-  const targets: SubmissionTargetRow[] =
-    projects.length === 0
-      ? []
-      : await db.kysely
-          .selectFrom('submission_targets')
-          .selectAll()
-          .where(
-            'submission_project_id',
-            'in',
-            projects.map((p) => p.id),
-          )
-          .orderBy('submission_project_id')
-          .orderBy('ordinal')
-          .execute();
-  // Grouped once: filtering every list per submission and per project grows with the square
-  // of a large programme's history (500 projects × 13 weeks).
-  const projectsBySubmission = groupBy(projects, (p) => p.submission_id);
-  const targetsByProject = groupBy(targets, (t) => t.submission_project_id);
+  const content = await submissionsContent(
+    db,
+    usable.map((s) => s.id),
+  );
   return usable.map((s) => ({
     week: s.reporting_week,
     submissionId: s.id,
@@ -124,7 +97,7 @@ async function sheetsWithContent(
     arrivedAt: new Date(s.arrived_at),
     status: s.status,
     issues: sheetIssues(s.issues_json),
-    projects: (projectsBySubmission.get(s.id) ?? []).map((p) => ({
+    projects: (content.get(s.id) ?? []).map((p) => ({
       projectId: p.project_id,
       nameAsWritten: p.name_as_written,
       leadUnits: parseStringList(p.lead_units_json),
@@ -139,7 +112,7 @@ async function sheetsWithContent(
       responsibleDepartments: parseStringList(p.responsible_departments_json),
       progress: p.progress,
       nextSteps: p.next_steps,
-      targets: (targetsByProject.get(p.id) ?? []).map((t) => ({
+      targets: p.targets.map((t) => ({
         text: t.text,
         due: t.due,
         dueText: t.due_text,
@@ -203,17 +176,6 @@ export async function currentSheetOf(
   if (!sheet) return null;
   const { week: _w, ...rest } = sheet;
   return rest;
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list) list.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 /** The unit's unusable versions of the week with their error codes, oldest first. */

@@ -8,7 +8,7 @@
  * travel only as `{ name, address }` objects whose address passed `checkAddress`.
  */
 import { DubanError } from '../../errors';
-import { headerText } from '../intake/replies';
+import { oneLine } from '../one-line';
 
 /** A sender or recipient. Only ever built through `checkAddress` / `mailAddress`. */
 export interface MailAddress {
@@ -59,10 +59,10 @@ export function checkAddress(input: { address: string; name?: string | null }): 
   if (!isPlainAddress(address)) {
     return {
       ok: false,
-      reason: `not a single plain address: ${JSON.stringify(headerText(input.address, 80))}`,
+      reason: `not a single plain address: ${JSON.stringify(oneLine(input.address, 80))}`,
     };
   }
-  return { ok: true, value: { name: headerText(input.name ?? '', DISPLAY_NAME_MAX), address } };
+  return { ok: true, value: { name: oneLine(input.name ?? '', DISPLAY_NAME_MAX), address } };
 }
 
 /** A validated address; throws MAIL_ADDRESS_INVALID otherwise. */
