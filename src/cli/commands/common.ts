@@ -1,5 +1,17 @@
-/** Helpers shared by commands: --now, and turning a configuration or database error into an exit. */
+/**
+ * What commands share: the --now and --week options, reading an input file, opening the
+ * database or the runtime, and turning a configuration or database error into an exit. One
+ * wording and one exit code each, so every command reports the same problem the same way.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openDatabase, type Db } from '../../adapters/storage';
+import { openRuntime, type Runtime } from '../../compose/runtime';
+import type { Schedule } from '../../config/schedule';
+import { hasHolidayList } from '../../domain/calendar';
+import { checkWeek } from '../../domain/week';
 import { DubanError } from '../../errors';
+import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 
@@ -19,6 +31,100 @@ export function parseNow(text: string | undefined, ctx: CommandContext): Date | 
     return undefined;
   }
   return at;
+}
+
+/** The `--week <YYYY-MM-DD>` option: the week's Monday, or undefined (after reporting). */
+export function parseWeek(text: string, ctx: CommandContext, command: string): string | undefined {
+  const week = checkWeek(text);
+  if (week.ok) return week.week;
+  ctx.io.err(`duban ${command}: --week: ${week.message}`);
+  ctx.setExit(EXIT.USAGE);
+  return undefined;
+}
+
+/** Warns (on stderr only) when the schedule cannot tell the week's holidays from working days. */
+export function warnWithoutHolidayList(
+  week: string,
+  schedule: Schedule,
+  ctx: CommandContext,
+  command: string,
+): void {
+  const year = Number(week.slice(0, 4));
+  if (!hasHolidayList(year, schedule)) {
+    ctx.io.err(
+      `duban ${command}: warning: the schedule's calendar has no holiday list for ${year}; only weekends are non-working days.`,
+    );
+  }
+}
+
+/** The bytes of an input file named on the command line, or undefined (after reporting). */
+export function readInputFile(
+  file: string,
+  ctx: CommandContext,
+  command: string,
+): Buffer | undefined {
+  try {
+    return fs.readFileSync(path.resolve(ctx.io.cwd, file));
+  } catch (err) {
+    ctx.io.err(
+      `duban ${command}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+    ctx.setExit(EXIT.USAGE);
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn` over the database of $DATABASE_URL and closes it after. When it cannot be opened,
+ * that is reported (exit 1, or 69 when unavailable) and `fn` does not run.
+ */
+export async function withDatabase(
+  ctx: CommandContext,
+  command: string,
+  fn: (db: Db) => Promise<void>,
+): Promise<void> {
+  let db: Db;
+  try {
+    db = await openDatabase(ctx.io.env.DATABASE_URL, { cwd: ctx.io.cwd });
+  } catch (err) {
+    return exitForError(err, ctx, command);
+  }
+  try {
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Runs `fn` with the runtime (database migrated, mail, queues as configured; logs at $LOG_LEVEL,
+ * default warn) and closes it after. When it cannot be opened, that is reported and `fn` does
+ * not run. `now` is the runtime's clock (default the real one).
+ */
+export async function withRuntime(
+  ctx: CommandContext,
+  command: string,
+  schedule: Schedule,
+  fn: (runtime: Runtime) => Promise<void>,
+  now?: () => Date,
+): Promise<void> {
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime({
+      schedule,
+      env: ctx.io.env,
+      cwd: ctx.io.cwd,
+      logger: createLogger(ctx.io.env.LOG_LEVEL ?? 'warn'),
+      now,
+    });
+  } catch (err) {
+    return exitForError(err, ctx, command);
+  }
+  try {
+    await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** Reports an error met while setting up (environment, database) and sets the exit code. */

@@ -1,20 +1,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { migrateToLatest, openDatabase, type Db } from '../../adapters/storage';
+import { migrateToLatest } from '../../adapters/storage';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import { buildDigest, sendDigest, type DigestSendResult } from '../../app/digest';
-import { openRuntime } from '../../compose/runtime';
+import type { Runtime } from '../../compose/runtime';
 import { digestBuildDepsOver, digestSendDepsOver } from '../../compose/week-deps';
-import { deadlineOf, hasHolidayList, isoWithOffset } from '../../domain/calendar';
+import { deadlineOf, isoWithOffset } from '../../domain/calendar';
 import type { DigestModel } from '../../domain/digest';
 import { isExpectedWeek } from '../../domain/week-status';
-import { checkWeek } from '../../domain/week';
-import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
-import { exitForError, parseNow } from './common';
+import {
+  exitForError,
+  parseNow,
+  parseWeek,
+  warnWithoutHolidayList,
+  withDatabase,
+  withRuntime,
+} from './common';
 
 interface DigestOptions {
   week: string;
@@ -47,26 +52,18 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
     )
     .action(async (opts: DigestOptions) => {
       const { io } = ctx;
-      const week = checkWeek(opts.week);
-      if (!week.ok) {
-        io.err(`duban digest: --week: ${week.message}`);
-        return ctx.setExit(EXIT.USAGE);
-      }
+      const week = parseWeek(opts.week, ctx, 'digest');
+      if (week === undefined) return;
       const parsedNow = parseNow(opts.now, ctx);
       if (parsedNow === undefined) return;
       const now = parsedNow ?? new Date();
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
-      const year = Number(week.week.slice(0, 4));
-      if (!hasHolidayList(year, schedule)) {
-        io.err(
-          `duban digest: warning: the schedule's calendar has no holiday list for ${year}; only weekends are non-working days.`,
-        );
-      }
-      const expected = isExpectedWeek(week.week, schedule);
+      warnWithoutHolidayList(week, schedule, ctx, 'digest');
+      const expected = isExpectedWeek(week, schedule);
       if (opts.send && !expected) {
         io.err(
-          `duban digest: week ${week.week} is outside the programme's active period (no sheets are expected); nothing sent.`,
+          `duban digest: week ${week} is outside the programme's active period (no sheets are expected); nothing sent.`,
         );
         return ctx.setExit(EXIT.USAGE);
       }
@@ -106,45 +103,33 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
       };
 
       if (!opts.send) {
-        let db: Db;
-        try {
-          db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
-        } catch (err) {
-          return exitForError(err, ctx, 'digest');
-        }
-        try {
-          await migrateToLatest(db);
-          const built = await buildDigest(digestBuildDepsOver(db), schedule, week.week, now);
-          const files = write({
-            html: built.html,
-            text: built.text,
-            attachments: [{ filename: built.attachmentName, contentType: '', content: built.xlsx }],
-          });
-          report(built.model, files);
-          io.out(`  not sent (preview of version ${built.version}; add --send to send it)`);
-          ctx.setExit(EXIT.OK);
-        } catch (err) {
-          return exitForError(err, ctx, 'digest');
-        } finally {
-          await db.close();
-        }
-        return;
+        return withDatabase(ctx, 'digest', async (db) => {
+          try {
+            await migrateToLatest(db);
+            const built = await buildDigest(digestBuildDepsOver(db), schedule, week, now);
+            const files = write({
+              html: built.html,
+              text: built.text,
+              attachments: [
+                { filename: built.attachmentName, contentType: '', content: built.xlsx },
+              ],
+            });
+            report(built.model, files);
+            io.out(`  not sent (preview of version ${built.version}; add --send to send it)`);
+            ctx.setExit(EXIT.OK);
+          } catch (err) {
+            exitForError(err, ctx, 'digest');
+          }
+        });
       }
 
-      const deadline = deadlineOf(week.week, schedule);
+      const deadline = deadlineOf(week, schedule);
       if (now.getTime() < deadline.at.getTime()) {
         io.err(
           `duban digest: warning: the week's deadline (${isoWithOffset(deadline.at, schedule.programme.timezone)}) has not passed yet.`,
         );
       }
-      const logger = createLogger(io.env.LOG_LEVEL ?? 'warn');
-      let runtime;
-      try {
-        runtime = await openRuntime({ schedule, env: io.env, cwd: io.cwd, logger, now: () => now });
-      } catch (err) {
-        return exitForError(err, ctx, 'digest');
-      }
-      try {
+      const send = async (runtime: Runtime): Promise<void> => {
         const result = await sendDigest(
           digestSendDepsOver({
             ...runtime.deliverDeps(),
@@ -152,18 +137,27 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
             from: runtime.mail.from,
             claimedBy: `${runtime.workerName}:digest`,
           }),
-          week.week,
+          week,
         );
         const files = write(result.mail);
         if (result.model) report(result.model, files);
-        else io.out(`week ${week.week}: ${result.mail.subject}\n  wrote ${files.join(', ')}`);
+        else io.out(`week ${week}: ${result.mail.subject}\n  wrote ${files.join(', ')}`);
         io.out(describeSend(result));
         ctx.setExit(exitFor(result.outcome));
-      } catch (err) {
-        return exitForError(err, ctx, 'digest');
-      } finally {
-        await runtime.close();
-      }
+      };
+      await withRuntime(
+        ctx,
+        'digest',
+        schedule,
+        async (runtime) => {
+          try {
+            await send(runtime);
+          } catch (err) {
+            exitForError(err, ctx, 'digest');
+          }
+        },
+        () => now,
+      );
     });
 }
 

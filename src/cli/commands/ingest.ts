@@ -1,14 +1,12 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { storeRawMessage } from '../../adapters/storage';
 import { processMessage, type IntakeOutcome } from '../../app/intake/process-message';
-import { openRuntime } from '../../compose/runtime';
-import { createLogger } from '../../log';
+import type { Runtime } from '../../compose/runtime';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
-import { exitForError, parseNow } from './common';
+import { parseNow, readInputFile, withRuntime } from './common';
 
 export function registerIngestCommand(program: Command, ctx: CommandContext): void {
   program
@@ -38,31 +36,11 @@ export function registerIngestCommand(program: Command, ctx: CommandContext): vo
         const { io } = ctx;
         const now = parseNow(opts.now, ctx);
         if (now === undefined) return;
-        let raw: Buffer;
-        try {
-          raw = fs.readFileSync(path.resolve(io.cwd, file));
-        } catch (err) {
-          io.err(
-            `duban ingest: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          );
-          return ctx.setExit(EXIT.USAGE);
-        }
+        const raw = readInputFile(file, ctx, 'ingest');
+        if (raw === undefined) return;
         const schedule = await loadScheduleOrReport(opts.config, ctx);
         if (!schedule) return;
-        const logger = createLogger(io.env.LOG_LEVEL ?? 'warn');
-        let runtime;
-        try {
-          runtime = await openRuntime({
-            schedule,
-            env: io.env,
-            cwd: io.cwd,
-            logger,
-            now: () => now ?? new Date(),
-          });
-        } catch (err) {
-          return exitForError(err, ctx, 'ingest');
-        }
-        try {
+        const ingest = async (runtime: Runtime): Promise<void> => {
           const stored = await storeRawMessage(runtime.db, {
             raw,
             source: 'file',
@@ -93,9 +71,8 @@ export function registerIngestCommand(program: Command, ctx: CommandContext): vo
           const { mailKeys: _keys, ...shown } = outcome;
           io.out(opts.json ? JSON.stringify(shown, null, 2) : describe(file, shown));
           ctx.setExit(EXIT.OK);
-        } finally {
-          await runtime.close();
-        }
+        };
+        await withRuntime(ctx, 'ingest', schedule, ingest, () => now ?? new Date());
       },
     );
 }

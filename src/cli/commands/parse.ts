@@ -1,14 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { catalogOf } from '../../adapters/excel/read-sheet';
 import { readIssueSheetSandboxed } from '../../adapters/excel/sandbox';
 import type { ParsedSheet } from '../../domain/sheet/parse';
 import { PROBLEM_CATEGORIES } from '../../domain/sheet/layout';
-import { checkWeek } from '../../domain/week';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
+import { parseWeek, readInputFile } from './common';
 
 export function registerParseCommand(program: Command, ctx: CommandContext): void {
   program
@@ -31,23 +29,12 @@ export function registerParseCommand(program: Command, ctx: CommandContext): voi
       const { io } = ctx;
       let referenceDate = mondayOf(new Date());
       if (opts.week) {
-        const week = checkWeek(opts.week);
-        if (!week.ok) {
-          io.err(`duban parse: --week: ${week.message}`);
-          return ctx.setExit(EXIT.USAGE);
-        }
-        referenceDate = week.week;
+        const week = parseWeek(opts.week, ctx, 'parse');
+        if (week === undefined) return;
+        referenceDate = week;
       }
-      const full = path.resolve(io.cwd, file);
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(full);
-      } catch (err) {
-        io.err(
-          `duban parse: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        );
-        return ctx.setExit(EXIT.USAGE);
-      }
+      const bytes = readInputFile(file, ctx, 'parse');
+      if (bytes === undefined) return;
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
       const result = await readIssueSheetSandboxed(bytes, {

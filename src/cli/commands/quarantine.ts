@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { audit, getRawMessage, quarantinedMessages } from '../../adapters/storage';
 import { processMessage } from '../../app/intake/process-message';
-import { openRuntime, type Runtime } from '../../compose/runtime';
+import type { Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
-import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
-import { exitForError } from './common';
+import { withRuntime } from './common';
 
-async function withRuntime(
+/** The runtime over the schedule of --config, for `fn`; nothing runs when either fails. */
+async function withScheduleRuntime(
   ctx: CommandContext,
   configFlag: string | undefined,
   command: string,
@@ -17,22 +17,7 @@ async function withRuntime(
 ): Promise<void> {
   const schedule = await loadScheduleOrReport(configFlag, ctx);
   if (!schedule) return;
-  let runtime: Runtime;
-  try {
-    runtime = await openRuntime({
-      schedule,
-      env: ctx.io.env,
-      cwd: ctx.io.cwd,
-      logger: createLogger(ctx.io.env.LOG_LEVEL ?? 'warn'),
-    });
-  } catch (err) {
-    return exitForError(err, ctx, command);
-  }
-  try {
-    await fn(runtime, schedule);
-  } finally {
-    await runtime.close();
-  }
+  await withRuntime(ctx, command, schedule, (runtime) => fn(runtime, schedule));
 }
 
 export function registerQuarantineCommands(program: Command, ctx: CommandContext): void {
@@ -46,7 +31,7 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
     .option('--config <FILE>', 'the schedule YAML')
     .addHelpText('after', '\nExit codes: 0 listed; 1 configuration error; 69 database unavailable.')
     .action(async (opts: { json?: boolean; config?: string }) => {
-      await withRuntime(ctx, opts.config, 'quarantine list', async (runtime) => {
+      await withScheduleRuntime(ctx, opts.config, 'quarantine list', async (runtime) => {
         const rows = await quarantinedMessages(runtime.db);
         const items = rows.map((r) => ({
           id: r.id,
@@ -80,36 +65,41 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
         'Exit codes: 0 processed; 1 no such quarantined message, unknown unit, or configuration error.',
     )
     .action(async (idText: string, opts: { unit: string; config?: string; json?: boolean }) => {
-      await withRuntime(ctx, opts.config, 'quarantine release', async (runtime, schedule) => {
-        const id = Number(idText);
-        const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
-        if (!row || row.outcome !== 'quarantined') {
-          ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
-          return ctx.setExit(EXIT.USAGE);
-        }
-        if (!schedule.units.some((u) => u.id === opts.unit)) {
-          ctx.io.err(`duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`);
-          return ctx.setExit(EXIT.USAGE);
-        }
-        await audit(runtime.db, {
-          event: 'message.released',
-          actor: 'cli',
-          rawMessageId: id,
-          unitId: opts.unit,
-          details: { reason: row.outcome_reason },
-          now: runtime.now(),
-        });
-        const outcome = await processMessage(runtime.intakeDeps(), id, { unitId: opts.unit });
-        for (const key of outcome.mailKeys) {
-          await runtime.outbox.deliver(key, `${runtime.workerName}:release`);
-        }
-        const { mailKeys: _keys, ...shown } = outcome;
-        ctx.io.out(
-          opts.json
-            ? JSON.stringify(shown, null, 2)
-            : `#${id}: ${shown.outcome} as ${opts.unit}, week ${shown.week}`,
-        );
-        ctx.setExit(EXIT.OK);
-      });
+      await withScheduleRuntime(
+        ctx,
+        opts.config,
+        'quarantine release',
+        async (runtime, schedule) => {
+          const id = Number(idText);
+          const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
+          if (!row || row.outcome !== 'quarantined') {
+            ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
+            return ctx.setExit(EXIT.USAGE);
+          }
+          if (!schedule.units.some((u) => u.id === opts.unit)) {
+            ctx.io.err(`duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`);
+            return ctx.setExit(EXIT.USAGE);
+          }
+          await audit(runtime.db, {
+            event: 'message.released',
+            actor: 'cli',
+            rawMessageId: id,
+            unitId: opts.unit,
+            details: { reason: row.outcome_reason },
+            now: runtime.now(),
+          });
+          const outcome = await processMessage(runtime.intakeDeps(), id, { unitId: opts.unit });
+          for (const key of outcome.mailKeys) {
+            await runtime.outbox.deliver(key, `${runtime.workerName}:release`);
+          }
+          const { mailKeys: _keys, ...shown } = outcome;
+          ctx.io.out(
+            opts.json
+              ? JSON.stringify(shown, null, 2)
+              : `#${id}: ${shown.outcome} as ${opts.unit}, week ${shown.week}`,
+          );
+          ctx.setExit(EXIT.OK);
+        },
+      );
     });
 }

@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../adapters/storage';
 import { previewReminders, sendDueReminders, type SendRemindersResult } from '../../app/reminders';
 import { reminderDeps, reminderPreviewDepsOver } from '../../compose/week-deps';
-import { openRuntime } from '../../compose/runtime';
 import { smtpConfigFromEnv } from '../../config/env/smtp';
 import { isoWithOffset } from '../../domain/calendar';
-import { checkWeek } from '../../domain/week';
-import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
-import { exitForError, parseNow } from './common';
+import { exitForError, parseNow, parseWeek, withDatabase, withRuntime } from './common';
 
 interface RemindOptions {
   week?: string;
@@ -40,12 +36,9 @@ export function registerRemindCommand(program: Command, ctx: CommandContext): vo
       const { io } = ctx;
       let weeks: string[] | undefined;
       if (opts.week !== undefined) {
-        const week = checkWeek(opts.week);
-        if (!week.ok) {
-          io.err(`duban remind: --week: ${week.message}`);
-          return ctx.setExit(EXIT.USAGE);
-        }
-        weeks = [week.week];
+        const week = parseWeek(opts.week, ctx, 'remind');
+        if (week === undefined) return;
+        weeks = [week];
       }
       const given = parseNow(opts.now, ctx);
       if (given === undefined) return;
@@ -53,48 +46,36 @@ export function registerRemindCommand(program: Command, ctx: CommandContext): vo
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
 
-      let result: SendRemindersResult;
+      let result: SendRemindersResult | undefined;
       if (opts.dryRun) {
-        let db;
-        try {
-          db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
-        } catch (err) {
-          return exitForError(err, ctx, 'remind');
-        }
-        try {
-          const { from } = smtpConfigFromEnv(io.env, {
-            mailbox: schedule.programme.mailbox,
-            cwd: io.cwd,
-          });
-          result = await previewReminders(
-            reminderPreviewDepsOver(db, schedule, from),
-            now,
-            weeks ? { weeks } : {},
-          );
-        } catch (err) {
-          return exitForError(err, ctx, 'remind');
-        } finally {
-          await db.close();
-        }
+        await withDatabase(ctx, 'remind', async (db) => {
+          try {
+            const { from } = smtpConfigFromEnv(io.env, {
+              mailbox: schedule.programme.mailbox,
+              cwd: io.cwd,
+            });
+            result = await previewReminders(
+              reminderPreviewDepsOver(db, schedule, from),
+              now,
+              weeks ? { weeks } : {},
+            );
+          } catch (err) {
+            exitForError(err, ctx, 'remind');
+          }
+        });
       } else {
-        let runtime;
-        try {
-          runtime = await openRuntime({
-            schedule,
-            env: io.env,
-            cwd: io.cwd,
-            logger: createLogger(io.env.LOG_LEVEL ?? 'warn'),
-            now: () => now,
-          });
-        } catch (err) {
-          return exitForError(err, ctx, 'remind');
-        }
-        try {
-          result = await sendDueReminders(reminderDeps(runtime), now, weeks ? { weeks } : {});
-        } finally {
-          await runtime.close();
-        }
+        await withRuntime(
+          ctx,
+          'remind',
+          schedule,
+          async (runtime) => {
+            result = await sendDueReminders(reminderDeps(runtime), now, weeks ? { weeks } : {});
+          },
+          () => now,
+        );
       }
+      // Undefined when the database or the runtime failed (already reported).
+      if (result === undefined) return;
       io.out(
         opts.json
           ? JSON.stringify(toJson(result, now, schedule.programme.timezone), null, 2)

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../adapters/storage';
 import { weekReadsOver } from '../../compose/week-deps';
-import { deadlineOf, isoWithOffset, hasHolidayList } from '../../domain/calendar';
+import { deadlineOf, isoWithOffset } from '../../domain/calendar';
 import { weekStatus } from '../../domain/week-status';
-import { checkWeek } from '../../domain/week';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
-import { exitForError, parseNow } from './common';
+import { parseNow, parseWeek, warnWithoutHolidayList, withDatabase } from './common';
 
 export function registerStatusCommand(program: Command, ctx: CommandContext): void {
   program
@@ -24,41 +22,27 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
     )
     .action(async (opts: { week: string; json?: boolean; config?: string; now?: string }) => {
       const { io } = ctx;
-      const week = checkWeek(opts.week);
-      if (!week.ok) {
-        io.err(`duban status: --week: ${week.message}`);
-        return ctx.setExit(EXIT.USAGE);
-      }
+      const week = parseWeek(opts.week, ctx, 'status');
+      if (week === undefined) return;
       if (parseNow(opts.now, ctx) === undefined) return;
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
-      const year = Number(week.week.slice(0, 4));
-      if (!hasHolidayList(year, schedule)) {
-        io.err(
-          `duban status: warning: the schedule's calendar has no holiday list for ${year}; only weekends are non-working days.`,
-        );
-      }
-      let db;
-      try {
-        db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
-      } catch (err) {
-        return exitForError(err, ctx, 'status');
-      }
-      try {
+      warnWithoutHolidayList(week, schedule, ctx, 'status');
+      await withDatabase(ctx, 'status', async (db) => {
         const reads = weekReadsOver(db);
-        const facts = await reads.submissionFacts(week.week);
-        const digest = await reads.digestSentAt(week.week);
-        const sent = await reads.remindersSent(week.week);
+        const facts = await reads.submissionFacts(week);
+        const digest = await reads.digestSentAt(week);
+        const sent = await reads.remindersSent(week);
         const tz = schedule.programme.timezone;
-        const deadline = deadlineOf(week.week, schedule);
-        const units = weekStatus(schedule, week.week, facts, digest).map((s) => ({
+        const deadline = deadlineOf(week, schedule);
+        const units = weekStatus(schedule, week, facts, digest).map((s) => ({
           unit: s.unit,
           state: s.state,
           submittedAt: s.submittedAt ? isoWithOffset(s.submittedAt, tz) : null,
           submissionId: s.submissionId === null ? null : String(s.submissionId),
           reminders: sent.filter((r) => r.unitId === s.unit).map((r) => r.stage),
         }));
-        const report = { week: week.week, deadline: isoWithOffset(deadline.at, tz), units };
+        const report = { week, deadline: isoWithOffset(deadline.at, tz), units };
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else {
           io.out(
@@ -71,8 +55,6 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
           }
         }
         ctx.setExit(EXIT.OK);
-      } finally {
-        await db.close();
-      }
+      });
     });
 }

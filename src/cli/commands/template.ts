@@ -6,10 +6,10 @@ import { openDatabase, parseDatabaseUrl } from '../../adapters/storage';
 import { loadPreviousAnswers } from '../../app/reminders';
 import { weekReadsOver } from '../../compose/week-deps';
 import type { Schedule } from '../../config/schedule';
-import { checkWeek } from '../../domain/week';
 import type { CliIO, CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { loadScheduleOrReport } from './config';
+import { parseWeek } from './common';
 
 type TemplateOptions = {
   unit: string;
@@ -38,11 +38,8 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
     )
     .action(async (opts: TemplateOptions) => {
       const { io } = ctx;
-      const week = checkWeek(opts.week);
-      if (!week.ok) {
-        io.err(`duban template: --week: ${week.message}`);
-        return ctx.setExit(EXIT.USAGE);
-      }
+      const week = parseWeek(opts.week, ctx, 'template');
+      if (week === undefined) return;
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
       const unit = schedule.units.find((u) => u.id === opts.unit);
@@ -59,12 +56,12 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
         );
         return ctx.setExit(EXIT.USAGE);
       }
-      const out = path.resolve(io.cwd, opts.out ?? `问题清单-${unit.id}-${week.week}.xlsx`);
-      const previous = opts.blank ? null : await previousAnswers(io, schedule, unit.id, week.week);
+      const out = path.resolve(io.cwd, opts.out ?? `问题清单-${unit.id}-${week}.xlsx`);
+      const previous = opts.blank ? null : await previousAnswers(io, schedule, unit.id, week);
       const bytes = await writeTemplate({
         schedule,
         unitId: unit.id,
-        week: week.week,
+        week,
         statusColumn: true,
         previous,
       });
@@ -72,7 +69,7 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
       fs.writeFileSync(out, bytes);
       const targets = projects.reduce((n, p) => n + p.targets.length, 0);
       io.out(
-        `${out}: ${unit.name}, week ${week.week}, ${projects.length} project(s), ${targets} target(s)` +
+        `${out}: ${unit.name}, week ${week}, ${projects.length} project(s), ${targets} target(s)` +
           (previous ? `, pre-filled with the answers of week ${previous.week}` : ''),
       );
       ctx.setExit(EXIT.OK);
