@@ -30,7 +30,7 @@ import {
   writeProjectRows,
   type SheetLayout,
   mergeColumnRange,
-} from './template';
+} from './sheet-layout';
 
 export const SUMMARY_SHEET = '问题清单汇总';
 export const DEPARTMENT_SHEET = '按责任部门';

@@ -42,24 +42,6 @@ import {
   writeProjectRows,
 } from './sheet-layout';
 
-export {
-  addIssueSheet,
-  COLUMN_WIDTHS,
-  HEADER_FILL,
-  HEADER_ROW,
-  mergeColumnRange,
-  PAGE_FOOTER,
-  printSetup,
-  SHEET_FONT,
-  sheetLayout,
-  STATUS_LABELS,
-  THIN_BORDER,
-  writeNoteRow,
-  writeProjectRows,
-  type ProjectRows,
-  type SheetLayout,
-} from './sheet-layout';
-
 export type { PreviousAnswers, PreviousProject, PreviousTarget, TemplateRequest };
 
 /** Points of height per project (about twelve lines of 11-point text). */

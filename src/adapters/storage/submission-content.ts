@@ -110,38 +110,41 @@ export async function submissionsContent(
   db: Db,
   submissionIds: readonly number[],
 ): Promise<Map<number, SubmissionProjectContent[]>> {
-  const projects: SubmissionProjectRow[] = [];
-  for (const ids of chunks(submissionIds, IDS_PER_QUERY)) {
-    projects.push(
-      ...(await db.kysely
-        .selectFrom('submission_projects')
-        .selectAll()
-        .where('submission_id', 'in', ids)
-        .orderBy('submission_id')
-        .orderBy('ordinal')
-        .execute()),
-    );
-  }
-  const targets: SubmissionTargetRow[] = [];
-  for (const ids of chunks(
+  const projects = await byIds(submissionIds, (ids) =>
+    db.kysely
+      .selectFrom('submission_projects')
+      .selectAll()
+      .where('submission_id', 'in', ids)
+      .orderBy('submission_id')
+      .orderBy('ordinal')
+      .execute(),
+  );
+  const targets = await byIds(
     projects.map((p) => p.id),
-    IDS_PER_QUERY,
-  )) {
-    targets.push(
-      ...(await db.kysely
+    (ids) =>
+      db.kysely
         .selectFrom('submission_targets')
         .selectAll()
         .where('submission_project_id', 'in', ids)
         .orderBy('submission_project_id')
         .orderBy('ordinal')
-        .execute()),
-    );
-  }
+        .execute(),
+  );
   // Grouped once: filtering every list per submission and per project grows with the square
   // of a large programme's history (500 projects × 13 weeks).
   const targetsByProject = groupBy(targets, (t) => t.submission_project_id);
   const withTargets = projects.map((p) => ({ ...p, targets: targetsByProject.get(p.id) ?? [] }));
   return groupBy(withTargets, (p) => p.submission_id);
+}
+
+/** The rows `read` finds for `ids`, read IDS_PER_QUERY ids at a time, in the order of the batches. */
+async function byIds<T>(
+  ids: readonly number[],
+  read: (batch: number[]) => Promise<T[]>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (const batch of chunks(ids, IDS_PER_QUERY)) rows.push(...(await read(batch)));
+  return rows;
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
