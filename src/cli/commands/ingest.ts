@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { storeRawMessage } from '../../adapters/storage';
 import { processMessage, type IntakeOutcome } from '../../app/intake/process-message';
+import { blankOutcome } from '../../app/intake/outcome';
 import type { Runtime } from '../../compose/runtime';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
@@ -49,17 +50,7 @@ export function registerIngestCommand(program: Command, ctx: CommandContext): vo
           });
           let outcome: IntakeOutcome;
           if (!stored.isNew) {
-            outcome = {
-              outcome: 'duplicate',
-              reason: 'DUPLICATE',
-              unit: null,
-              week: null,
-              late: null,
-              attachments: [],
-              submissionId: null,
-              replies: [],
-              mailKeys: [],
-            };
+            outcome = { ...blankOutcome(), outcome: 'duplicate', reason: 'DUPLICATE' };
           } else {
             outcome = await processMessage(runtime.intakeDeps(), stored.id);
             if (opts.send) {
