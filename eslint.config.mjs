@@ -68,34 +68,28 @@ const DOMAIN_RULE = [
 ];
 
 /**
- * app/ holds use cases: it speaks to ports (src/app/ports), never to a library adapter or to
- * src/adapters directly. The composition root (src/compose) wires the adapters in.
- *
- * BASELINE: app/ files that still import adapters or libraries directly (2026-12-07), and what
- * each may still import. Remove an entry (or a part of it) as the file moves behind ports; a
- * file not listed here may not add such an import.
+ * app/ holds use cases: it speaks to ports (src/app/ports), never to a library adapter, to
+ * src/adapters or to the composition root (src/compose), which wires the adapters in.
  */
-const APP_IMPORT_BASELINE = {
-  'src/app/scheduler.ts': ['adapters', 'bullmq'],
-  'src/app/service.ts': ['adapters', 'bullmq'],
-};
 
-/** The app rule, less what `allowed` names ('adapters' and/or library names). */
-function appRule(allowed = []) {
-  const libraries = LIBRARY_ADAPTERS.filter((n) => !allowed.includes(n));
-  const patterns = [libraryPattern(libraries)];
-  if (!allowed.includes('adapters')) {
-    patterns.push({
-      regex: ourDir('adapters'),
-      message:
-        'app/ uses ports, not src/adapters (the composition root, src/compose, wires them in).',
-    });
-  }
-  patterns.push({
-    regex: ourDir('cli|dev|workers'),
-    message: 'app/ imports no CLI, tooling or worker entry point.',
-  });
-  return ['error', { patterns }];
+function appRule() {
+  return [
+    'error',
+    {
+      patterns: [
+        libraryPattern(LIBRARY_ADAPTERS),
+        {
+          regex: ourDir('adapters'),
+          message:
+            'app/ uses ports, not src/adapters (the composition root, src/compose, wires them in).',
+        },
+        {
+          regex: ourDir('cli|compose|dev|workers'),
+          message: 'app/ imports no composition root, CLI, tooling or worker entry point.',
+        },
+      ],
+    },
+  ];
 }
 
 const NO_WORKERS_RULE = [
@@ -132,10 +126,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': DOMAIN_RULE },
   },
   { files: ['src/app/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': appRule() } },
-  ...Object.entries(APP_IMPORT_BASELINE).map(([file, allowed]) => ({
-    files: [file],
-    rules: { '@typescript-eslint/no-restricted-imports': appRule(allowed) },
-  })),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -10,7 +10,7 @@
 'use strict';
 const { setInterval, clearInterval, setTimeout } = require('node:timers');
 const { openRuntime } = require('../dist/src/compose/runtime.js');
-const { startService, ALL_ROLES } = require('../dist/src/app/service.js');
+const { startService, ALL_ROLES } = require('../dist/src/compose/service.js');
 const { createLogger } = require('../dist/src/log.js');
 const { readServiceEnv } = require('../dist/src/config/service-env.js');
 const { loadExampleSchedule } = require('./intake-mails.js');

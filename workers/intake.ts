@@ -1,5 +1,5 @@
 /**
- * Entry point for a process that runs only the intake role (see src/app/service.ts). Run
+ * Entry point for a process that runs only the intake role (see src/compose/service.ts). Run
  * several such processes, on one machine or several, against the same Redis and PostgreSQL.
  */
 import { main } from '../src/cli/main';

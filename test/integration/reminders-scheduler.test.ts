@@ -18,7 +18,7 @@ import {
   startScheduler,
   syncSchedulers,
   type Scheduler,
-} from '../../src/app/scheduler';
+} from '../../src/compose/scheduler';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { exampleSchedule } from '../helpers/sheets';

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { startScheduleReload, type ScheduleReloader } from '../../src/app/schedule-reload';
 import { scheduleReloadDeps } from '../../src/compose/week-deps';
-import { startScheduler, type Scheduler } from '../../src/app/scheduler';
+import { startScheduler, type Scheduler } from '../../src/compose/scheduler';
 import { loadScheduleFile } from '../../src/config/load-schedule';
 import { EXAMPLE_SCHEDULE } from '../../src/cli/context';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import { getMail } from '../../src/adapters/storage';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
-import { startService, type Service } from '../../src/app/service';
+import { startService, type Service } from '../../src/compose/service';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { useDovecot } from '../helpers/dovecot';

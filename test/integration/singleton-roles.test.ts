@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
-import { ALL_ROLES, startService, type Service } from '../../src/app/service';
+import { ALL_ROLES, startService, type Service } from '../../src/compose/service';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { useDovecot } from '../helpers/dovecot';
 import { exampleSchedule } from '../helpers/sheets';

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import { storeRawMessage, submissionsForRawMessage } from '../../src/adapters/storage';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
-import { startService, type Service } from '../../src/app/service';
+import { startService, type Service } from '../../src/compose/service';
 import { Queues } from '../../src/adapters/queue';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';

@@ -13,7 +13,7 @@ import { runDemoLoop, type DemoHooks } from '../../dev/demo/loop';
 import { runSheetDemo } from '../../dev/demo/sheets';
 import { sendDueReminders } from '../../app/reminders';
 import { digestBuildDepsOver, reminderDeps } from '../../compose/week-deps';
-import { runDigestJob } from '../../app/scheduler';
+import { runDigestJob } from '../../compose/scheduler';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';

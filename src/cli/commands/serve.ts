@@ -3,7 +3,7 @@ import { openRuntime } from '../../compose/runtime';
 import { startScheduleReload } from '../../app/schedule-reload';
 import { scheduleReloadDeps } from '../../compose/week-deps';
 import { resolveSchedulePath, type CommandContext } from '../context';
-import { ALL_ROLES, startService, type Role } from '../../app/service';
+import { ALL_ROLES, startService, type Role } from '../../compose/service';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';

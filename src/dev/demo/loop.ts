@@ -26,7 +26,7 @@ import {
   type Answers,
 } from './mails';
 import { openRuntime, type Runtime } from '../../compose/runtime';
-import { startService, type Service } from '../../app/service';
+import { startService, type Service } from '../../compose/service';
 
 export interface DemoHooks {
   /** Sends the reminders due at `now`; returns how many went out. */

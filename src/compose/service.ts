@@ -37,10 +37,10 @@ import {
 import { lateness } from '../adapters/mail/send';
 import { parseMailKey } from '../domain/mail-key';
 import { deliverQueued } from '../adapters/mail/outbox';
-import { processMessage } from './intake/process-message';
-import type { Runtime } from '../compose/runtime';
-import { reminderStillDue } from './reminders';
-import { weekReadsOver } from '../compose/week-deps';
+import { processMessage } from '../app/intake/process-message';
+import type { Runtime } from './runtime';
+import { reminderStillDue } from '../app/reminders';
+import { weekReadsOver } from './week-deps';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
@@ -277,7 +277,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     });
   }
 
-  // ---- scheduler role (src/app/scheduler.ts): job schedulers for reminders and the digest.
+  // ---- scheduler role (src/compose/scheduler.ts): job schedulers for reminders and the digest.
   // One process only (it upserts the job schedulers, see the pitfalls): the lease's holder.
   let scheduler: Scheduler | null = null;
   if (roles.has('scheduler')) {

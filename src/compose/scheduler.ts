@@ -32,10 +32,10 @@ import type { Schedule } from '../config/schedule';
 import { digestSentAt } from '../adapters/storage';
 import { digestDueOf } from '../domain/calendar';
 import { isExpectedWeek } from '../domain/week-status';
-import { sendDigest } from './digest';
-import { sendDueReminders, weeksAround } from './reminders';
-import { digestSendDepsOver, reminderDeps } from '../compose/week-deps';
-import type { Runtime } from '../compose/runtime';
+import { sendDigest } from '../app/digest';
+import { sendDueReminders, weeksAround } from '../app/reminders';
+import { digestSendDepsOver, reminderDeps } from './week-deps';
+import type { Runtime } from './runtime';
 
 export const SCHEDULE_QUEUE = 'schedule';
 const DAY_MS = 86_400_000;
