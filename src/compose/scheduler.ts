@@ -2,8 +2,9 @@
  * The clock of the service: BullMQ job schedulers that wake the reminder and digest jobs.
  *
  * - One scheduler per reminder stage (`reminder-<stage id>`), every day at the stage's time, and
- *   one for the digest (`digest`), weekly at its weekday and time; all with the programme's
- *   time zone (`tz`), never the server's.
+ *   one for the digest (`digest`), every day at the digest time (a holiday can move a week's
+ *   digest off its weekday: digestDueOf); all with the programme's time zone (`tz`), never the
+ *   server's.
  * - The cron only wakes the job; the job decides what is due (src/domain/reminders.ts), so
  *   holiday shifts, make-up working days and a unit that has just sent its sheet are honoured
  *   whatever the cron says, and a job run late (the service was down) sends only what is still
@@ -146,7 +147,7 @@ export async function syncSchedulers(
 /**
  * The digest job: sends the digest of each week whose digest is due (digestDueOf) within the
  * last 24 hours and has not
- * gone out yet. sendDigest (src/app/digest.ts) makes a new version at every call, so the
+ * gone out yet. sendDigest (src/app/digest/send.ts) makes a new version at every call, so the
  * "not gone out yet" test is what keeps a job run twice from mailing the leadership twice; two
  * runs racing both build version 1, and its key lets one through.
  */

@@ -2,7 +2,7 @@
  * The reminder ladder (提醒 → 逾期 → 督办) for lead units whose weekly sheet has not arrived:
  * when each stage is due, who is due for it now, to whom it goes, and what it says. Pure: the
  * schedule, the week's unit states (week-status.ts), the stages already sent and `now` come
- * in; plans and mail texts go out. Sending is src/app/reminders.ts.
+ * in; plans and mail texts go out. Sending is src/app/reminders/.
  *
  * The rules (documented in the README, "Reminders and escalation"):
  *

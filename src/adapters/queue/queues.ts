@@ -37,7 +37,7 @@ export const JOB_DEFAULTS: Record<keyof typeof QUEUE, JobsOptions> = {
     removeOnFail: { age: 30 * 24 * 3600 },
   },
   outbound: {
-    // A 4xx from SMTP is retried for about a day and a half (5 s doubling, capped by attempts).
+    // A 4xx from SMTP is retried for about two days at the default RETRY_DELAY_MS (5 s, doubling).
     attempts: 16,
     backoff: { type: 'exponential', delay: DEFAULT_RETRY_DELAY_MS },
     removeOnComplete: { age: 7 * 24 * 3600, count: 5000 },
