@@ -25,8 +25,9 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
   const t0 = performance.now();
   try {
     if (mode === 'digest') {
-      const { buildDigest } = dist('app/digest.js');
-      const built = await buildDigest(db, schedule, week, now);
+      const { buildDigest } = dist('app/digest/index.js');
+      const { digestBuildDepsOver } = dist('compose/week-deps.js');
+      const built = await buildDigest(digestBuildDepsOver(db), schedule, week, now);
       out.ms = performance.now() - t0;
       out.sizes = {
         html: Buffer.byteLength(built.html),
@@ -35,9 +36,11 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
       };
       out.projects = built.model.projects?.length;
     } else if (mode === 'digest-parts') {
-      const app = dist('app/digest.js');
+      const app = dist('app/digest/index.js');
       const domain = dist('domain/digest/index.js');
-      const { writeDigestWorkbook } = dist('adapters/excel/digest-workbook.js');
+      const { weekReadsOver } = dist('compose/week-deps.js');
+      const { excelDigestWorkbookWriter } = dist('adapters/excel/digest-workbook.js');
+      const reads = weekReadsOver(db);
       const parts = {};
       let t = performance.now();
       const lap = (name) => {
@@ -45,14 +48,14 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
         parts[name] = n - t;
         t = n;
       };
-      const versions = await app.digestVersions(db, week);
+      const versions = await app.digestVersions(reads, week);
       const choice = app.nextDigestEdition(versions);
-      const reports = await app.weekReports(db, [week, ...domain.lookbackWeeks(week)]);
-      lap('weekReports (13 weeks of sheets)');
-      const facts = await storage.weekSubmissionFacts(db, week);
-      const digestSentAt = await storage.digestSentAt(db, week);
-      const reminders = await storage.remindersSent(db, week);
-      const office = await app.officeFacts(db, week, now);
+      const reports = await reads.currentSheets([week, ...domain.lookbackWeeks(week)]);
+      lap('currentSheets (13 weeks of sheets)');
+      const facts = await reads.submissionFacts(week);
+      const digestSentAt = await reads.digestSentAt(week);
+      const reminders = await reads.remindersSent(week);
+      const office = await app.officeFacts(reads, week, now);
       lap('other queries (facts, reminders, office)');
       const [current, ...previous] = reports;
       const model = domain.buildDigestModel({
@@ -72,7 +75,7 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
       lap('renderDigestHtml');
       domain.renderDigestText(model);
       lap('renderDigestText');
-      await writeDigestWorkbook(model, now);
+      await excelDigestWorkbookWriter.write(model, now);
       lap('writeDigestWorkbook (xlsx)');
       out.ms = performance.now() - t0;
       out.parts = parts;

@@ -12,5 +12,5 @@ source scripts/lib-phase.sh
 ensure_node_modules
 phase 'services (Redis, Dovecot)' bash scripts/ensure-services.sh
 # A checkout that was built before its sources changed would run yesterday's code.
-npx --no-install tsc -p tsconfig.build.json
+node scripts/build.js
 node bin/duban.js demo "$@"

@@ -9,7 +9,7 @@
  * `recipients_json` is written by ./outgoing-mail.ts (freezeMail) as a RecipientsRecord.
  */
 import type { Db } from '../storage/connection';
-import { toTimestamp } from '../storage/repository';
+import { toTimestamp } from '../storage/codecs';
 
 /** What ./outgoing-mail.ts stores as `recipients_json` for a mail to be sent. */
 export interface RecipientsRecord {

@@ -9,6 +9,5 @@ export * from './submission-content';
 export * from './mailbox-state';
 export * from './audit';
 export * from './week-reads';
-export * from './repository';
 export type * from './schema';
 export * from './outgoing-mails';
