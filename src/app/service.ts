@@ -28,7 +28,8 @@ import {
 } from '../adapters/queue';
 import {
   getRawMessage,
-  mailboxFence,
+  recordRoleFence,
+  roleFence,
   unprocessedMessages,
   unsentMails,
   unsentQueuedMails,
@@ -96,18 +97,18 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     ttlMs: runtime.service.leaseTtlMs,
     onError: (err) => redis.report(err, 'lease'),
   });
-  /** Runs `start` only while this process holds the role's lease. */
-  const underLease = async (
-    role: 'watcher' | 'scheduler',
-    start: StartRole,
-    fenceFloor?: () => Promise<number>,
-  ): Promise<void> => {
+  /** Runs `start` only while this process holds the role's lease (fences kept in the database). */
+  const underLease = async (role: 'watcher' | 'scheduler', start: StartRole): Promise<void> => {
     const lease = await leases.forRole(role);
     const supervisor = new LeasedRole({
       lease,
       logger: logger.child({ component: 'lease' }),
       start,
-      ...(fenceFloor ? { fenceFloor } : {}),
+      fences: {
+        floor: () => roleFence(runtime.db, role),
+        record: (fence, holder) =>
+          recordRoleFence(runtime.db, { role, fence, holder, now: runtime.now() }),
+      },
     });
     leased.push(supervisor);
     await supervisor.start();
@@ -205,7 +206,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
         if (watcher === mine) watcher = null;
       };
     };
-    await underLease('watcher', startWatcher, () => mailboxFence(runtime.db));
+    await underLease('watcher', startWatcher);
   } else if (roles.has('watcher')) {
     logger.warn(
       {},
