@@ -17,7 +17,7 @@ import {
   storeRawMessage,
   submissionsForRawMessage,
 } from '../../src/adapters/storage';
-import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { startService, type Service } from '../../src/app/service';
 import { Queues } from '../../src/adapters/queue';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
