@@ -28,7 +28,8 @@ import {
 } from '../adapters/queue';
 import {
   getRawMessage,
-  mailboxFence,
+  recordRoleFence,
+  roleFence,
   unprocessedMessages,
   unsentMails,
   unsentQueuedMails,
@@ -96,18 +97,18 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     ttlMs: runtime.service.leaseTtlMs,
     onError: (err) => redis.report(err, 'lease'),
   });
-  /** Runs `start` only while this process holds the role's lease. */
-  const underLease = async (
-    role: 'watcher' | 'scheduler',
-    start: StartRole,
-    fenceFloor?: () => Promise<number>,
-  ): Promise<void> => {
+  /** Runs `start` only while this process holds the role's lease (fences kept in the database). */
+  const underLease = async (role: 'watcher' | 'scheduler', start: StartRole): Promise<void> => {
     const lease = await leases.forRole(role);
     const supervisor = new LeasedRole({
       lease,
       logger: logger.child({ component: 'lease' }),
       start,
-      ...(fenceFloor ? { fenceFloor } : {}),
+      fences: {
+        floor: () => roleFence(runtime.db, role),
+        record: (fence, holder) =>
+          recordRoleFence(runtime.db, { role, fence, holder, now: runtime.now() }),
+      },
     });
     leased.push(supervisor);
     await supervisor.start();
@@ -160,7 +161,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
           // backoff. So does a mail claimed by another attempt: if that attempt died mid-send,
           // a retry after the claim's lease takes it over (a re-enqueue by the sweeper would be
           // deduplicated against this job's id while BullMQ keeps it). Everything else is final
-          // and recorded in outgoing_mails.
+          // and recorded in outgoing_mails. A job failed for good is run again by the sweeper.
           if (outcome === 'retry')
             throw new Error(`mail ${job.data.mailKey}: temporary failure, retrying`);
           if (outcome === 'claimed_elsewhere')
@@ -205,7 +206,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
         if (watcher === mine) watcher = null;
       };
     };
-    await underLease('watcher', startWatcher, () => mailboxFence(runtime.db));
+    await underLease('watcher', startWatcher);
   } else if (roles.has('watcher')) {
     logger.warn(
       {},
@@ -222,9 +223,15 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     });
   const sweep = async (graceMs = grace): Promise<{ messages: number; mails: number }> => {
     const before = new Date(runtime.now().getTime() - graceMs);
+    // requeue, not enqueue: a job BullMQ failed for good (e.g. its worker died twice: "stalled
+    // more than allowable limit") or completed is kept under the same id, and a plain add
+    // would do nothing. The database says the work is unfinished, so it runs again.
+    let rerun = 0;
     const messages = await unprocessedMessages(runtime.db, before);
-    for (const id of messages)
-      await queues.enqueueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
+    for (const id of messages) {
+      const done = await queues.requeueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
+      if (done === 'rerun') rerun++;
+    }
     const now = runtime.now();
     const lease = runtime.service.mailClaimLeaseMs;
     // A mail claimed longer than its lease is taken over by the job enqueued here (its holder
@@ -232,7 +239,9 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     const mails = await unsentQueuedMails(runtime.db, before, 500, {
       claimedBefore: new Date(now.getTime() - lease),
     });
-    for (const mailKey of mails) await queues.enqueueOutbound({ mailKey });
+    for (const mailKey of mails) {
+      if ((await queues.requeueOutbound({ mailKey })) === 'rerun') rerun++;
+    }
     for (const late of await unsentMails(runtime.db, new Date(now.getTime() - lease))) {
       const ageMs = now.getTime() - late.queuedAt.getTime();
       const fields = {
@@ -248,7 +257,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     }
     if (messages.length || mails.length) {
       logger.warn(
-        { messages: messages.length, mails: mails.length },
+        { messages: messages.length, mails: mails.length, rerun },
         'sweeper re-enqueued unfinished work',
       );
     }

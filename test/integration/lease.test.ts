@@ -10,6 +10,8 @@ import {
   getMailboxState,
   mailboxFence,
   recordMailboxError,
+  recordRoleFence,
+  roleFence,
   saveMailboxState,
 } from '../../src/adapters/storage';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
@@ -129,6 +131,58 @@ describe('the role lease', () => {
     expect(held?.fence).toBe(b.state.fence + 1);
   });
 
+  it('after Redis lost its data, a new holder starts the role only once the old one has stopped, with a fence never used before', async () => {
+    // The database's record of fences (role_fences), as the service wires it.
+    const recorded = new Map<string, number>();
+    const fences = (role: string) => ({
+      floor: async () => recorded.get(role) ?? 0,
+      record: async (fence: number) => {
+        if ((recorded.get(role) ?? 0) >= fence) return false;
+        recorded.set(role, fence);
+        return true;
+      },
+    });
+    const supervised = async (name: string) => {
+      const redis = await client();
+      const state = { running: false, fence: 0, since: 0, until: 0 };
+      const supervisor = new LeasedRole({
+        lease: new RoleLease(redis, 'test', 'restart', name, TTL),
+        logger,
+        fences: fences('restart'),
+        start: async (handle) => {
+          Object.assign(state, { running: true, fence: handle.fence, since: Date.now() });
+          return async () => {
+            Object.assign(state, { running: false, until: Date.now() });
+          };
+        },
+      });
+      return { state, supervisor };
+    };
+    const a = await supervised('a');
+    await a.supervisor.start();
+    expect(a.state.running).toBe(true);
+    const first = a.state.fence;
+
+    // Redis forgets everything (a restart without persistence): b may take the key at once.
+    const admin = await client();
+    await admin.del('test:lease:restart', 'test:lease:restart:fence');
+    const b = await supervised('b');
+    await b.supervisor.start();
+    await until('a to stop and b to start', async () => !a.state.running && b.state.running, 5_000);
+    expect(b.state.since).toBeGreaterThanOrEqual(a.state.until);
+    expect(b.state.fence).toBeGreaterThan(first);
+    expect(recorded.get('restart')).toBe(b.state.fence);
+    // a keeps trying for the lease, and does not get it while b holds it.
+    await new Promise((r) => setTimeout(r, 2 * TTL));
+    expect(a.state.running).toBe(false);
+    const msgs = lines
+      .filter((l) => l.role === 'restart')
+      .map((l) => `${l.msg} ${l.holder?.split(':')[0]}`);
+    expect(msgs.indexOf('lease lost a')).toBeLessThan(msgs.indexOf('lease acquired b'));
+    await b.supervisor.stop();
+    await a.supervisor.stop();
+  });
+
   it('stops the role at once when its lease vanished (Redis restarted empty) and keeps trying to take it again', async () => {
     const a = await holder('a', 'vanishing');
     await a.supervisor.start();
@@ -151,6 +205,17 @@ describe('the role lease', () => {
 
 describe.each(TEST_DIALECTS)('fenced mailbox_state writes on %s', (dialect) => {
   const t = useTestDatabase(dialect);
+
+  it('records a role fence only when it is larger than every fence recorded before', async () => {
+    expect(await roleFence(t.db, 'scheduler')).toBe(0);
+    expect(await recordRoleFence(t.db, { role: 'scheduler', fence: 2, holder: 'a' })).toBe(true);
+    expect(await recordRoleFence(t.db, { role: 'scheduler', fence: 2, holder: 'b' })).toBe(false);
+    expect(await recordRoleFence(t.db, { role: 'scheduler', fence: 1, holder: 'b' })).toBe(false);
+    expect(await recordRoleFence(t.db, { role: 'watcher', fence: 1, holder: 'b' })).toBe(true);
+    expect(await recordRoleFence(t.db, { role: 'scheduler', fence: 3, holder: 'c' })).toBe(true);
+    expect(await roleFence(t.db, 'scheduler')).toBe(3);
+    expect(await roleFence(t.db, 'watcher')).toBe(1);
+  });
   const key = { account: 'office@example.cn', mailbox: 'INBOX' };
 
   it("refuses a stale holder's position and error, and keeps the newer holder's", async () => {

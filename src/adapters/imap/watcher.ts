@@ -36,200 +36,40 @@
  * The service runs it under a lease (src/adapters/lease); its mailbox_state writes carry the
  * lease's fence, and a write refused because a newer holder wrote (a larger fence) stops this
  * watcher at once (`onFencedOut`).
+ *
+ * This file: the lifecycle, the connection loop with its backoff, the session (sync, then IDLE
+ * until the doorbell rings), the poll and stall warning, failures and the fenced position. One
+ * sync: ./sync.ts; one message: ./ingest.ts; the client: ./client.ts; waiting: ./waiting.ts.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Logger } from 'pino';
 import type { ImapConfig } from '../../config/env';
 import { describeImap } from '../../config/env';
-import { DubanError, type Code } from '../../errors';
-import { PACKAGE_ROOT } from '../../paths';
+import type { Code } from '../../errors';
 import {
   getMailboxState,
   recordMailboxError,
   saveMailboxState,
-  storeRawMessage,
   type Db,
   type MailboxProgress,
 } from '../storage';
+import { LOGOUT_TIMEOUT_MS, disconnectClient, newImapClient } from './client';
 import { errorText, imapErrorCode, type ImapErrorCode } from './errors';
+import { MessageIngest, deferredHandOff } from './ingest';
+import { syncMailbox, type SyncContext } from './sync';
+import { cancellableDelay, Doorbell, settlesWithin } from './waiting';
+import {
+  StopRequested,
+  type Clock,
+  type MailboxWatcherOptions,
+  type OnStored,
+  type SyncResult,
+  type WatcherHealth,
+} from './watcher-types';
 
-/** What the watcher hands on for each message it stored (ids, never content). */
-export interface StoredMessage {
-  rawMessageId: number;
-  uid: number;
-  /** Decimal text (an unsigned 32-bit number). */
-  uidvalidity: string;
-  /** When the server received it (IMAP INTERNALDATE). */
-  internalDate: Date;
-  /** The message size the server reported (RFC822.SIZE), also when only headers were stored. */
-  size: number;
-  /**
-   * Over IMAP_MAX_MESSAGE_MB: only the header block was stored, flagged truncated with the
-   * declared size (processing answers "too large").
-   */
-  tooLarge: boolean;
-  /**
-   * INTERNALDATE before IMAP_SINCE: stored as already processed (outcome 'ignored', reason
-   * 'HISTORY'); nothing more to do with it.
-   */
-  history: boolean;
-}
-
-export type OnStored = (stored: StoredMessage) => Promise<void>;
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface MailboxWatcherOptions {
-  config: ImapConfig;
-  db: Db;
-  logger: Logger;
-  /** Called once per newly stored message, in UID order; the sync waits for it. */
-  onStored: OnStored;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Reconnect delays, doubled after each failure: initialMs (default 1 s) up to maxMs (60 s). */
-  backoff?: { initialMs?: number; maxMs?: number };
-  /** How long stop() lets a sync finish the message in hand (default 10 s). */
-  stopTimeoutMs?: number;
-  /** Extra ImapFlow options (tests: timeouts, TLS). */
-  clientOptions?: Partial<ImapFlowOptions>;
-  /** The lease's fencing token: carried by every mailbox_state write (absent: no lease). */
-  fence?: number;
-  /** Called once when a write was refused for an older fence; the watcher has stopped syncing. */
-  onFencedOut?: () => void;
-}
-
-export interface WatcherHealth {
-  /** Logged in and the mailbox usable. */
-  connected: boolean;
-  lastSuccessAt: Date | null;
-  lastError: { code: Code; message: string; at: Date } | null;
-  /** No successful sync for IMAP_STALL_MINUTES (counted from start() before the first). */
-  stalled: boolean;
-}
-
-export interface SyncResult {
-  uidvalidity: string;
-  /** UIDVALIDITY changed since the last sync, so the whole mailbox was read again. */
-  rescanned: boolean;
-  /** Stored for the first time and handed on. */
-  stored: number;
-  /** Found already stored at this very place (a crash before the position moved): handed on again. */
-  redelivered: number;
-  /** The same content already stored from elsewhere: not handed on. */
-  duplicates: number;
-  /** Listed, but deleted by someone before it could be read: nothing to store. */
-  vanished: number;
-  /** The last UID handed on (the position saved). */
-  lastUid: number;
-}
-
-/** What became of one listed message (the SyncResult counter it adds to). */
-type Outcome = 'stored' | 'redelivered' | 'duplicates' | 'vanished';
-
-/** A message's place in the watched mailbox. */
-interface Location {
-  uidvalidity: string;
-  uid: number;
-}
-
-/** Thrown when the watcher stops in the middle of a sync (the rest is picked up next time). */
-class StopRequested extends Error {
-  constructor() {
-    super('the watcher is stopping');
-  }
-}
-
-/** A hand-off that failed only because the queue (Redis) is down: the sweeper catches up. */
-function deferredHandOff(err: unknown): err is DubanError {
-  return err instanceof DubanError && err.code === 'REDIS_UNAVAILABLE';
-}
+export type * from './watcher-types';
 
 const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 60_000 };
-const LOGOUT_TIMEOUT_MS = 2_000;
-
-let cachedVersion: string | undefined;
-function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-        version?: unknown;
-      };
-      cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0';
-    } catch {
-      cachedVersion = '0';
-    }
-  }
-  return cachedVersion;
-}
-
-/**
- * Resolves after `ms`, or earlier when cancelled. The timer never keeps the process alive alone.
- */
-function cancellableDelay(ms: number): { done: Promise<void>; cancel: () => void } {
-  let cancel = (): void => undefined;
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    cancel = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
-  return { done, cancel };
-}
-
-/** Resolves true when `promise` settles within `ms`, false otherwise (clears its timer). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  const delay = cancellableDelay(ms);
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    delay.done.then(() => false),
-  ]);
-  delay.cancel();
-  return settled;
-}
-
-/**
- * A doorbell with memory: rings while nobody waits are kept, so a new message announced during a
- * sync (after its FETCH) triggers one more sync instead of waiting for the next poll.
- */
-class Doorbell {
-  private rung = false;
-  private wake: (() => void) | undefined;
-
-  ring(): void {
-    this.rung = true;
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  /** Forgets earlier rings (called just before a sync, which sees everything up to now). */
-  clear(): void {
-    this.rung = false;
-  }
-
-  wait(): Promise<void> {
-    if (this.rung) {
-      this.rung = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.rung = false;
-        resolve();
-      };
-    });
-  }
-}
 
 export class MailboxWatcher {
   private readonly config: ImapConfig;
@@ -254,7 +94,7 @@ export class MailboxWatcher {
   private cancelPause: (() => void) | undefined;
   /** Serialises syncs: the run loop and syncOnce() never sync at the same time. */
   private syncChain: Promise<unknown> = Promise.resolve();
-  private movesRefused = false;
+  private readonly syncContext: SyncContext;
 
   private startedAt: Date | null = null;
   private lastSuccessAt: Date | null = null;
@@ -274,6 +114,18 @@ export class MailboxWatcher {
     const where = { account: this.config.account, mailbox: this.config.mailbox };
     this.log = options.logger.child({ component: 'imap-watcher', ...where });
     this.imapflowLog = options.logger.child({ component: 'imapflow', ...where });
+    this.syncContext = {
+      config: this.config,
+      db: this.db,
+      log: this.log,
+      clock: this.clock,
+      ingest: new MessageIngest(this.config, this.db, this.clock, this.log, this.onStored),
+      savePosition: (progress) => this.savePosition(progress),
+      synced: (now) => {
+        this.lastSuccessAt = now;
+        this.lastStallWarningAt = null;
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -345,13 +197,13 @@ export class MailboxWatcher {
       await client.connect();
     } catch (err) {
       await this.noteFailure(err, imapErrorCode(err, false));
-      await this.disconnect(client);
+      await disconnectClient(client);
       throw err;
     }
     try {
       return await this.recordedSync(client, () => false);
     } finally {
-      await this.disconnect(client);
+      await disconnectClient(client);
     }
   }
 
@@ -371,25 +223,8 @@ export class MailboxWatcher {
   // The connection loop
 
   private newClient(): ImapFlow {
-    const client = new ImapFlow({
-      host: this.config.host,
-      port: this.config.port,
-      secure: this.config.secure,
-      auth: { user: this.config.user, pass: this.config.password },
-      // imapflow logs commands at debug and FETCH data at trace, with literals (message bodies)
-      // and credentials replaced by placeholders.
-      logger: this.imapflowLog,
-      clientInfo: { name: 'duban', version: packageVersion(), vendor: 'duban' },
-      // IDLE is started by the session loop between syncs, not by imapflow's timer.
-      disableAutoIdle: true,
-      connectionTimeout: 30_000,
-      ...this.clientOptions,
-    });
-    // Always attached: without it, a server dropping an idle connection crashes the process.
-    client.on('error', (err: Error) => {
-      this.log.warn({ err, code: imapErrorCode(err, false) }, 'IMAP connection error');
-    });
-    return client;
+    const { log, imapflowLog, clientOptions } = this;
+    return newImapClient(this.config, { log, imapflowLog, clientOptions });
   }
 
   private async runLoop(): Promise<void> {
@@ -407,7 +242,7 @@ export class MailboxWatcher {
         if (this.running) await this.noteFailure(err, imapErrorCode(err, this.connected));
       } finally {
         this.connected = false;
-        await this.disconnect(client);
+        await disconnectClient(client);
         if (this.client === client) this.client = undefined;
       }
       if (!this.running) break;
@@ -455,14 +290,6 @@ export class MailboxWatcher {
     if (this.running && !client.usable) {
       throw Object.assign(new Error('the IMAP connection closed'), { code: 'NoConnection' });
     }
-  }
-
-  private async disconnect(client: ImapFlow): Promise<void> {
-    if (client.usable) {
-      // LOGOUT politely, but never wait long for it: close() below always ends the socket.
-      await settlesWithin(client.logout(), LOGOUT_TIMEOUT_MS);
-    }
-    client.close();
   }
 
   private onPollTick(): void {
@@ -521,7 +348,7 @@ export class MailboxWatcher {
   // One sync
 
   private serialisedSync(client: ImapFlow, stopRequested: () => boolean): Promise<SyncResult> {
-    const run = this.syncChain.then(() => this.sync(client, stopRequested));
+    const run = this.syncChain.then(() => syncMailbox(this.syncContext, client, stopRequested));
     this.syncChain = run.catch(() => undefined);
     return run;
   }
@@ -550,205 +377,4 @@ export class MailboxWatcher {
     this.onFencedOut?.();
     throw new StopRequested();
   }
-
-  private async sync(client: ImapFlow, stopRequested: () => boolean): Promise<SyncResult> {
-    const { config, db } = this;
-    const key = { account: config.account, mailbox: config.mailbox };
-    // Read-only (EXAMINE) unless messages are moved: nothing the watcher does can change a flag.
-    const lock = await client.getMailboxLock(config.mailbox, {
-      readOnly: config.processedFolder === null,
-      description: 'duban sync',
-    });
-    try {
-      const mailbox = client.mailbox;
-      if (!mailbox) throw Object.assign(new Error('no mailbox selected'), { code: 'NoConnection' });
-      const uidvalidity = mailbox.uidValidity.toString();
-      const state = await getMailboxState(db, key.account, key.mailbox);
-      const known = state?.uidvalidity ?? null;
-      const rescanned = known !== null && known !== uidvalidity;
-      let last = known === uidvalidity && state ? Number(state.last_uid) : 0;
-      if (rescanned) {
-        this.log.warn(
-          { before: known, after: uidvalidity },
-          'UIDVALIDITY changed: every stored UID is void, reading the whole mailbox again',
-        );
-      } else if (known === null && config.since === null && mailbox.exists > 0) {
-        this.log.warn(
-          { messages: mailbox.exists },
-          'first sync without IMAP_SINCE: every message in the mailbox is handed on as new',
-        );
-      }
-
-      // Sizes and dates first; collected in full before any other command is issued.
-      const listed =
-        mailbox.exists === 0
-          ? []
-          : await client.fetchAll(
-              `${last + 1}:*`,
-              { uid: true, size: true, internalDate: true, envelope: true },
-              { uid: true },
-            );
-      // `UID FETCH n:*` also returns the newest message when every UID is below n.
-      const fresh = listed.filter((m) => m.uid > last).sort((a, b) => a.uid - b.uid);
-
-      const result: SyncResult = {
-        uidvalidity,
-        rescanned,
-        stored: 0,
-        redelivered: 0,
-        duplicates: 0,
-        vanished: 0,
-        lastUid: last,
-      };
-      for (const meta of fresh) {
-        if (stopRequested()) throw new StopRequested();
-        const outcome = await this.ingest(client, meta, { uidvalidity, uid: meta.uid });
-        result[outcome] += 1;
-        // The position moves only now, after onStored resolved.
-        await this.savePosition({ ...key, uidvalidity, lastUid: meta.uid, now: this.clock.now() });
-        last = meta.uid;
-        result.lastUid = last;
-        if (
-          config.processedFolder !== null &&
-          (outcome === 'stored' || outcome === 'redelivered')
-        ) {
-          await this.moveTo(client, meta.uid, config.processedFolder);
-        }
-      }
-
-      // The heartbeat: also when nothing arrived (sets last_success_at).
-      const now = this.clock.now();
-      await this.savePosition({ ...key, uidvalidity, lastUid: last, now });
-      this.lastSuccessAt = now;
-      this.lastStallWarningAt = null;
-      if (fresh.length > 0 || rescanned) {
-        this.log.info({ ...result }, 'mailbox synced');
-      } else {
-        this.log.debug({ ...result }, 'mailbox synced');
-      }
-      return result;
-    } finally {
-      lock.release();
-    }
-  }
-
-  /** Stores one message and hands it on if it is new here. */
-  private async ingest(client: ImapFlow, meta: FetchMessageObject, at: Location): Promise<Outcome> {
-    const { config, db } = this;
-    const size = meta.size ?? 0;
-    const internalDate = toDate(meta.internalDate) ?? this.clock.now();
-    const tooLarge = size > config.maxMessageBytes;
-    const history = config.since !== null && internalDate.getTime() < config.since.getTime();
-    const raw = await this.download(client, at.uid, tooLarge);
-    const log = this.log.child({ uid: at.uid, uidvalidity: at.uidvalidity });
-    if (raw === undefined) {
-      // Deleted by someone between the listing and the download: nothing left to store.
-      log.warn({}, 'message disappeared before it could be read; skipped');
-      return 'vanished';
-    }
-
-    // The store records "too large" and "history" in the same insert and says whether the
-    // message is new here, our own earlier attempt at this place, or a copy from elsewhere.
-    const saved = await storeRawMessage(db, {
-      raw,
-      source: 'imap',
-      messageId: meta.envelope?.messageId ?? null,
-      account: config.account,
-      mailbox: config.mailbox,
-      uidvalidity: at.uidvalidity,
-      uid: at.uid,
-      internalDate,
-      truncatedFrom: tooLarge ? size : null,
-      history,
-      receivedAt: this.clock.now(),
-    });
-    const outcome: Outcome =
-      saved.decision === 'new'
-        ? 'stored'
-        : saved.decision === 'redelivered'
-          ? 'redelivered'
-          : 'duplicates';
-    if (outcome === 'duplicates') {
-      log.info(
-        { rawMessageId: saved.id, duplicateBy: saved.duplicateBy },
-        'message already stored from elsewhere; not handed on',
-      );
-      return outcome;
-    }
-    if (tooLarge) {
-      log.warn(
-        {
-          rawMessageId: saved.id,
-          code: 'MESSAGE_TOO_LARGE' satisfies Code,
-          size,
-          limit: config.maxMessageBytes,
-        },
-        'message over the size limit: stored its headers only',
-      );
-    }
-    try {
-      await this.onStored({
-        rawMessageId: saved.id,
-        uid: at.uid,
-        uidvalidity: at.uidvalidity,
-        internalDate,
-        size,
-        tooLarge: saved.truncated,
-        history: saved.history,
-      });
-    } catch (err) {
-      if (!deferredHandOff(err)) throw err;
-      log.warn(
-        { rawMessageId: saved.id, code: err.code },
-        'message stored; the queue is unreachable, the sweeper hands it on later',
-      );
-      return outcome;
-    }
-    log.info(
-      { rawMessageId: saved.id, size, tooLarge, history, redelivered: outcome === 'redelivered' },
-      'message stored and handed on',
-    );
-    return outcome;
-  }
-
-  /** The full message, or only its header block when it is too large; undefined if it is gone. */
-  private async download(
-    client: ImapFlow,
-    uid: number,
-    headersOnly: boolean,
-  ): Promise<Buffer | undefined> {
-    const message = await client.fetchOne(
-      String(uid),
-      headersOnly ? { uid: true, headers: true } : { uid: true, source: true },
-      { uid: true },
-    );
-    if (!message || message.uid !== uid) return undefined;
-    return headersOnly ? message.headers : message.source;
-  }
-
-  private async moveTo(client: ImapFlow, uid: number, folder: string): Promise<void> {
-    if (this.movesRefused) return;
-    if (!client.capabilities.has('MOVE')) {
-      // Without MOVE imapflow would COPY, flag \Deleted and EXPUNGE: never risk an expunge.
-      this.movesRefused = true;
-      this.log.warn({ folder }, 'the server has no IMAP MOVE; messages are left in place');
-      return;
-    }
-    try {
-      // CREATE of an existing folder answers "created: false"; cheap enough per message.
-      await client.mailboxCreate(folder);
-      const moved = await client.messageMove(String(uid), folder, { uid: true });
-      if (!moved) this.log.warn({ uid, folder }, 'could not move the message; left in place');
-    } catch (err) {
-      // The message is stored and handed on; only its tidying failed.
-      if (!client.usable) throw err;
-      this.log.warn({ err, uid, folder }, 'could not move the message; left in place');
-    }
-  }
-}
-
-function toDate(value: Date | string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -8,5 +8,6 @@ export {
   LeasedRole,
   type LeaseHandle,
   type LeasedRoleOptions,
+  type RoleFences,
   type StartRole,
 } from './leased-role';

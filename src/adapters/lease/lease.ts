@@ -4,8 +4,11 @@
  *
  * - Taken with one Lua script: the key is set only when absent (`NX`-like), with a time to live,
  *   and the fence is `INCR`ed in the same step, so every holder ever has a larger fence than the
- *   one before. A fence floor (the largest fence the database has seen) keeps that true after
- *   Redis lost its data (a restart without persistence resets the counter).
+ *   one before. A fence floor (the largest fence the database has recorded) keeps that true
+ *   after Redis lost its data (a restart without persistence resets the counter).
+ * - The script also says whether the fence counter was missing: with a floor above 0, Redis
+ *   forgot its data, and with it the key of a holder that may still run the role until its next
+ *   renewal fails. The caller then waits a TTL before starting the role (leased-role.ts).
  * - Renewed by compare-and-pexpire (only our own token is extended); released by
  *   compare-and-delete, so a holder that lost the lease can never extend or delete the next
  *   holder's.
@@ -17,7 +20,8 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 const ACQUIRE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0, 0} end
+local forgotten = 1 - redis.call('EXISTS', KEYS[2])
 local fence = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[3])
 if fence <= floor then
@@ -25,7 +29,7 @@ if fence <= floor then
   redis.call('SET', KEYS[2], fence)
 end
 redis.call('SET', KEYS[1], ARGV[1] .. '#' .. fence, 'PX', ARGV[2])
-return fence`;
+return {fence, forgotten}`;
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -45,6 +49,10 @@ export interface Held {
   token: string;
   /** Until when (ms since epoch, our clock) the lease is surely ours: last renewal start + TTL. */
   validUntil: number;
+  /** When the try that took it started (ms since epoch, our clock). */
+  takenAt: number;
+  /** Whether Redis had no fence counter, i.e. had forgotten its data (or never had any). */
+  counterWasMissing: boolean;
 }
 
 export class RoleLease {
@@ -68,19 +76,24 @@ export class RoleLease {
   /** Takes the lease if nobody holds it; null when someone does. Throws when Redis is down. */
   async acquire(fenceFloor = 0): Promise<Held | null> {
     const started = Date.now();
-    const fence = Number(
-      await this.redis.eval(
-        ACQUIRE,
-        2,
-        this.key,
-        this.fenceKey,
-        this.holder,
-        this.ttlMs,
-        fenceFloor,
-      ),
-    );
+    const reply = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.key,
+      this.fenceKey,
+      this.holder,
+      this.ttlMs,
+      fenceFloor,
+    )) as [number, number];
+    const fence = Number(reply[0]);
     if (!fence) return null;
-    return { fence, token: `${this.holder}#${fence}`, validUntil: started + this.ttlMs };
+    return {
+      fence,
+      token: `${this.holder}#${fence}`,
+      validUntil: started + this.ttlMs,
+      takenAt: started,
+      counterWasMissing: Number(reply[1]) === 1,
+    };
   }
 
   /** Extends our lease; false when it is no longer ours (expired, taken). Throws when Redis is down. */

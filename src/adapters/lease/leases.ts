@@ -26,7 +26,9 @@ export class Leases {
   async forRole(role: string): Promise<RoleLease> {
     const { redisUrl, prefix, holderName, ttlMs, onError } = this.settings;
     if (!this.redis) {
-      this.redis = redisClient(redisUrl, onError);
+      // A renewal that hangs (Redis stopped, not gone) must not outlive the lease: it fails
+      // within TTL/3 and the holder stops before its lease could run out.
+      this.redis = redisClient(redisUrl, onError, { commandTimeoutMs: Math.max(100, ttlMs / 3) });
       await readyWithin(this.redis, 5_000);
     }
     return new RoleLease(this.redis, prefix, role, holderName, ttlMs);

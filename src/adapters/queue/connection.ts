@@ -79,7 +79,11 @@ export async function redisCall<T>(what: string, op: () => Promise<T>): Promise<
 }
 
 /** A plain ioredis client for our own keys (the lease); its errors go to `onError`. */
-export function redisClient(redisUrl: string, onError: (err: Error) => void): Redis {
+export function redisClient(
+  redisUrl: string,
+  onError: (err: Error) => void,
+  options: { commandTimeoutMs?: number } = {},
+): Redis {
   const client = new Redis({
     ...connectionOf(redisUrl, false),
     maxRetriesPerRequest: 1,
@@ -87,6 +91,7 @@ export function redisClient(redisUrl: string, onError: (err: Error) => void): Re
     connectTimeout: 5_000,
     // Reconnect every second at most: an outage is noticed quickly and ended quickly.
     retryStrategy: (times: number) => Math.min(times * 200, 1_000),
+    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
   });
   // Without it ioredis prints "[ioredis] Unhandled error event" blocks to stderr.
   client.on('error', onError);

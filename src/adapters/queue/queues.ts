@@ -4,9 +4,12 @@
  * a queue that loses its jobs loses no data (the sweeper re-enqueues what was not finished).
  */
 import { Queue, type JobsOptions } from 'bullmq';
+import { requeue, type Requeued } from './requeue';
 import { connectionOf, redisCall } from './connection';
 import { outboundJobId } from './ids';
 import type { RedisWatch } from './redis-watch';
+
+export type { Requeued } from './requeue';
 
 export const QUEUE = { intake: 'intake', outbound: 'outbound' } as const;
 
@@ -92,6 +95,23 @@ export class Queues {
   async enqueueOutbound(job: OutboundJob): Promise<void> {
     await redisCall('enqueueing an outbound job', () =>
       this.outbound.add('mail', job, { jobId: outboundJobId(job.mailKey) }),
+    );
+  }
+
+  /**
+   * Gets a message's intake going again (the sweeper: the database says it is unfinished).
+   * Unlike enqueueIntake, a job BullMQ has finished under this id is run again; see requeue.
+   */
+  async requeueIntake(job: IntakeJob, jobId: string): Promise<Requeued> {
+    return redisCall('re-enqueueing an intake job', () =>
+      requeue(this.intake, 'message', job, jobId),
+    );
+  }
+
+  /** Gets a mail's sending going again (the sweeper), like requeueIntake. */
+  async requeueOutbound(job: OutboundJob): Promise<Requeued> {
+    return redisCall('re-enqueueing an outbound job', () =>
+      requeue(this.outbound, 'mail', job, outboundJobId(job.mailKey)),
     );
   }
 

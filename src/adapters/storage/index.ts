@@ -7,6 +7,7 @@ export * from './attachments';
 export * from './submissions';
 export * from './submission-content';
 export * from './mailbox-state';
+export * from './role-fences';
 export * from './audit';
 export * from './week-reads';
 export type * from './schema';

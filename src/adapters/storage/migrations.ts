@@ -19,6 +19,7 @@ import { isConnectionError, type Db, type Dialect } from './connection';
 import { oneOutgoingMailTable } from './migration-0003';
 import { oneSubmissionPerMessage } from './one-submission-per-message';
 import { singletonFence } from './migration-0005';
+import { roleFences } from './migration-0006';
 
 interface ColumnTypes {
   /** 64-bit integers: ids and references to them, sizes, IMAP UIDs (unsigned 32-bit). */
@@ -324,6 +325,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0003_one_outgoing_mail_table': oneOutgoingMailTable(dialect),
     '0004_one_submission_per_message': oneSubmissionPerMessage(),
     '0005_singleton_fence': singletonFence,
+    '0006_role_fences': roleFences,
   };
 }
 

@@ -249,6 +249,16 @@ export interface Database {
   mailbox_state: MailboxStateTable;
   audit_log: AuditLogTable;
   message_claims: MessageClaimsTable;
+  role_fences: RoleFencesTable;
+}
+
+/** The largest lease fence handed out per singleton role (0006). */
+export interface RoleFencesTable {
+  role: string;
+  fence: number;
+  /** The lease holder it was handed to ("host:pid:random"). */
+  holder: string;
+  acquired_at: Timestamp;
 }
 
 /** Which stored message answers for a (sender, Message-ID) (0002). */
