@@ -18,7 +18,7 @@ import {
   submissionsForRawMessage,
 } from '../../src/adapters/storage';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
-import { startService, type Service } from '../../src/app/service';
+import { startService, type Service } from '../../src/compose/service';
 import { Queues } from '../../src/adapters/queue';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
