@@ -41,7 +41,7 @@ export interface ServiceEnv {
   logLevel: string;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The service's settings alone: throws DubanError ENV_INVALID listing every problem. */
 export function readServiceEnv(env: Env = process.env): ServiceEnv {

@@ -81,3 +81,29 @@ describe('duban migrate without a usable database', () => {
     expect(run.err).not.toContain('s3cret');
   });
 });
+
+describe('the first command of a new installation', () => {
+  it('duban status on a database nobody migrated yet creates the tables and lists every unit as missing', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-cli-'));
+    const run = await duban(['status', '--week', '2021-03-15'], {}, cwd);
+    expect(run.err).not.toMatch(/SqliteError|no such table/);
+    expect(run.code).toBe(EXIT.OK);
+    expect(run.out).toMatch(/jiaoyu\s+missing/);
+  });
+
+  it('an unknown LOG_LEVEL is reported as an environment problem, not a crash', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-cli-'));
+    const eml = path.join(
+      __dirname,
+      '..',
+      'fixtures',
+      'eml',
+      fs
+        .readdirSync(path.join(__dirname, '..', 'fixtures', 'eml'))
+        .filter((f) => f.endsWith('.eml'))[0] ?? '',
+    );
+    const run = await duban(['ingest', eml], { LOG_LEVEL: 'loud' }, cwd);
+    expect(run.code).toBe(EXIT.USAGE);
+    expect(run.err).toContain('LOG_LEVEL: use one of');
+  });
+});

@@ -5,13 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openDatabase, type Db } from '../../adapters/storage';
+import { migrateToLatest, openDatabase, type Db } from '../../adapters/storage';
 import { openRuntime, type Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
 import { hasHolidayList } from '../../domain/calendar';
 import { checkWeek } from '../../domain/week';
 import { DubanError } from '../../errors';
-import { createLogger } from '../../log';
+import { createLogger, type Logger } from '../../log';
+import { LOG_LEVELS } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 
@@ -75,8 +76,10 @@ export function readInputFile(
 }
 
 /**
- * Runs `fn` over the database of $DATABASE_URL and closes it after. When it cannot be opened,
- * that is reported (exit 1, or 69 when unavailable) and `fn` does not run.
+ * Runs `fn` over the database of $DATABASE_URL, migrated to the latest schema as the service
+ * does on start (a new installation's first `duban status` finds its tables), and closes it
+ * after. When it cannot be opened or migrated, that is reported (exit 1, or 69 when unavailable)
+ * and `fn` does not run.
  */
 export async function withDatabase(
   ctx: CommandContext,
@@ -87,6 +90,12 @@ export async function withDatabase(
   try {
     db = await openDatabase(ctx.io.env.DATABASE_URL, { cwd: ctx.io.cwd });
   } catch (err) {
+    return exitForError(err, ctx, command);
+  }
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.close();
     return exitForError(err, ctx, command);
   }
   try {
@@ -114,7 +123,7 @@ export async function withRuntime(
       schedule,
       env: ctx.io.env,
       cwd: ctx.io.cwd,
-      logger: createLogger(ctx.io.env.LOG_LEVEL ?? 'warn'),
+      logger: cliLogger(ctx.io.env.LOG_LEVEL),
       now,
     });
   } catch (err) {
@@ -125,6 +134,15 @@ export async function withRuntime(
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * The logger of a one-shot command: $LOG_LEVEL, default warn. An unknown level falls back to
+ * warn here instead of crashing; the environment check (loadConfig) reports it as a problem.
+ */
+export function cliLogger(level: string | undefined): Logger {
+  const wanted = (level ?? 'warn').trim().toLowerCase();
+  return createLogger(LOG_LEVELS.includes(wanted) ? wanted : 'warn');
 }
 
 /** Reports an error met while setting up (environment, database) and sets the exit code. */
