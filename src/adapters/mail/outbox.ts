@@ -14,19 +14,27 @@ import type { Outbox, QueuedMailSummary } from '../../app/ports/outbox';
 import { dropQueuedMail, getMail, type Db } from '../storage';
 import { thawMail, type OutgoingMail } from './outgoing-mail';
 import { parseRecipients } from './send-cap';
+import { parseMailKey } from '../../domain/mail-key';
 import { queueOutgoing, sendQueued, type MailLogger, type SendOutcome } from './send';
 import type { MailTransport } from './transport';
 
 export type { QueuedMailSummary } from '../../app/ports/outbox';
 
-/** Stores a composed mail under its key; true when it was not stored before. */
+/**
+ * Stores a composed mail under its key; true when it was not stored before. A reply's key (one
+ * per message) is new except when a job runs again, so a reply is built and inserted without a
+ * look-up first (the insert keeps the mail first stored); a reminder or digest is looked up
+ * first, so one queued already is not built again.
+ */
 export async function enqueueComposed(
   db: Db,
   mail: OutgoingMail,
   now: Date,
   logger?: MailLogger,
 ): Promise<boolean> {
-  return queueOutgoing(db, mail, now, logger);
+  return queueOutgoing(db, mail, now, logger, {
+    likelyNew: parseMailKey(mail.key)?.kind === 'reply',
+  });
 }
 
 export async function queuedMail(db: Db, key: string): Promise<QueuedMailSummary | null> {

@@ -5,11 +5,12 @@
  * intake takes for a person's, the loop stops after `cap` replies a day instead of running
  * until a mailbox fills. OTRS does the same.
  *
- * Counted from `outgoing_mails` (no table of its own): what each row stores in
- * `recipients_json` is written by ./outgoing-mail.ts (freezeMail) as a RecipientsRecord.
+ * Counted from the `auto_replies` rows (src/adapters/storage/auto-replies.ts), one per (mail,
+ * RCPT TO address), written when a mail is claimed; the addresses come from what
+ * ./outgoing-mail.ts (freezeMail) stores as `recipients_json`, a RecipientsRecord.
  */
 import type { Db } from '../storage/connection';
-import { toTimestamp } from '../storage/codecs';
+import { autoRepliesSince, recordAutoReply } from '../storage/auto-replies';
 
 /** What ./outgoing-mail.ts stores as `recipients_json` for a mail to be sent. */
 export interface RecipientsRecord {
@@ -21,48 +22,28 @@ export interface RecipientsRecord {
   autoSubmitted: 'auto-replied' | 'auto-generated';
 }
 
-export interface RecentRepliesQuery {
-  /** Count mails sent (or being sent) at or after this time. */
+export interface AutoReplyCount {
+  /** The mail just claimed: recorded as going to its addresses now, and not counted. */
+  mailId: number;
+  now: Date;
+  /** Count mails claimed at or after this time. */
   since: Date;
-  /** The mail being decided: it must not count itself. */
-  excludeKey: string;
 }
 
 /**
- * How many auto-replied mails each address got since `since` (sent, or claimed and being sent
- * now, so two replies racing each other both count), by lower-cased address.
- *
- * The LIKE is only a prefilter and deliberately unescaped: `_` and `%` (both legal in an
- * address's local part) act as wildcards and can only widen the match, which the exact check
- * on the parsed JSON below then narrows. Validated addresses hold no backslash or quote, and
- * `rcpt` is stored lower-cased, so the prefilter behaves the same on SQLite (case-insensitive
- * LIKE) and PostgreSQL (case-sensitive LIKE).
+ * Records that the claimed auto-replied mail goes to `addresses`, then counts the other
+ * auto-replied mails each address got since `since` (sent, or claimed and being sent now), by
+ * lower-cased address. Recording first makes two replies racing each other both count for the
+ * other, as when the cap was read from claimed rows.
  */
 export async function autoRepliesSentTo(
   db: Db,
   addresses: readonly string[],
-  query: RecentRepliesQuery,
+  query: AutoReplyCount,
 ): Promise<Map<string, number>> {
   const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
-  const counts = new Map<string, number>(wanted.map((a) => [a, 0]));
-  if (wanted.length === 0) return counts;
-  const rows = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select(['recipients_json'])
-    .where('status', 'in', ['sent', 'claimed'])
-    .where('mail_key', '<>', query.excludeKey)
-    .where((eb) => eb(eb.fn.coalesce('sent_at', 'claimed_at'), '>=', toTimestamp(query.since)))
-    .where((eb) => eb.or(wanted.map((a) => eb('recipients_json', 'like', `%"${a}"%`))))
-    .execute();
-  for (const row of rows) {
-    const record = parseRecord(row.recipients_json);
-    if (!record || record.autoSubmitted !== 'auto-replied') continue;
-    for (const address of new Set(record.rcpt)) {
-      const count = counts.get(address);
-      if (count !== undefined) counts.set(address, count + 1);
-    }
-  }
-  return counts;
+  await recordAutoReply(db, query.mailId, wanted, query.now);
+  return autoRepliesSince(db, wanted, query.since, query.mailId);
 }
 
 function parseRecord(json: string): Pick<RecipientsRecord, 'rcpt' | 'autoSubmitted'> | null {

@@ -37,7 +37,9 @@ import type { Logger } from 'pino';
 import type { Db } from '../storage/connection';
 import {
   claimMail,
+  claimWaitingMail,
   getMail,
+  mailQueued,
   markMailFailed,
   markMailSent,
   queueMail,
@@ -95,11 +97,14 @@ export async function queueOutgoing(
   mail: OutgoingMail,
   now: Date,
   logger?: MailLogger,
+  options: { likelyNew?: boolean } = {},
 ): Promise<boolean> {
   if (mail.key === '' || mail.key.length > KEY_MAX || /[\s\p{Cc}]/u.test(mail.key)) {
     throw new RangeError(`invalid mail key ${JSON.stringify(mail.key.slice(0, KEY_MAX))}`);
   }
-  if (await getMail(db, mail.key)) return false;
+  // A mail already stored is not built again (a digest's workbook is costly); a caller that
+  // knows the key is new (a reply to a message processed for the first time) skips the look-up.
+  if (!options.likelyNew && (await mailQueued(db, mail.key))) return false;
   const frozen = await freezeMail(mail, now);
   const { queued } = await queueMail(db, {
     key: mail.key,
@@ -184,35 +189,15 @@ export async function sendQueued(
   options: SendOptions,
 ): Promise<SendOutcome | 'missing'> {
   const { now, claimedBy, logger } = options;
-  const stored = await getMail(db, key);
-  if (!stored) {
-    logger.error({ mailKey: key }, 'no queued mail under this key');
-    return 'missing';
-  }
-  const about = { mailKey: key, kind: stored.kind };
-  const early = settled(stored, options.retryFailed === true);
-  if (early) {
-    logger.info({ ...about, outcome: early }, 'mail not sent: already settled');
-    return early;
-  }
-
   const leaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
-  const claim = await claimMail(db, { key, claimedBy, now, reclaimStaleAfterMs: leaseMs });
-  if (!claim.won) {
-    const outcome = lostClaim(claim.mail);
-    const held = claim.mail.claimed_at ? Date.parse(claim.mail.claimed_at) : now.getTime();
-    logger.info(
-      {
-        ...about,
-        outcome,
-        claimedBy: claim.mail.claimed_by,
-        leaseEndsAt: new Date(held + leaseMs).toISOString(),
-      },
-      'mail not sent now: another attempt holds it within its lease',
-    );
-    return outcome;
-  }
+  // The common case in one statement: a mail waiting to be sent, claimed and returned.
+  const waiting = await claimWaitingMail(db, key, claimedBy, now);
+  const claim = waiting
+    ? { won: true as const, mail: waiting, previous: null }
+    : await claimSettledOrStale(db, key, options, leaseMs);
+  if (claim === 'missing' || !claim.won) return claim === 'missing' ? claim : claim.outcome;
   const row = claim.mail;
+  const about = { mailKey: key, kind: row.kind };
   const attempt = { ...about, mailId: row.id, attempt: row.attempts };
   if (claim.previous?.status === 'claimed') {
     // Its holder died (or hung) mid-send: the mail may have left already. Sent again, with the
@@ -247,8 +232,9 @@ export async function sendQueued(
   if (recipients.autoSubmitted === 'auto-replied') {
     const cap = options.dailyCap ?? DEFAULT_DAILY_CAP;
     const counts = await autoRepliesSentTo(db, recipients.rcpt, {
+      mailId: row.id,
+      now,
       since: new Date(now.getTime() - DAY_MS),
-      excludeKey: key,
     });
     const over = recipients.rcpt.filter((a) => (counts.get(a) ?? 0) >= cap);
     if (over.length > 0) {
@@ -316,6 +302,48 @@ export async function sendQueued(
   }
   logger.info({ ...attempt, transport: transport.mode }, 'mail sent');
   return 'sent';
+}
+
+type SlowClaim =
+  | { won: true; mail: OutgoingMailRow; previous: OutgoingMailRow | null }
+  | { won: false; outcome: SendOutcome };
+
+/**
+ * The claim of a mail not waiting to be sent: settled already (sent, failed), held by another
+ * attempt (taken over past its lease), or absent.
+ */
+async function claimSettledOrStale(
+  db: Db,
+  key: string,
+  options: SendOptions,
+  leaseMs: number,
+): Promise<SlowClaim | 'missing'> {
+  const { now, claimedBy, logger } = options;
+  const stored = await getMail(db, key);
+  if (!stored) {
+    logger.error({ mailKey: key }, 'no queued mail under this key');
+    return 'missing';
+  }
+  const about = { mailKey: key, kind: stored.kind };
+  const early = settled(stored, options.retryFailed === true);
+  if (early) {
+    logger.info({ ...about, outcome: early }, 'mail not sent: already settled');
+    return { won: false, outcome: early };
+  }
+  const claim = await claimMail(db, { key, claimedBy, now, reclaimStaleAfterMs: leaseMs });
+  if (claim.won) return { won: true, mail: claim.mail, previous: claim.previous };
+  const outcome = lostClaim(claim.mail);
+  const held = claim.mail.claimed_at ? Date.parse(claim.mail.claimed_at) : now.getTime();
+  logger.info(
+    {
+      ...about,
+      outcome,
+      claimedBy: claim.mail.claimed_by,
+      leaseEndsAt: new Date(held + leaseMs).toISOString(),
+    },
+    'mail not sent now: another attempt holds it within its lease',
+  );
+  return { won: false, outcome };
 }
 
 async function recordFailure(

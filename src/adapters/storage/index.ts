@@ -12,3 +12,4 @@ export * from './audit';
 export * from './week-reads';
 export type * from './schema';
 export * from './outgoing-mails';
+export * from './auto-replies';

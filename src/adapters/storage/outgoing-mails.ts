@@ -16,6 +16,7 @@ import { parseMailKey } from '../../domain/mail-key';
 import type { Db } from './connection';
 import { json, optionalIsoDate, toBuffer, toTimestamp } from './codecs';
 import type { Insertable } from 'kysely';
+import { forgetAutoReply } from './auto-replies';
 import type { IsoDateText, MailStatus, OutgoingMailRow, OutgoingMailsTable } from './schema';
 
 export interface NewOutgoingMail {
@@ -96,6 +97,16 @@ async function conflictingMail(db: Db, key: string): Promise<OutgoingMailRow> {
   const existing = await getMail(db, key);
   if (!existing) throw new Error(`mail ${key} conflicted on insert but does not exist`);
   return existing;
+}
+
+/** Whether a mail is stored under this key (an index look-up: the row and its bytes are not read). */
+export async function mailQueued(db: Db, key: string): Promise<boolean> {
+  const row = await db.kysely
+    .selectFrom('outgoing_mails')
+    .select('id')
+    .where('mail_key', '=', key)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function getMail(db: Db, key: string): Promise<OutgoingMailRow | undefined> {
@@ -208,6 +219,34 @@ export async function claimMail(db: Db, input: ClaimMailInput): Promise<MailClai
   return { won: false, mail: after, previous: null };
 }
 
+/**
+ * The common claim in one statement: a mail waiting to be sent ('queued' or 'retrying') is
+ * claimed by a conditional UPDATE that returns the claimed row; at most one racer's update
+ * matches (see claimMail). Undefined when the row is in any other state (or absent): the caller
+ * then reads it and goes through claimMail, which also takes over stale claims.
+ */
+export async function claimWaitingMail(
+  db: Db,
+  key: string,
+  claimedBy: string,
+  nowDate: Date,
+): Promise<OutgoingMailRow | undefined> {
+  const now = toTimestamp(nowDate);
+  return db.kysely
+    .updateTable('outgoing_mails')
+    .set((eb) => ({
+      status: 'claimed',
+      claimed_at: now,
+      claimed_by: claimedBy,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('mail_key', '=', key)
+    .where('status', 'in', ['queued', 'retrying'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export interface MailSent {
   smtpResponse?: string | null;
   /** The message as handed to SMTP, when the row does not hold it yet. */
@@ -265,7 +304,10 @@ export async function markMailFailed(db: Db, mailId: number, input: MailFailed):
     .where('status', '=', 'claimed')
     .where('claimed_by', '=', input.claimedBy)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  if (result.numUpdatedRows === 0n) return false;
+  // Neither sent nor being sent now: it no longer counts for the daily cap.
+  await forgetAutoReply(db, mailId);
+  return true;
 }
 
 /**

@@ -250,6 +250,16 @@ export interface Database {
   audit_log: AuditLogTable;
   message_claims: MessageClaimsTable;
   role_fences: RoleFencesTable;
+  auto_replies: AutoRepliesTable;
+}
+
+/** An automatic reply counting for the daily cap, per RCPT TO address (0007). */
+export interface AutoRepliesTable {
+  mail_id: number;
+  /** Lower-cased. */
+  address: string;
+  /** When the reply was claimed for sending. */
+  at: Timestamp;
 }
 
 /** The largest lease fence handed out per singleton role (0006). */
