@@ -44,6 +44,9 @@ import { reminderStillDue } from '../app/reminders';
 import { weekReadsOver } from './week-deps';
 import { startScheduler, type Scheduler } from './scheduler';
 
+/** Outcomes of an inline delivery that need no outbound job (the row records each of them). */
+const INLINE_SETTLED: ReadonlySet<string> = new Set(['sent', 'already_sent', 'failed', 'capped']);
+
 export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
 export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper', 'scheduler'];
 
@@ -114,6 +117,9 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     await supervisor.start();
   };
 
+  // Intake delivers its replies inline only where this process sends mail anyway: a deployment
+  // that keeps SMTP in its outbound processes (workers/) keeps it there.
+  const deliversInline = roles.has('outbound');
   if (roles.has('intake')) {
     workers.push(
       startWorker<IntakeJob>(
@@ -121,7 +127,21 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
         queues.settings,
         async (job: Job<IntakeJob>) => {
           const outcome = await processMessage(runtime.intakeDeps(), job.data.rawMessageId);
-          for (const mailKey of outcome.mailKeys) await queues.enqueueOutbound({ mailKey });
+          for (const mailKey of outcome.mailKeys) {
+            // A process that also sends delivers the reply at once, through the same claim as
+            // an outbound job (one job per message instead of two); only a reply that attempt
+            // did not settle (a retry, a claim held elsewhere) gets an outbound job.
+            const settled =
+              deliversInline &&
+              INLINE_SETTLED.has(
+                await deliverQueued(
+                  runtime.deliverDeps(),
+                  mailKey,
+                  `${runtime.workerName}:intake-${job.id}:${job.attemptsMade}`,
+                ),
+              );
+            if (!settled) await queues.enqueueOutbound({ mailKey });
+          }
           return { outcome: outcome.outcome, reason: outcome.reason };
         },
         {
