@@ -138,6 +138,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
                   runtime.deliverDeps(),
                   mailKey,
                   `${runtime.workerName}:intake-${job.id}:${job.attemptsMade}`,
+                  { sentLogLevel: 'debug' },
                 ),
               );
             if (!settled) await queues.enqueueOutbound({ mailKey });

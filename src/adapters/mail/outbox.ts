@@ -65,6 +65,7 @@ export async function deliverQueued(
   deps: DeliverDeps,
   key: string,
   claimedBy: string,
+  options: { sentLogLevel?: 'info' | 'debug' } = {},
 ): Promise<SendOutcome | 'missing'> {
   return sendQueued(deps.db, deps.transport, key, {
     claimedBy,
@@ -72,6 +73,7 @@ export async function deliverQueued(
     logger: deps.logger,
     dailyCap: deps.dailyCap,
     ...(deps.claimLeaseMs !== undefined ? { claimLeaseMs: deps.claimLeaseMs } : {}),
+    ...options,
   });
 }
 

@@ -59,7 +59,7 @@ export { replyMail, type OutgoingMail } from './outgoing-mail';
 export type SendOutcome =
   'sent' | 'already_sent' | 'claimed_elsewhere' | 'retry' | 'failed' | 'capped';
 
-export type MailLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+export type MailLogger = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
 
 /** How long a claim holds before it is taken over (MAIL_CLAIM_LEASE_MS). */
 export const DEFAULT_CLAIM_LEASE_MS = 10 * 60_000;
@@ -83,6 +83,11 @@ export interface SendOptions {
   retryFailed?: boolean;
   /** The claim's lease (default DEFAULT_CLAIM_LEASE_MS). */
   claimLeaseMs?: number;
+  /**
+   * The level of the "mail sent" line (default info). A reply delivered by the intake job that
+   * logged its message at info already is logged at debug: one info line per message.
+   */
+  sentLogLevel?: 'info' | 'debug';
 }
 
 const DAY_MS = 86_400_000;
@@ -300,7 +305,9 @@ export async function sendQueued(
       'mail sent, but the server refused some recipients',
     );
   }
-  logger.info({ ...attempt, transport: transport.mode }, 'mail sent');
+  if (options.sentLogLevel === 'debug') {
+    logger.debug?.({ ...attempt, transport: transport.mode }, 'mail sent');
+  } else logger.info({ ...attempt, transport: transport.mode }, 'mail sent');
   return 'sent';
 }
 

@@ -12,4 +12,5 @@ export * from './audit';
 export * from './week-reads';
 export type * from './schema';
 export * from './outgoing-mails';
+export * from './outgoing-mail-backlog';
 export * from './auto-replies';

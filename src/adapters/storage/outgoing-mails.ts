@@ -42,25 +42,54 @@ export interface NewOutgoingMail {
  * Stores a mail to be sent, once per key: a second call with the same key changes nothing (the
  * mail first queued is the one sent). Returns whether this call stored it, and the row.
  */
+const ROW_WITHOUT_EML = [
+  'id',
+  'mail_key',
+  'kind',
+  'recipients_json',
+  'subject',
+  'status',
+  'message_id',
+  'claimed_at',
+  'claimed_by',
+  'sent_at',
+  'attempts',
+  'smtp_response',
+  'error',
+  'raw_message_id',
+  'submission_id',
+  'unit_id',
+  'reporting_week',
+  'created_at',
+  'updated_at',
+] as const;
+
 export async function queueMail(
   db: Db,
   input: NewOutgoingMail,
 ): Promise<{ queued: boolean; mail: OutgoingMailRow }> {
   const now = toTimestamp(input.now ?? new Date());
   const refused = input.refusal !== undefined && input.refusal !== null;
-  const inserted = await insertOnce(db, {
-    mail_key: input.key,
-    kind: input.kind,
-    recipients_json: json(input.recipients),
-    subject: input.subject,
-    status: refused ? 'failed' : 'queued',
-    message_id: input.messageId,
-    eml: input.eml ? toBuffer(input.eml) : null,
-    error: refused ? input.refusal : null,
-    attempts: 0,
-    ...linkColumns(input, now),
-  });
-  if (inserted) return { queued: true, mail: inserted };
+  const eml = input.eml ? toBuffer(input.eml) : null;
+  const inserted = await db.kysely
+    .insertInto('outgoing_mails')
+    .values({
+      mail_key: input.key,
+      kind: input.kind,
+      recipients_json: json(input.recipients),
+      subject: input.subject,
+      status: refused ? 'failed' : 'queued',
+      message_id: input.messageId,
+      eml,
+      error: refused ? input.refusal : null,
+      attempts: 0,
+      ...linkColumns(input, now),
+    })
+    .onConflict((oc) => oc.column('mail_key').doNothing())
+    // Every column but the bytes just written: reading them back would copy them again.
+    .returning(ROW_WITHOUT_EML)
+    .executeTakeFirst();
+  if (inserted) return { queued: true, mail: { ...inserted, eml } };
   return { queued: false, mail: await conflictingMail(db, input.key) };
 }
 
@@ -308,74 +337,6 @@ export async function markMailFailed(db: Db, mailId: number, input: MailFailed):
   // Neither sent nor being sent now: it no longer counts for the daily cap.
   await forgetAutoReply(db, mailId);
   return true;
-}
-
-/**
- * Keys of mails to hand to the outbound queue again, oldest first: queued or waiting for a retry
- * since before `createdBefore` (their job may be lost), and, given `claimedBefore`, claimed
- * before it (their holder's lease ran out: it presumably died).
- */
-export async function unsentQueuedMails(
-  db: Db,
-  createdBefore: Date,
-  limit = 500,
-  options: { claimedBefore?: Date } = {},
-): Promise<string[]> {
-  const { claimedBefore } = options;
-  const rows = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select('mail_key')
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('status', 'in', ['queued', 'retrying']),
-          eb('created_at', '<', toTimestamp(createdBefore)),
-        ]),
-        ...(claimedBefore === undefined
-          ? []
-          : [
-              eb.and([
-                eb('status', '=', 'claimed'),
-                eb('claimed_at', '<', toTimestamp(claimedBefore)),
-              ]),
-            ]),
-      ]),
-    )
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.mail_key);
-}
-
-export interface UnsentMail {
-  key: string;
-  kind: string;
-  status: MailStatus;
-  queuedAt: Date;
-  attempts: number;
-  claimedBy: string | null;
-  error: string | null;
-}
-
-/** Mails queued before `queuedBefore` and not sent nor failed for good, oldest first. */
-export async function unsentMails(db: Db, queuedBefore: Date, limit = 200): Promise<UnsentMail[]> {
-  const rows = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select(['mail_key', 'kind', 'status', 'created_at', 'attempts', 'claimed_by', 'error'])
-    .where('status', 'in', ['queued', 'claimed', 'retrying'])
-    .where('created_at', '<', toTimestamp(queuedBefore))
-    .orderBy('created_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
-    key: r.mail_key,
-    kind: r.kind,
-    status: r.status,
-    queuedAt: new Date(r.created_at),
-    attempts: r.attempts,
-    claimedBy: r.claimed_by,
-    error: r.error,
-  }));
 }
 
 /**
