@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
+import { outboundJobId } from '../../src/adapters/queue';
 import { getMail } from '../../src/adapters/storage';
 import { openRuntime, type Runtime } from '../../src/compose/runtime';
 import { startService, type Service } from '../../src/compose/service';
@@ -105,6 +106,33 @@ describe.each(TEST_DIALECTS)('the service on %s', (dialect) => {
     expect(parsed.subject).toMatch(/^已收到：区教育局/);
     expect(parsed.inReplyTo).toBe('<svc-1@example.cn>');
     expect(await outcomeOf('<svc-1@example.cn>')).toEqual(['accepted']);
+  });
+
+  it('delivers the receipt from the intake job itself, without an outbound job', async () => {
+    const raw = await buildEml({
+      from: 'jiaotong@example.cn',
+      messageId: '<svc-inline@example.cn>',
+      attachments: [
+        { filename: '问题清单.xlsx', content: await sheetFor(schedule, 'jiaotong', '进展。') },
+      ],
+    });
+    const before = smtp.messages.length;
+    await dovecot.server.append('INBOX', raw);
+    await smtp.waitForMessages(before + 1);
+    const row = await until('the raw message', async () =>
+      runtime.db.kysely
+        .selectFrom('raw_messages')
+        .select('id')
+        .where('message_id', '=', '<svc-inline@example.cn>')
+        .executeTakeFirst(),
+    );
+    const key = `reply:${row.id}`;
+    const sent = await until('the receipt recorded as sent', async () => {
+      const m = await getMail(runtime.db, key);
+      return m?.status === 'sent' && m;
+    });
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await service.queues.outbound.getJob(outboundJobId(key))).toBeUndefined();
   });
 
   it('answers the same message delivered twice (same Message-ID, new UID) once', async () => {

@@ -4,8 +4,8 @@
  * - auto_replies: one row per (automatic reply, RCPT TO address) while the reply counts for the
  *   daily cap (claimed or sent; see ./auto-replies.ts). The cap used to scan outgoing_mails with
  *   a LIKE on recipients_json (no usable index, growing with the table); it is now an index range
- *   on (address, at). Carried over: the auto-replies sent or being sent in the last day, so the
- *   cap holds across the upgrade.
+ *   on (address, at). Carried over: the auto-replies sent or being sent in the last day before
+ *   the upgrade (counted back from the newest), so the cap holds across it.
  * - outgoing_mails (kind, reporting_week): intake asks when a week's digest went out for every
  *   message; the status index alone made that a scan of every sent mail.
  */
@@ -58,7 +58,14 @@ export function dailyCapIndex(dialect: Dialect): Migration {
         .columns(['kind', 'reporting_week'])
         .execute();
 
-      const since = new Date(Date.now() - DAY_MS).toISOString();
+      // The replies of the last day before the upgrade (counted back from the newest one, so
+      // the migration reads no clock); older rows would only be pruned.
+      const { rows: newest } = await sql<{ at: string | null }>`
+        select max(coalesce(sent_at, claimed_at)) as at from outgoing_mails
+        where status in ('sent', 'claimed')`.execute(db);
+      const latest = newest[0]?.at;
+      if (!latest) return;
+      const since = new Date(Date.parse(latest) - DAY_MS).toISOString();
       const { rows } = await sql<CapRow>`
         select id, recipients_json, coalesce(sent_at, claimed_at) as at from outgoing_mails
         where status in ('sent', 'claimed') and coalesce(sent_at, claimed_at) >= ${since}`.execute(
