@@ -8,6 +8,7 @@
  */
 import type { Db } from './connection';
 import { toTimestamp } from './codecs';
+import { compiledOnce, slot } from './compiled-once';
 
 /** Rows older than this are of no use to the cap (its window is a day): pruned now and then. */
 const KEEP_MS = 2 * 86_400_000;
@@ -23,11 +24,15 @@ export async function recordAutoReply(
 ): Promise<void> {
   if (addresses.length === 0) return;
   const stamp = toTimestamp(at);
-  await db.kysely
-    .insertInto('auto_replies')
-    .values(addresses.map((address) => ({ mail_id: mailId, address, at: stamp })))
-    .onConflict((oc) => oc.columns(['mail_id', 'address']).doUpdateSet({ at: stamp }))
-    .execute();
+  if (addresses.length === 1) {
+    await recordOne(db, { mailId, address: addresses[0], at: stamp });
+  } else {
+    await db.kysely
+      .insertInto('auto_replies')
+      .values(addresses.map((address) => ({ mail_id: mailId, address, at: stamp })))
+      .onConflict((oc) => oc.columns(['mail_id', 'address']).doUpdateSet({ at: stamp }))
+      .execute();
+  }
   const pruned = lastPruned.get(db);
   if (pruned === undefined || at.getTime() - pruned >= PRUNE_EVERY_MS) {
     lastPruned.set(db, at.getTime());
@@ -55,14 +60,45 @@ export async function autoRepliesSince(
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>(addresses.map((a) => [a, 0]));
   if (addresses.length === 0) return counts;
-  const rows = await db.kysely
-    .selectFrom('auto_replies')
-    .select(['address', (eb) => eb.fn.countAll<number | string>().as('mails')])
-    .where('address', 'in', addresses)
-    .where('at', '>=', toTimestamp(since))
-    .where('mail_id', '<>', excludeMailId)
-    .groupBy('address')
-    .execute();
+  const rows =
+    addresses.length === 1
+      ? (
+          await countOne(db, {
+            address: addresses[0],
+            since: toTimestamp(since),
+            excludeMailId,
+          })
+        ).rows
+      : await db.kysely
+          .selectFrom('auto_replies')
+          .select(['address', (eb) => eb.fn.countAll<number | string>().as('mails')])
+          .where('address', 'in', addresses)
+          .where('at', '>=', toTimestamp(since))
+          .where('mail_id', '<>', excludeMailId)
+          .groupBy('address')
+          .execute();
   for (const row of rows) counts.set(row.address, Number(row.mails));
   return counts;
 }
+
+// The common case (a reply to one address) as statements built once (./compiled-once.ts).
+const recordOne = compiledOnce((k) =>
+  k
+    .insertInto('auto_replies')
+    .values({
+      mail_id: slot<number>('mailId'),
+      address: slot<string>('address'),
+      at: slot<string>('at'),
+    })
+    .onConflict((oc) => oc.columns(['mail_id', 'address']).doUpdateSet({ at: slot<string>('at') })),
+);
+
+const countOne = compiledOnce((k) =>
+  k
+    .selectFrom('auto_replies')
+    .select(['address', (eb) => eb.fn.countAll<number | string>().as('mails')])
+    .where('address', '=', slot<string>('address'))
+    .where('at', '>=', slot<string>('since'))
+    .where('mail_id', '<>', slot<number>('excludeMailId'))
+    .groupBy('address'),
+);

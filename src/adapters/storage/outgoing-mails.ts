@@ -12,12 +12,14 @@
  * Exactly-once comes from the claim (claimMail): only its winner sends. The policy around it
  * (the lease, the possible duplicate, the daily cap) is the sender's: src/adapters/mail/send.ts.
  */
-import { parseMailKey } from '../../domain/mail-key';
 import type { Db } from './connection';
 import { json, optionalIsoDate, toBuffer, toTimestamp } from './codecs';
 import type { Insertable } from 'kysely';
 import { forgetAutoReply } from './auto-replies';
+import { compiledOnce, slot } from './compiled-once';
 import type { IsoDateText, MailStatus, OutgoingMailRow, OutgoingMailsTable } from './schema';
+
+export { digestMails, remindersSent } from './outgoing-mail-reads';
 
 export interface NewOutgoingMail {
   /** One per logical mail (src/domain/mail-key.ts). */
@@ -71,24 +73,22 @@ export async function queueMail(
   const now = toTimestamp(input.now ?? new Date());
   const refused = input.refusal !== undefined && input.refusal !== null;
   const eml = input.eml ? toBuffer(input.eml) : null;
-  const inserted = await db.kysely
-    .insertInto('outgoing_mails')
-    .values({
-      mail_key: input.key,
-      kind: input.kind,
-      recipients_json: json(input.recipients),
-      subject: input.subject,
-      status: refused ? 'failed' : 'queued',
-      message_id: input.messageId,
-      eml,
-      error: refused ? input.refusal : null,
-      attempts: 0,
-      ...linkColumns(input, now),
-    })
-    .onConflict((oc) => oc.column('mail_key').doNothing())
-    // Every column but the bytes just written: reading them back would copy them again.
-    .returning(ROW_WITHOUT_EML)
-    .executeTakeFirst();
+  const { rows } = await insertQueued(db, {
+    key: input.key,
+    kind: input.kind,
+    recipients: json(input.recipients),
+    subject: input.subject,
+    status: refused ? 'failed' : 'queued',
+    messageId: input.messageId,
+    eml,
+    error: refused ? input.refusal : null,
+    rawMessageId: input.rawMessageId ?? null,
+    submissionId: input.submissionId ?? null,
+    unitId: input.unitId ?? null,
+    reportingWeek: optionalIsoDate(input.reportingWeek, 'reportingWeek'),
+    now,
+  });
+  const inserted = rows[0];
   if (inserted) return { queued: true, mail: { ...inserted, eml } };
   return { queued: false, mail: await conflictingMail(db, input.key) };
 }
@@ -127,6 +127,31 @@ async function conflictingMail(db: Db, key: string): Promise<OutgoingMailRow> {
   if (!existing) throw new Error(`mail ${key} conflicted on insert but does not exist`);
   return existing;
 }
+
+const insertQueued = compiledOnce((k) =>
+  k
+    .insertInto('outgoing_mails')
+    .values({
+      mail_key: slot('key'),
+      kind: slot('kind'),
+      recipients_json: slot('recipients'),
+      subject: slot('subject'),
+      status: slot<MailStatus>('status'),
+      message_id: slot('messageId'),
+      eml: slot<Buffer | null>('eml'),
+      error: slot('error'),
+      attempts: 0,
+      raw_message_id: slot('rawMessageId'),
+      submission_id: slot('submissionId'),
+      unit_id: slot('unitId'),
+      reporting_week: slot('reportingWeek'),
+      created_at: slot('now'),
+      updated_at: slot('now'),
+    })
+    .onConflict((oc) => oc.column('mail_key').doNothing())
+    // Every column but the bytes just written: reading them back would copy them again.
+    .returning(ROW_WITHOUT_EML),
+);
 
 /** Whether a mail is stored under this key (an index look-up: the row and its bytes are not read). */
 export async function mailQueued(db: Db, key: string): Promise<boolean> {
@@ -260,21 +285,24 @@ export async function claimWaitingMail(
   claimedBy: string,
   nowDate: Date,
 ): Promise<OutgoingMailRow | undefined> {
-  const now = toTimestamp(nowDate);
-  return db.kysely
+  const { rows } = await claimWaiting(db, { key, claimedBy, now: toTimestamp(nowDate) });
+  return rows[0];
+}
+
+const claimWaiting = compiledOnce((k) =>
+  k
     .updateTable('outgoing_mails')
     .set((eb) => ({
       status: 'claimed',
-      claimed_at: now,
-      claimed_by: claimedBy,
+      claimed_at: slot<string>('now'),
+      claimed_by: slot<string>('claimedBy'),
       attempts: eb('attempts', '+', 1),
-      updated_at: now,
+      updated_at: slot<string>('now'),
     }))
-    .where('mail_key', '=', key)
+    .where('mail_key', '=', slot<string>('key'))
     .where('status', 'in', ['queued', 'retrying'])
-    .returningAll()
-    .executeTakeFirst();
-}
+    .returningAll(),
+);
 
 export interface MailSent {
   smtpResponse?: string | null;
@@ -289,13 +317,18 @@ export interface MailSent {
  */
 export async function markMailSent(db: Db, mailId: number, input: MailSent = {}): Promise<boolean> {
   const now = toTimestamp(input.now ?? new Date());
+  const smtpResponse = input.smtpResponse ?? null;
+  if (!input.eml) {
+    const result = await markSent(db, { id: mailId, now, smtpResponse });
+    return (result.numAffectedRows ?? 0n) > 0n;
+  }
   const result = await db.kysely
     .updateTable('outgoing_mails')
     .set({
       status: 'sent',
       sent_at: now,
-      smtp_response: input.smtpResponse ?? null,
-      ...(input.eml ? { eml: toBuffer(input.eml) } : {}),
+      smtp_response: smtpResponse,
+      eml: toBuffer(input.eml),
       error: null,
       updated_at: now,
     })
@@ -304,6 +337,20 @@ export async function markMailSent(db: Db, mailId: number, input: MailSent = {})
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+const markSent = compiledOnce((k) =>
+  k
+    .updateTable('outgoing_mails')
+    .set({
+      status: 'sent',
+      sent_at: slot<string>('now'),
+      smtp_response: slot<string | null>('smtpResponse'),
+      error: null,
+      updated_at: slot<string>('now'),
+    })
+    .where('id', '=', slot<number>('id'))
+    .where('status', '<>', 'sent'),
+);
 
 export interface MailFailed {
   /** Must be the claimant that won the claim. */
@@ -350,43 +397,4 @@ export async function dropQueuedMail(db: Db, key: string): Promise<boolean> {
     .where('status', 'in', ['queued', 'retrying'])
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
-}
-
-/** The reminder stages already sent to units for a week. */
-export async function remindersSent(
-  db: Db,
-  week: string,
-): Promise<Array<{ unitId: string; stage: string }>> {
-  const rows = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select(['mail_key', 'unit_id'])
-    .where('kind', '=', 'reminder')
-    .where('reporting_week', '=', week)
-    .where('status', '=', 'sent')
-    .execute();
-  return rows.map((r) => {
-    const key = parseMailKey(r.mail_key);
-    return {
-      unitId: r.unit_id ?? '',
-      stage: key?.kind === 'reminder' ? key.stage : '',
-    };
-  });
-}
-
-/** The state of every version of a week's digest (queued, being sent, sent, …). */
-export async function digestMails(
-  db: Db,
-  keyPrefix: string,
-): Promise<Array<{ key: string; status: MailStatus; sentAt: Date | null }>> {
-  const rows = await db.kysely
-    .selectFrom('outgoing_mails')
-    .select(['mail_key', 'status', 'sent_at'])
-    .where('kind', '=', 'digest')
-    .where('mail_key', 'like', `${keyPrefix}%`)
-    .execute();
-  return rows.map((r) => ({
-    key: r.mail_key,
-    status: r.status,
-    sentAt: r.sent_at ? new Date(r.sent_at) : null,
-  }));
 }
