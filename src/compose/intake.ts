@@ -7,6 +7,7 @@
 import { excelTemplateWriter } from '../adapters/excel/template';
 import { mimeMailReader } from '../adapters/mail/mail-reader';
 import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
+import { inTransaction } from '../adapters/storage/codecs';
 import { DbIntakeStore } from '../adapters/storage/intake-store';
 import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
 import type { SheetReader } from '../app/ports/sheet-reader';
@@ -29,5 +30,10 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
     settings: w.settings,
     logger: w.logger,
     clock: { now: w.now },
+    // One commit per processed message instead of one per write (bench/README.md, Intake).
+    atomically: (fn) =>
+      inTransaction(w.db, (tx) =>
+        fn({ store: new DbIntakeStore(tx), outbox: new MailOutbox({ ...w, db: tx }) }),
+      ),
   };
 }

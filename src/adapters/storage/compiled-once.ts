@@ -27,16 +27,18 @@ type Binding = { slot: string } | { value: unknown };
 export function compiledOnce<R>(
   build: (kysely: Kysely<Database>) => Compilable<R>,
 ): (db: Db, values: Readonly<Record<string, unknown>>) => Promise<QueryResult<R>> {
-  const compiled = new WeakMap<Db, { query: CompiledQuery<R>; bindings: Binding[] }>();
+  // Keyed by dialect, not by Db: a transaction's Db (inTransaction) is a new object each time,
+  // and the SQL depends only on the dialect (every Db is built by the same makeDb, same plugins).
+  const compiled = new Map<Db['dialect'], { query: CompiledQuery<R>; bindings: Binding[] }>();
   return async (db, values) => {
-    let entry = compiled.get(db);
+    let entry = compiled.get(db.dialect);
     if (!entry) {
       const query = build(db.kysely).compile();
       const bindings = query.parameters.map((p): Binding =>
         typeof p === 'string' && p.startsWith(SLOT) ? { slot: p.slice(SLOT.length) } : { value: p },
       );
       entry = { query, bindings };
-      compiled.set(db, entry);
+      compiled.set(db.dialect, entry);
     }
     const parameters = entry.bindings.map((b) => {
       if (!('slot' in b)) return b.value;

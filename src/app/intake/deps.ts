@@ -30,7 +30,17 @@ export interface IntakeDeps {
   settings: IntakeSettings;
   logger: Logger;
   clock: Clock;
+  /**
+   * Runs `fn` with a store and an outbox whose writes commit together (one transaction): what
+   * processing a message records at its end (attachments, submission, answer, audit, outcome).
+   * Without it each write commits by itself. `fn` should do little besides those writes (the
+   * answer's MIME is built in it): on SQLite the transaction holds the process's one connection.
+   */
+  atomically?: <T>(fn: (tx: IntakeWrites) => Promise<T>) => Promise<T>;
 }
+
+/** The ports whose writes a unit of work commits together. */
+export type IntakeWrites = Pick<IntakeDeps, 'store' | 'outbox'>;
 
 export interface ProcessOptions {
   /** Attribute the message to this unit whatever its sender (a released quarantined message). */

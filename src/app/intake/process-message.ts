@@ -9,7 +9,9 @@
  * message, so that a retried job answers once.
  *
  * Idempotent: a job that dies half-way and runs again finds the submission it already recorded
- * and the reply it already queued.
+ * and the reply it already queued. What a message comes to (its attachments, submission, answer
+ * and audit entry) is written at the end in one unit of work (`deps.atomically`: one transaction,
+ * not one commit per write), with its outcome (an accepted sheet's outcome just after it).
  */
 import {
   chooseReportingWeek,
@@ -33,8 +35,8 @@ import { mailAddress } from '../../domain/mail/address';
 import { replyKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
 import { failpoint } from '../../failpoint';
-import type { SubmissionToRecord } from '../ports/intake-store';
-import type { IntakeDeps, ProcessOptions } from './deps';
+import type { ReceivedAttachment, SubmissionToRecord } from '../ports/intake-store';
+import type { IntakeDeps, IntakeWrites, ProcessOptions } from './deps';
 import {
   blankOutcome,
   queueReply,
@@ -52,31 +54,54 @@ export async function processMessage(
   rawMessageId: number,
   options: ProcessOptions = {},
 ): Promise<IntakeOutcome> {
-  const { store, outbox, schedule, logger } = deps;
+  const { store, schedule, logger } = deps;
   const now = deps.clock.now();
   const row = await store.storedMessage(rawMessageId);
   if (!row) throw new DubanError('MESSAGE_UNREADABLE', `no stored message ${rawMessageId}`);
   const log = logger.child({ rawMessageId });
   const result = blankOutcome();
 
+  // The attachments read, recorded with the message's other writes at the end.
+  let attachments: ReceivedAttachment[] = [];
+  const atomically =
+    deps.atomically ?? (<T>(fn: (tx: IntakeWrites) => Promise<T>): Promise<T> => fn(deps));
+
+  /**
+   * Writes what the message came to (`writes`, then its outcome) in one unit of work. With
+   * `beforeOutcome`, the outcome is written after it, by itself: an accepted sheet's submission
+   * and answer are committed before the message is marked processed, so a job that dies in
+   * between (the after-submission failpoint) leaves a message the sweeper processes again.
+   */
   const finish = async (
     outcome: IntakeOutcomeKind,
     reason: string | null,
     msg?: ParsedMessage,
+    writes?: (tx: IntakeWrites) => Promise<void>,
+    beforeOutcome?: () => void,
   ): Promise<IntakeOutcome> => {
     result.outcome = outcome;
     result.reason = reason;
-    await store.recordOutcome(
-      rawMessageId,
-      {
-        outcome,
-        reason,
-        fromAddress: msg?.from?.address ?? null,
-        subject: msg?.subject ?? null,
-        messageId: msg?.messageId ?? null,
-      },
-      now,
-    );
+    const recordOutcome = (tx: IntakeWrites): Promise<void> =>
+      tx.store.recordOutcome(
+        rawMessageId,
+        {
+          outcome,
+          reason,
+          fromAddress: msg?.from?.address ?? null,
+          subject: msg?.subject ?? null,
+          messageId: msg?.messageId ?? null,
+        },
+        now,
+      );
+    await atomically(async (tx) => {
+      for (const a of attachments) await tx.store.recordAttachment(a, now);
+      await writes?.(tx);
+      if (!beforeOutcome) await recordOutcome(tx);
+    });
+    if (beforeOutcome) {
+      beforeOutcome();
+      await recordOutcome(deps);
+    }
     log.info(
       { outcome, reason, unit: result.unit, week: result.week, late: result.late },
       'message processed',
@@ -118,8 +143,9 @@ export async function processMessage(
       now,
     );
     if (holder !== rawMessageId) {
-      await store.audit({ event: 'message.duplicate', rawMessageId, details: { of: holder } }, now);
-      return finish('duplicate', 'DUPLICATE', msg);
+      return finish('duplicate', 'DUPLICATE', msg, (tx) =>
+        tx.store.audit({ event: 'message.duplicate', rawMessageId, details: { of: holder } }, now),
+      );
     }
   }
 
@@ -143,15 +169,21 @@ export async function processMessage(
   };
 
   if (!unit) {
-    if (msg.from && deps.settings.replyToUnknownSenders) {
-      const reply = composeUnknownSenderReply(ctxBase, now);
-      await queueReply(outbox, result, reply, { key: replyKey(rawMessageId), from, rawMessageId });
-    }
-    await store.audit(
-      { event: 'message.quarantined', rawMessageId, details: { reason: 'UNKNOWN_SENDER' } },
-      now,
-    );
-    return finish('quarantined', 'UNKNOWN_SENDER', msg);
+    const sender = msg.from;
+    return finish('quarantined', 'UNKNOWN_SENDER', msg, async (tx) => {
+      if (sender && deps.settings.replyToUnknownSenders) {
+        const reply = composeUnknownSenderReply(ctxBase, now);
+        await queueReply(tx.outbox, result, reply, {
+          key: replyKey(rawMessageId),
+          from,
+          rawMessageId,
+        });
+      }
+      await tx.store.audit(
+        { event: 'message.quarantined', rawMessageId, details: { reason: 'UNKNOWN_SENDER' } },
+        now,
+      );
+    });
   }
 
   // The weeks the message may answer, from the arrival time (digest times known so far count);
@@ -177,22 +209,26 @@ export async function processMessage(
       { sizeBytes: row.declaredSize ?? row.size, limitBytes: deps.settings.maxMessageBytes },
       now,
     );
-    await queueReply(outbox, result, reply, {
-      key: replyKey(rawMessageId),
-      from,
-      rawMessageId,
-      unitId: unit.id,
-      reportingWeek: reporting.week,
-    });
-    return finish('rejected', 'TOO_LARGE', msg);
+    const reportingWeek = reporting.week;
+    return finish('rejected', 'TOO_LARGE', msg, (tx) =>
+      queueReply(tx.outbox, result, reply, {
+        key: replyKey(rawMessageId),
+        from,
+        rawMessageId,
+        unitId: unit.id,
+        reportingWeek,
+      }),
+    );
   }
 
   // Every attachment is recorded; every sheet is read.
-  const { sheets, notes, messageIssues, legacyOnly } = await readAttachments(
+  const read = await readAttachments(
     deps,
-    { rawMessageId, msg, unitId: unit.id, referenceWeek: reporting.week, now },
+    { rawMessageId, msg, unitId: unit.id, referenceWeek: reporting.week },
     result,
   );
+  const { sheets, notes, messageIssues, legacyOnly } = read;
+  attachments = read.records;
   ctx.attachments = notes;
 
   const usable = sheets.filter(isUsable);
@@ -204,11 +240,12 @@ export async function processMessage(
   // A job run again (after a crash) gets back the submission it recorded the first time
   // (recordSubmission is idempotent per message).
   const recordOnce = async (
+    tx: IntakeWrites,
     fields: Pick<SubmissionToRecord, 'status' | 'issues' | 'projects'> &
       Partial<Pick<SubmissionToRecord, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
   ): Promise<number> =>
     (
-      await store.recordSubmission(
+      await tx.store.recordSubmission(
         {
           unitId: unit.id,
           reportingWeek: reporting.week,
@@ -235,16 +272,6 @@ export async function processMessage(
       unitId: unit.id,
       week: reporting.week,
     });
-    const submissionId = await recordOnce({
-      status: 'rejected',
-      issues: [
-        ...messageIssues,
-        ...sheets.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]),
-      ],
-      makeCurrent: false,
-      projects: [],
-    });
-    result.submissionId = submissionId;
     const reply = composeCorrectionRequest(
       ctx,
       {
@@ -254,37 +281,56 @@ export async function processMessage(
       },
       now,
     );
-    await queueReply(outbox, result, reply, {
-      key: replyKey(rawMessageId),
-      from,
-      rawMessageId,
-      submissionId,
-      unitId: unit.id,
-      reportingWeek: reporting.week,
+    const reportingWeek = reporting.week;
+    return finish('rejected', reason, msg, async (tx) => {
+      const submissionId = await recordOnce(tx, {
+        status: 'rejected',
+        issues: [
+          ...messageIssues,
+          ...sheets.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]),
+        ],
+        makeCurrent: false,
+        projects: [],
+      });
+      result.submissionId = submissionId;
+      await queueReply(tx.outbox, result, reply, {
+        key: replyKey(rawMessageId),
+        from,
+        rawMessageId,
+        submissionId,
+        unitId: unit.id,
+        reportingWeek,
+      });
     });
-    return finish('rejected', reason, msg);
   }
 
   const warnings = usable.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]);
   const status: IntakeOutcomeKind = warnings.length > 0 ? 'accepted_with_warnings' : 'accepted';
   const first = usable[0]?.parsed;
-  const submissionId = await recordOnce({
-    status,
-    issues: warnings,
-    filledOn: first?.filledOn ?? null,
-    unitAsWritten: first?.unit ?? null,
-    projects: mergeProjects(usable),
-  });
-  result.submissionId = submissionId;
-  failpoint('after-submission');
   const reply = composeReceipt(ctx, usable, now);
-  await queueReply(outbox, result, reply, {
-    key: replyKey(rawMessageId),
-    from,
-    rawMessageId,
-    submissionId,
-    unitId: unit.id,
-    reportingWeek: reporting.week,
-  });
-  return finish(status, null, msg);
+  const reportingWeek = reporting.week;
+  return finish(
+    status,
+    null,
+    msg,
+    async (tx) => {
+      const submissionId = await recordOnce(tx, {
+        status,
+        issues: warnings,
+        filledOn: first?.filledOn ?? null,
+        unitAsWritten: first?.unit ?? null,
+        projects: mergeProjects(usable),
+      });
+      result.submissionId = submissionId;
+      await queueReply(tx.outbox, result, reply, {
+        key: replyKey(rawMessageId),
+        from,
+        rawMessageId,
+        submissionId,
+        unitId: unit.id,
+        reportingWeek,
+      });
+    },
+    () => failpoint('after-submission'),
+  );
 }

@@ -1,5 +1,6 @@
 /**
- * Reading a message's attachments: every one is recorded (its bytes kept when it is a sheet),
+ * Reading a message's attachments: every one is listed for recording (its bytes kept when it is
+ * a sheet; the caller records them with the message's other writes, in one transaction),
  * every sheet is read and checked against the unit's projects, and every file that is not read
  * gets a note saying why, for the answer.
  */
@@ -11,7 +12,7 @@ import { catalogOf } from '../../domain/sheet/catalog';
 import type { SheetProject } from '../../domain/sheet/parse';
 import { REFUSAL_MESSAGES } from '../../domain/sheet/refusals';
 import { issue, type Issue } from '../../errors';
-import type { IntakeStore } from '../ports/intake-store';
+import type { ReceivedAttachment } from '../ports/intake-store';
 import type { SheetReader } from '../ports/sheet-reader';
 import type { IntakeOutcome } from './outcome';
 
@@ -26,24 +27,26 @@ export interface ReadAttachments {
   messageIssues: Issue[];
   /** No .xlsx at all: only old-format sheets, or nothing. */
   legacyOnly: boolean;
+  /** Every attachment, to be recorded. */
+  records: ReceivedAttachment[];
 }
 
 export async function readAttachments(
-  deps: { store: IntakeStore; sheets: SheetReader; schedule: Schedule },
+  deps: { sheets: SheetReader; schedule: Schedule },
   input: {
     rawMessageId: number;
     msg: ParsedMessage;
     unitId: string;
     /** The week the arrival alone points to: the year of due dates written without one. */
     referenceWeek: string;
-    now: Date;
   },
   result: IntakeOutcome,
 ): Promise<ReadAttachments> {
-  const { rawMessageId, msg, unitId, now } = input;
+  const { rawMessageId, msg, unitId } = input;
   const sheets: ReadSheet[] = [];
   const notes: AttachmentNote[] = [];
   const messageIssues: Issue[] = [];
+  const records: ReceivedAttachment[] = [];
   let legacyOnly = true;
   for (const [ordinal, a] of msg.attachments.entries()) {
     if (a.embedded && a.kind === 'other') continue;
@@ -75,21 +78,18 @@ export async function readAttachments(
       why = NOT_A_SHEET;
     }
     notes.push({ filename: entry.filename, used: entry.used, ...(why ? { why } : {}) });
-    await deps.store.recordAttachment(
-      {
-        rawMessageId,
-        ordinal,
-        filename: a.filename,
-        contentType: a.contentType,
-        content: a.content,
-        keepBytes: a.kind !== 'other',
-        used: entry.used,
-        note: why ?? null,
-      },
-      now,
-    );
+    records.push({
+      rawMessageId,
+      ordinal,
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      keepBytes: a.kind !== 'other',
+      used: entry.used,
+      note: why ?? null,
+    });
   }
-  return { sheets, notes, messageIssues, legacyOnly };
+  return { sheets, notes, messageIssues, legacyOnly, records };
 }
 
 export function isUsable(s: ReadSheet): boolean {
