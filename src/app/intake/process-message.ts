@@ -202,6 +202,15 @@ export async function processMessage(
     deadline: isoWithOffset(deadlineOf(reporting.week, schedule).at, schedule.programme.timezone),
     attachments: [],
   };
+  /** The answer's key and record links: this message, the unit, the week as decided by now. */
+  const answerFields = (submissionId?: number) => ({
+    key: replyKey(rawMessageId),
+    from,
+    rawMessageId,
+    ...(submissionId === undefined ? {} : { submissionId }),
+    unitId: unit.id,
+    reportingWeek: reporting.week,
+  });
 
   if (row.truncated) {
     const reply = composeTooLargeReply(
@@ -209,15 +218,8 @@ export async function processMessage(
       { sizeBytes: row.declaredSize ?? row.size, limitBytes: deps.settings.maxMessageBytes },
       now,
     );
-    const reportingWeek = reporting.week;
     return finish('rejected', 'TOO_LARGE', msg, (tx) =>
-      queueReply(tx.outbox, result, reply, {
-        key: replyKey(rawMessageId),
-        from,
-        rawMessageId,
-        unitId: unit.id,
-        reportingWeek,
-      }),
+      queueReply(tx.outbox, result, reply, answerFields()),
     );
   }
 
@@ -281,7 +283,6 @@ export async function processMessage(
       },
       now,
     );
-    const reportingWeek = reporting.week;
     return finish('rejected', reason, msg, async (tx) => {
       const submissionId = await recordOnce(tx, {
         status: 'rejected',
@@ -293,14 +294,7 @@ export async function processMessage(
         projects: [],
       });
       result.submissionId = submissionId;
-      await queueReply(tx.outbox, result, reply, {
-        key: replyKey(rawMessageId),
-        from,
-        rawMessageId,
-        submissionId,
-        unitId: unit.id,
-        reportingWeek,
-      });
+      await queueReply(tx.outbox, result, reply, answerFields(submissionId));
     });
   }
 
@@ -308,7 +302,6 @@ export async function processMessage(
   const status: IntakeOutcomeKind = warnings.length > 0 ? 'accepted_with_warnings' : 'accepted';
   const first = usable[0]?.parsed;
   const reply = composeReceipt(ctx, usable, now);
-  const reportingWeek = reporting.week;
   return finish(
     status,
     null,
@@ -322,14 +315,7 @@ export async function processMessage(
         projects: mergeProjects(usable),
       });
       result.submissionId = submissionId;
-      await queueReply(tx.outbox, result, reply, {
-        key: replyKey(rawMessageId),
-        from,
-        rawMessageId,
-        submissionId,
-        unitId: unit.id,
-        reportingWeek,
-      });
+      await queueReply(tx.outbox, result, reply, answerFields(submissionId));
     },
     () => failpoint('after-submission'),
   );
