@@ -27,11 +27,11 @@ import {
   type OutboundJob,
 } from '../adapters/queue';
 import {
-  getRawMessage,
   recordRoleFence,
   roleFence,
   unprocessedMessages,
   unsentMails,
+  type UnprocessedMessage,
   unsentQueuedMails,
   dropQueuedMail,
 } from '../adapters/storage';
@@ -71,12 +71,11 @@ export interface ServiceOptions {
 }
 
 /** A message's intake job id: from its IMAP location when it has one, else its row id. */
-async function jobIdFor(runtime: Runtime, rawMessageId: number): Promise<string> {
-  const row = await getRawMessage(runtime.db, rawMessageId);
-  if (row?.mailbox && row.uidvalidity && row.uid !== null) {
-    return intakeJobId(row.mailbox, row.uidvalidity, row.uid);
-  }
-  return `raw-${rawMessageId}`;
+function jobIdFor(message: UnprocessedMessage): string {
+  const { id, mailbox, uidvalidity, uid } = message;
+  return mailbox && uidvalidity && uid !== null
+    ? intakeJobId(mailbox, uidvalidity, uid)
+    : `raw-${id}`;
 }
 
 export async function startService(runtime: Runtime, options: ServiceOptions): Promise<Service> {
@@ -249,8 +248,8 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     // would do nothing. The database says the work is unfinished, so it runs again.
     let rerun = 0;
     const messages = await unprocessedMessages(runtime.db, before);
-    for (const id of messages) {
-      const done = await queues.requeueIntake({ rawMessageId: id }, await jobIdFor(runtime, id));
+    for (const message of messages) {
+      const done = await queues.requeueIntake({ rawMessageId: message.id }, jobIdFor(message));
       if (done === 'rerun') rerun++;
     }
     const now = runtime.now();

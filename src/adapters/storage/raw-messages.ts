@@ -208,21 +208,28 @@ export async function setRawMessageOutcome(
     .execute();
 }
 
+/** A stored message not processed yet, with where it was found (for its intake job's id). */
+export interface UnprocessedMessage {
+  id: number;
+  mailbox: string | null;
+  uidvalidity: string | null;
+  uid: number | null;
+}
+
 /** Stored messages not processed yet (no outcome), received before a moment, oldest first. */
 export async function unprocessedMessages(
   db: Db,
   receivedBefore: Date,
   limit = 500,
-): Promise<number[]> {
-  const rows = await db.kysely
+): Promise<UnprocessedMessage[]> {
+  return db.kysely
     .selectFrom('raw_messages')
-    .select('id')
+    .select(['id', 'mailbox', 'uidvalidity', 'uid'])
     .where('outcome', 'is', null)
     .where('received_at', '<', toTimestamp(receivedBefore))
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => r.id);
 }
 
 /** Messages held back for the office (unknown senders, failed DMARC), newest first. */
