@@ -281,7 +281,21 @@ ensure_tools() {
   # it; the demo does not need it).
   if [[ ${DUBAN_WITH_LIBREOFFICE:-0} == 1 ]]; then
     ensure_command soffice libreoffice-calc-nogui
+    # Word documents (.doc/.wps/.odt) are converted by Writer.
+    ensure_package libreoffice-writer-nogui
   fi
+  # .7z and .rar attachments are opened with bsdtar (libarchive); the service needs it too.
+  ensure_command bsdtar libarchive-tools
+}
+
+# ensure_package PKG: installs a Debian package that has no command of its own to look for.
+ensure_package() {
+  if dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; then
+    report "$1" "ok (package)"
+    return 0
+  fi
+  apt_install "$1"
+  report "$1" "ok (installed)"
 }
 
 # >>> Later additions go here: Dovecot (IMAP) and Chromium. <<<

@@ -52,6 +52,37 @@ export const CODES = {
     severity: 'error',
     description: 'Reading the workbook exceeded the memory or time limit of the sandbox.',
   },
+  CONVERTER_MISSING: {
+    severity: 'error',
+    description:
+      'The file needs LibreOffice to be read (.xls/.et, .doc/.wps, .odt) and soffice is not installed; the sender is asked for .xlsx.',
+  },
+  CONVERSION_FAILED: {
+    severity: 'error',
+    description:
+      'LibreOffice could not convert the file within its time and memory limits (damaged, hostile or too large).',
+  },
+  ARCHIVE_ENCRYPTED: {
+    severity: 'error',
+    description: 'An archive (or an entry in it) is password-protected; nothing in it can be read.',
+  },
+  ARCHIVE_TOO_LARGE: {
+    severity: 'error',
+    description:
+      'An archive over a limit (entries, total unpacked size, compression ratio); refused unread.',
+  },
+  ARCHIVE_NESTED_TOO_DEEP: {
+    severity: 'error',
+    description: 'Archives nested more than one level (an archive in an archive in an archive).',
+  },
+  ARCHIVE_DAMAGED: {
+    severity: 'error',
+    description: 'An archive (.zip, .7z, .rar, winmail.dat) that cannot be read.',
+  },
+  ARCHIVE_NO_SHEET: {
+    severity: 'error',
+    description: 'An archive that holds no file that could be the sheet.',
+  },
   NO_WORKSHEET: { severity: 'error', description: 'The workbook holds no worksheet with cells.' },
   NO_HEADER: {
     severity: 'error',
@@ -131,6 +162,11 @@ export const CODES = {
     description: 'The message carries no attachment that could be the issue sheet.',
   },
   // Outgoing mail (admin-facing: logs and the outgoing_mails record).
+  CLOUD_LINK: {
+    severity: 'error',
+    description:
+      'The mail carries a cloud-attachment link (QQ Mail 超大附件, 163/126 大附件, Coremail, Tencent Exmail) instead of the file; links expire and are not fetched.',
+  },
   SMTP_CONFIG_INVALID: {
     severity: 'error',
     description:

@@ -6,7 +6,7 @@
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { DubanError } from '../../errors';
-import type { GuardLimits } from './guard-limits';
+import { DEFAULT_LIMITS, type GuardLimits } from './guard-limits';
 
 /** What the guard needs of a zip entry, from the central directory. */
 export interface ZipEntry {
@@ -88,6 +88,22 @@ function readCentralDirectory(bytes: Buffer, limits: GuardLimits): ZipEntry[] | 
     at = nameEnd + extraLength + commentLength;
   }
   return entries;
+}
+
+/**
+ * The part names of a zip package as its central directory lists them, or null when the directory
+ * cannot be read this way (damaged, ZIP64, over 65 535 entries). For telling formats apart only.
+ */
+export function zipEntryNames(bytes: Buffer): string[] | null {
+  try {
+    return (
+      readCentralDirectory(bytes, { ...DEFAULT_LIMITS, maxEntries: 65_535 })?.map(
+        (e) => e.fileName,
+      ) ?? null
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The entries as yauzl reads them (ZIP64 and other forms the small reader leaves alone). */
