@@ -12,6 +12,7 @@ import { DbIntakeStore } from '../adapters/storage/intake-store';
 import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
 import type { SheetReader } from '../app/ports/sheet-reader';
 import type { Schedule } from '../config/schedule';
+import { containerOpener } from './converters';
 
 export interface IntakeWiring extends DeliverDeps {
   sheets: SheetReader;
@@ -25,6 +26,7 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
     outbox: new MailOutbox(w),
     mail: mimeMailReader,
     sheets: w.sheets,
+    containers: containerOpener(),
     templates: excelTemplateWriter,
     schedule: w.schedule,
     settings: w.settings,

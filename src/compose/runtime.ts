@@ -5,6 +5,8 @@
  */
 import * as os from 'node:os';
 import { SheetReaderPool } from '../adapters/excel/sandbox';
+import { DocumentReader } from '../adapters/formats/document-reader';
+import { documentConverter } from './converters';
 import {
   createMailTransport,
   describeMailSettings,
@@ -78,6 +80,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       Math.max(1, Math.min(os.availableParallelism(), service.intakeConcurrency)),
   );
   if (opts.warmSheetReaders) sheets.warm();
+  const reader = new DocumentReader(
+    (bytes, options) => sheets.read(bytes, options),
+    documentConverter(),
+  );
   const now = opts.now ?? (() => new Date());
   const intake: IntakeSettings = {
     replyToUnknownSenders: service.replyToUnknownSenders,
@@ -109,7 +115,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     workerName: `${os.hostname()}:${process.pid}`,
     outbox,
     intakeDeps: () =>
-      intakeDepsOver({ ...wiring, sheets, schedule: runtime.schedule, settings: intake }),
+      intakeDepsOver({ ...wiring, sheets: reader, schedule: runtime.schedule, settings: intake }),
     deliverDeps: () => ({ ...wiring }),
     async close() {
       // Each step runs even when one before it fails.

@@ -3,6 +3,8 @@
  * a file outbox, and read back what was sent. Uses the real parser, sandbox, storage and mail
  * composition.
  */
+import { DocumentReader } from '../../src/adapters/formats/document-reader';
+import { documentConverter } from '../../src/compose/converters';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -96,7 +98,10 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
       const deps = intakeDepsOver({
         db,
         transport,
-        sheets: pool,
+        sheets: new DocumentReader(
+          (bytes, options) => pool.read(bytes, options),
+          documentConverter(),
+        ),
         schedule: schedule(),
         settings: { ...TEST_SETTINGS, ...opts.settings },
         logger,

@@ -199,7 +199,7 @@ describe.each(TEST_DIALECTS)('intake on %s', (dialect) => {
       }),
       { internalDate: MONDAY_10 },
     );
-    expect(o).toMatchObject({ outcome: 'rejected', reason: 'LEGACY_FORMAT', unit: 'xincheng' });
+    expect(o).toMatchObject({ outcome: 'rejected', reason: 'UNREADABLE_SHEET', unit: 'xincheng' });
     const mail = o.mails[0]?.parsed;
     expect(mail?.subject).toContain('请修改后重新发送');
     expect(mail?.text).toContain('另存为');

@@ -15,7 +15,7 @@ const EML_DIR = path.join(__dirname, '..', 'fixtures', 'eml');
 const OWN = { ownAddresses: ['office@example.cn'] };
 
 type Expected =
-  | { kind: MessageKind; attachments: Array<[string, 'sheet' | 'legacy_sheet' | 'other', 'FWD'?]> }
+  | { kind: MessageKind; attachments: Array<[string, 'sheet' | 'other', 'FWD'?]> }
   | { refused: Code };
 
 const SHEET_01 = '附件1：2025年第一季度安全生产检查情况统计表（街道汇总）.xlsx';
@@ -116,7 +116,7 @@ const EXPECTED: Record<string, Expected> = {
   'mime4j__very-very-long-boundary.eml': { kind: 'submission_candidate', attachments: [] },
   'mimekit__outlook-winmail-dat-koi8r.eml': {
     kind: 'submission_candidate',
-    attachments: [['winmail.dat', 'other']],
+    attachments: [['winmail.dat', 'sheet']],
   },
   'postal-mime__mimetorture.eml': {
     kind: 'submission_candidate',

@@ -3,9 +3,11 @@
  * message and the sheet are read by the real readers in-process. What the use case hands the
  * ports is what the storage and mail adapters receive in the integration tests.
  */
+import { containerOpener } from '../../src/compose/converters';
+import { readDocument } from '../../src/adapters/formats/read-document';
+import { sniffFile } from '../../src/adapters/formats/sniff';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
-import { readIssueSheet } from '../../src/adapters/excel/read-sheet';
 import { excelTemplateWriter } from '../../src/adapters/excel/template';
 import { mimeMailReader } from '../../src/adapters/mail/mail-reader';
 import type { IntakeDeps } from '../../src/app/intake/deps';
@@ -96,7 +98,8 @@ describe('the intake over its ports', () => {
       store,
       outbox,
       mail: mimeMailReader,
-      sheets: { read: readIssueSheet },
+      sheets: { read: readDocument, identify: sniffFile },
+      containers: containerOpener(),
       templates: excelTemplateWriter,
       schedule,
       settings: {

@@ -176,7 +176,7 @@ describe('weak signals', () => {
       mail({ headers: { precedence: ['bulk'] } }),
       // A group address run as a list adds both List-Id and Precedence: list: one signal.
       mail({ headers: { listId: ['<group.example.cn>'], precedence: ['list'] } }),
-      mail({ attachments: [{ kind: 'legacy_sheet', viaForward: true }], subject: '自动回复' }),
+      mail({ attachments: [{ kind: 'sheet', viaForward: true }], subject: '自动回复' }),
     ]) {
       expect(classifyMessage(msg, CTX)).toMatchObject({
         kind: 'submission_candidate',

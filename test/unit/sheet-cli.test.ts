@@ -110,7 +110,7 @@ describe('duban parse', () => {
   it('exits 2 with ok: false and the reason for a file it cannot read', async () => {
     const { code, io } = await run([
       'parse',
-      path.join(SHEETS_DIR, 'libreoffice_legacy.xls'),
+      path.join(__dirname, '../fixtures/corpus/encrypted__calamine-password.xlsx'),
       '--json',
     ]);
     expect(code).toBe(2);
@@ -119,8 +119,8 @@ describe('duban parse', () => {
     expect(result.issues).toEqual([
       expect.objectContaining({
         severity: 'error',
-        code: 'LEGACY_FORMAT',
-        message: expect.stringContaining('另存为'),
+        code: 'PASSWORD_PROTECTED',
+        message: expect.stringContaining('密码'),
       }),
     ]);
   });

@@ -4,12 +4,12 @@
  * a time (the pool in pool.ts keeps it warm between sheets).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readIssueSheet, type ReadSheetOptions } from './read-sheet';
+import { readDocument, type ReadDocumentOptions } from '../formats/read-document';
 
 export interface SheetRequest {
   id: number;
   bytes: Uint8Array;
-  options: ReadSheetOptions;
+  options: ReadDocumentOptions;
 }
 
 function answer(request: SheetRequest): void {
@@ -18,7 +18,7 @@ function answer(request: SheetRequest): void {
     request.bytes.byteOffset,
     request.bytes.byteLength,
   );
-  readIssueSheet(bytes, request.options).then(
+  readDocument(bytes, request.options).then(
     (result) => parentPort?.postMessage({ id: request.id, ok: true, result }),
     (err: unknown) =>
       parentPort?.postMessage({

@@ -8,7 +8,8 @@ import type { SheetReadOptions } from '../../app/ports/sheet-reader';
 import { DubanError, issue } from '../../errors';
 import { failed, parseIssueSheet, type ParsedSheet } from '../../domain/sheet/parse';
 import type { Grid } from '../../domain/sheet/grid';
-import { REFUSAL_MESSAGES } from '../../domain/sheet/refusals';
+import type { SheetFormat } from '../../domain/sheet/formats';
+import { refusalMessage } from '../../domain/sheet/refusals';
 import { DEFAULT_LIMITS, inspectWorkbook, type GuardLimits, type WorkbookFacts } from './guard';
 import { loadWorkbook, toGrid } from './read-workbook';
 import { readGridFromXml } from './xml-grid';
@@ -21,9 +22,8 @@ export interface ReadSheetOptions extends SheetReadOptions {
   limits?: GuardLimits;
 }
 
-export function refusal(err: DubanError): ParsedSheet {
-  const message = REFUSAL_MESSAGES[err.code] ?? '工作簿无法读取，请重新保存为.xlsx格式后发送。';
-  return failed([issue(err.code, message)]);
+export function refusal(err: DubanError, format: SheetFormat = 'xlsx'): ParsedSheet {
+  return failed([issue(err.code, refusalMessage(err.code, format))], format);
 }
 
 /**

@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { DubanError } from '../../errors';
 import type { ParsedSheet } from '../../domain/sheet/parse';
 import { compiledModule } from '../../paths';
-import { refusal, type ReadSheetOptions } from './read-sheet';
+import { refusal } from './read-sheet';
+import type { ReadDocumentOptions as ReadSheetOptions } from '../formats/read-document';
 import type { SheetRequest } from './parse-worker';
 
 export interface SandboxLimits {

@@ -19,6 +19,7 @@
  * - Errors: malformed MIME is read as far as it goes; the only exceptions are DubanErrors with a
  *   registered code. Nothing here logs, and no body or attachment content goes into an error.
  */
+import { sniffFile } from '../formats/sniff';
 import { isUtf8 } from 'node:buffer';
 import {
   simpleParser,
@@ -60,30 +61,14 @@ function cleanFilename(name: string | undefined): string {
   return oneLine(base, MAX_FILENAME, '');
 }
 
-const SHEET_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const LEGACY_TYPES = new Set([
-  'application/vnd.ms-excel',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/kset',
-  'application/wps-office.et',
-]);
-
 /**
- * What an attachment is, by its name first (people name files; clients often send
- * application/octet-stream), by its MIME type when the name has no known extension.
- * The sheet reader still checks the bytes: this only routes the file.
+ * Whether an attachment may carry the sheet, from its content (sniff.ts): a workbook, a text
+ * table, a Word document, an archive or winmail.dat, or a password-protected one of these. Never
+ * from the name or the MIME type: clients send application/octet-stream, OA systems name HTML
+ * tables "报表.xls", and a .et is a BIFF8 workbook.
  */
-export function attachmentKind(filename: string, contentType: string): AttachmentKind {
-  const ext = /\.([a-z0-9]{1,8})$/i.exec(filename.trim())?.[1]?.toLowerCase();
-  if (ext === 'xlsx') return 'sheet';
-  if (ext === 'xls' || ext === 'et' || ext === 'ods') return 'legacy_sheet';
-  const type = contentType.toLowerCase();
-  // Generic or numeric "extensions" (a.bin, 清单.2021.3) say nothing: let the type decide.
-  const known = ext !== undefined && !/^\d+$/.test(ext) && !['bin', 'dat', 'tmp'].includes(ext);
-  if (known) return 'other';
-  if (type === SHEET_TYPE) return 'sheet';
-  if (LEGACY_TYPES.has(type)) return 'legacy_sheet';
-  return 'other';
+export function attachmentKind(content: Buffer): AttachmentKind {
+  return sniffFile(content).kind === 'other' ? 'other' : 'sheet';
 }
 
 function flattenAddresses(list: EmailAddress[]): EmailAddress[] {
@@ -227,7 +212,7 @@ function toAttachment(attachment: Attachment): MailAttachment {
     size: attachment.content.length,
     content: attachment.content,
     viaForward: false,
-    kind: attachmentKind(filename, contentType),
+    kind: attachmentKind(attachment.content),
     embedded: attachment.related === true,
   };
 }

@@ -2,6 +2,7 @@
 import type { Schedule } from '../../config/schedule';
 import type { Logger } from '../../log';
 import type { Clock } from '../ports/clock';
+import type { ContainerOpener } from '../ports/container-opener';
 import type { IntakeStore } from '../ports/intake-store';
 import type { MailReader } from '../ports/mail-reader';
 import type { Outbox } from '../ports/outbox';
@@ -25,6 +26,8 @@ export interface IntakeDeps {
   outbox: Outbox;
   mail: MailReader;
   sheets: SheetReader;
+  /** Opens archives and winmail.dat attachments. */
+  containers: ContainerOpener;
   templates: TemplateWriter;
   schedule: Schedule;
   settings: IntakeSettings;

@@ -14,7 +14,16 @@ export interface IntakeOutcome {
   unit: string | null;
   week: string | null;
   late: boolean | null;
-  attachments: Array<{ filename: string; contentType: string; used: boolean }>;
+  attachments: Array<{
+    filename: string;
+    contentType: string;
+    /** The real format, from the content (xlsx, xls, docx, csv, zip, pdf, …). */
+    format?: string;
+    size?: number;
+    used: boolean;
+    /** For an archive or winmail.dat: the files inside it and what became of each. */
+    inner?: Array<{ filename: string; format: string; used: boolean; note?: string }>;
+  }>;
   submissionId: number | null;
   replies: Array<{ kind: string; to: string[]; subject: string }>;
   /** Keys of the mails queued (for the caller to deliver). */

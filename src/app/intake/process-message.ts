@@ -229,7 +229,7 @@ export async function processMessage(
     { rawMessageId, msg, unitId: unit.id, referenceWeek: reporting.week },
     result,
   );
-  const { sheets, notes, messageIssues, legacyOnly } = read;
+  const { sheets, notes, messageIssues } = read;
   attachments = read.records;
   ctx.attachments = notes;
 
@@ -263,11 +263,9 @@ export async function processMessage(
 
   if (usable.length === 0) {
     const reason =
-      sheets.length === 0
-        ? legacyOnly && messageIssues.length > 0
-          ? 'LEGACY_FORMAT'
-          : 'NO_ATTACHMENT'
-        : 'UNREADABLE_SHEET';
+      sheets.length > 0
+        ? 'UNREADABLE_SHEET'
+        : (messageIssues.find((i) => i.severity === 'error')?.code ?? 'NO_ATTACHMENT');
     if (sheets.length === 0 && messageIssues.length === 0) messageIssues.push(noAttachmentIssue());
     const template = await deps.templates.write({
       schedule,

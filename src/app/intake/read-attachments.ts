@@ -1,38 +1,56 @@
 /**
- * Reading a message's attachments: every one is listed for recording (its bytes kept when it is
- * a sheet; the caller records them with the message's other writes, in one transaction),
- * every sheet is read and checked against the unit's projects, and every file that is not read
- * gets a note saying why, for the answer.
+ * Reading a message's attachments: every one is listed for recording (its bytes kept when it
+ * may carry the sheet; the caller records them with the message's other writes, in one
+ * transaction), every archive opened (one level of nesting), every file that may be the sheet
+ * read and checked against the unit's projects, whatever its format, and every file that is not
+ * read gets a note saying why, for the answer. What a file is comes from its content.
  */
 import type { Schedule } from '../../config/schedule';
 import { checkSheetForUnit } from '../../domain/intake/check-sheet';
-import type { ParsedMessage } from '../../domain/intake/message';
+import type { MailAttachment, ParsedMessage } from '../../domain/intake/message';
 import type { AttachmentNote, ReadSheet } from '../../domain/intake/replies';
 import { catalogOf } from '../../domain/sheet/catalog';
+import { containedFileLabel, type FileIdentity } from '../../domain/sheet/formats';
 import type { SheetProject } from '../../domain/sheet/parse';
-import { REFUSAL_MESSAGES } from '../../domain/sheet/refusals';
-import { issue, type Issue } from '../../errors';
+import { refusalMessage } from '../../domain/sheet/refusals';
+import { issue, type Code, type Issue } from '../../errors';
+import type { ContainerOpener } from '../ports/container-opener';
 import type { ReceivedAttachment } from '../ports/intake-store';
 import type { SheetReader } from '../ports/sheet-reader';
 import type { IntakeOutcome } from './outcome';
 
-const NOT_A_SHEET = '不是Excel工作簿（.xlsx），未读取';
+const NOT_A_SHEET = '不是问题清单文件（表格或Word文档），未读取';
+
+/** A file found inside an archive, as `duban ingest --json` reports it. */
+export interface InnerFileEntry {
+  filename: string;
+  format: string;
+  used: boolean;
+  note?: string;
+}
 
 export interface ReadAttachments {
   /** Every sheet read, usable or not. */
   sheets: ReadSheet[];
-  /** One per attachment listed in the answer. */
+  /** One per attachment (and per file inside an archive) listed in the answer. */
   notes: AttachmentNote[];
-  /** Issues about the message rather than one sheet (an old-format file). */
+  /** Issues about the message rather than one sheet (an archive that could not be opened). */
   messageIssues: Issue[];
-  /** No .xlsx at all: only old-format sheets, or nothing. */
-  legacyOnly: boolean;
   /** Every attachment, to be recorded. */
   records: ReceivedAttachment[];
 }
 
+interface Reading {
+  deps: { sheets: SheetReader; containers: ContainerOpener; schedule: Schedule };
+  unitId: string;
+  referenceWeek: string;
+  sheets: ReadSheet[];
+  notes: AttachmentNote[];
+  messageIssues: Issue[];
+}
+
 export async function readAttachments(
-  deps: { sheets: SheetReader; schedule: Schedule },
+  deps: { sheets: SheetReader; containers: ContainerOpener; schedule: Schedule },
   input: {
     rawMessageId: number;
     msg: ParsedMessage;
@@ -42,42 +60,39 @@ export async function readAttachments(
   },
   result: IntakeOutcome,
 ): Promise<ReadAttachments> {
-  const { rawMessageId, msg, unitId } = input;
-  const sheets: ReadSheet[] = [];
-  const notes: AttachmentNote[] = [];
-  const messageIssues: Issue[] = [];
+  const { rawMessageId, msg } = input;
+  const r: Reading = {
+    deps,
+    unitId: input.unitId,
+    referenceWeek: input.referenceWeek,
+    sheets: [],
+    notes: [],
+    messageIssues: [],
+  };
   const records: ReceivedAttachment[] = [];
-  let legacyOnly = true;
   for (const [ordinal, a] of msg.attachments.entries()) {
     if (a.embedded && a.kind === 'other') continue;
-    const entry = {
-      filename: a.filename || '(未命名附件)',
+    const filename = a.filename || '(未命名附件)';
+    const identity = deps.sheets.identify(a.content);
+    const entry: IntakeOutcome['attachments'][number] = {
+      filename,
       contentType: a.contentType,
+      format: identity.format,
+      size: a.size,
       used: false,
     };
     result.attachments.push(entry);
-    let why: string | undefined;
-    if (a.kind === 'sheet') {
-      legacyOnly = false;
-      const parsed = await deps.sheets.read(a.content, {
-        catalog: catalogOf(deps.schedule),
-        referenceDate: input.referenceWeek,
-      });
-      const checked = parsed.ok
-        ? checkSheetForUnit(parsed, unitId, deps.schedule)
-        : { issues: [], unitProjects: [] };
-      const usable = parsed.ok && !checked.issues.some((i) => i.severity === 'error');
-      sheets.push({ filename: entry.filename, parsed, issues: checked.issues });
-      entry.used = usable;
-    } else if (a.kind === 'legacy_sheet') {
-      why = REFUSAL_MESSAGES.LEGACY_FORMAT;
-      messageIssues.push(
-        issue('LEGACY_FORMAT', `附件“${entry.filename}”：${REFUSAL_MESSAGES.LEGACY_FORMAT}`),
-      );
+    let why: string | null;
+    if (identity.kind === 'container') {
+      const inner = await openArchive(r, a, filename, identity);
+      entry.inner = inner.files;
+      entry.used = inner.used;
+      why = inner.why;
     } else {
-      why = NOT_A_SHEET;
+      const read = await readOne(r, a.content, filename, identity);
+      entry.used = read.used;
+      why = read.why;
     }
-    notes.push({ filename: entry.filename, used: entry.used, ...(why ? { why } : {}) });
     records.push({
       rawMessageId,
       ordinal,
@@ -86,10 +101,79 @@ export async function readAttachments(
       content: a.content,
       keepBytes: a.kind !== 'other',
       used: entry.used,
-      note: why ?? null,
+      note: why,
     });
   }
-  return { sheets, notes, messageIssues, legacyOnly, records };
+  return { sheets: r.sheets, notes: r.notes, messageIssues: r.messageIssues, records };
+}
+
+/** One file that may be the sheet (an attachment, or a file in an archive), read and noted. */
+async function readOne(
+  r: Reading,
+  bytes: Buffer,
+  label: string,
+  identity: FileIdentity,
+): Promise<{ used: boolean; why: string | null }> {
+  if (identity.kind === 'other' || identity.kind === 'container') {
+    r.notes.push({ filename: label, used: false, why: NOT_A_SHEET });
+    return { used: false, why: NOT_A_SHEET };
+  }
+  const parsed = await r.deps.sheets.read(bytes, {
+    catalog: catalogOf(r.deps.schedule),
+    referenceDate: r.referenceWeek,
+  });
+  const checked = parsed.ok
+    ? checkSheetForUnit(parsed, r.unitId, r.deps.schedule)
+    : { issues: [], unitProjects: [] };
+  const used = parsed.ok && !checked.issues.some((i) => i.severity === 'error');
+  r.sheets.push({ filename: label, parsed, issues: checked.issues });
+  r.notes.push({ filename: label, used });
+  return { used, why: null };
+}
+
+/** An archive: each file in it that may be the sheet is read; a refusal is said precisely. */
+async function openArchive(
+  r: Reading,
+  a: MailAttachment,
+  filename: string,
+  identity: Extract<FileIdentity, { kind: 'container' }>,
+): Promise<{ used: boolean; why: string | null; files: InnerFileEntry[] }> {
+  const refuse = (code: Code) => {
+    const why = refusalMessage(code);
+    r.messageIssues.push(issue(code, `附件“${filename}”：${why}`));
+    r.notes.push({ filename, used: false, why });
+    return { used: false, why, files: [] };
+  };
+  const opened = await r.deps.containers.open(a.content, identity.format);
+  if (!opened.ok) return refuse(opened.code);
+  const files: InnerFileEntry[] = [];
+  let used = false;
+  let candidates = 0;
+  for (const f of opened.files) {
+    const inner = r.deps.sheets.identify(f.bytes);
+    const label = containedFileLabel(filename, f.path);
+    const name = f.path.join('/');
+    if (inner.kind === 'other') {
+      files.push({ filename: name, format: inner.format, used: false, note: NOT_A_SHEET });
+      continue;
+    }
+    candidates++;
+    const read = await readOne(r, f.bytes, label, inner);
+    used ||= read.used;
+    files.push({ filename: name, format: inner.format, used: read.used });
+  }
+  for (const s of opened.skipped) {
+    const why = refusalMessage(s.code);
+    files.push({ filename: s.path.join('/'), format: 'unknown', used: false, note: why });
+    r.notes.push({ filename: containedFileLabel(filename, s.path), used: false, why });
+  }
+  if (candidates === 0) {
+    // Nothing inside could be the sheet: say why (an encrypted entry says more than "none").
+    const code = opened.skipped[0]?.code ?? 'ARCHIVE_NO_SHEET';
+    const refused = refuse(code);
+    return { ...refused, files };
+  }
+  return { used, why: null, files };
 }
 
 export function isUsable(s: ReadSheet): boolean {

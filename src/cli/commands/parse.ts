@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { catalogOf } from '../../adapters/excel/read-sheet';
 import { readIssueSheetSandboxed } from '../../adapters/excel/sandbox';
+import { DocumentReader } from '../../adapters/formats/document-reader';
+import { documentConverter } from '../../compose/converters';
 import type { ParsedSheet } from '../../domain/sheet/parse';
 import { PROBLEM_CATEGORIES } from '../../domain/sheet/layout';
 import { EXIT } from '../exit-codes';
@@ -11,7 +13,9 @@ import { parseWeek, readInputFile } from './common';
 export function registerParseCommand(program: Command, ctx: CommandContext): void {
   program
     .command('parse')
-    .description('Read a filled weekly issue sheet (.xlsx) and show what duban understood')
+    .description(
+      'Read a filled weekly issue sheet (.xlsx, .xls/.et, .ods, .csv, .docx/.doc/.wps, .html) and show what duban understood',
+    )
     .argument('<FILE>', 'the workbook')
     .option('--json', 'print exactly one JSON object (the format is documented in the README)')
     .option(
@@ -37,7 +41,11 @@ export function registerParseCommand(program: Command, ctx: CommandContext): voi
       if (bytes === undefined) return;
       const schedule = await loadScheduleOrReport(opts.config, ctx);
       if (!schedule) return;
-      const result = await readIssueSheetSandboxed(bytes, {
+      const reader = new DocumentReader(
+        (b, o) => readIssueSheetSandboxed(b, o),
+        documentConverter(),
+      );
+      const result = await reader.read(bytes, {
         catalog: catalogOf(schedule),
         referenceDate,
       });

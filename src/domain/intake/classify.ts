@@ -23,7 +23,8 @@ export interface MailAddress {
   name: string;
 }
 
-export type AttachmentKind = 'sheet' | 'legacy_sheet' | 'other';
+/** 'sheet': a file that may carry the sheet (judged from its content; see the mail adapter). */
+export type AttachmentKind = 'sheet' | 'other';
 
 /**
  * Raw values of the headers classification looks at, every occurrence in order (a header may be

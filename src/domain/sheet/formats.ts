@@ -44,3 +44,8 @@ export const FORMAT_LABELS: Record<SheetFormat | ContainerFormat, string> = {
   rar: 'RAR压缩包',
   tnef: 'Outlook邮件附件包（winmail.dat）',
 };
+
+/** How a file inside an archive is named to the sender: "材料.zip 中的 问题清单.xlsx". */
+export function containedFileLabel(container: string, path: readonly string[]): string {
+  return [container, ...path].join(' 中的 ');
+}

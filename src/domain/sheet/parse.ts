@@ -14,6 +14,7 @@ import { cellRef, SheetView, type Grid, type GridSheet } from './grid';
 import { headerField, readHeaderRow, type ColumnMap } from './headers';
 import type { ColumnField } from './layout';
 import { finishProject, newDraft, type ProjectDraft } from './project-draft';
+import type { SheetFormat } from './formats';
 import type { ParsedSheet, ParseOptions } from './sheet-types';
 import { readTargetRow } from './target-row';
 import { cleanMultiline, compact } from './text';
@@ -28,10 +29,10 @@ export type {
 
 const HEADER_SEARCH_ROWS = 20;
 
-export function failed(issues: Issue[]): ParsedSheet {
+export function failed(issues: Issue[], format: SheetFormat = 'xlsx'): ParsedSheet {
   return {
     ok: false,
-    format: 'xlsx',
+    format,
     sheet: null,
     unit: null,
     filledOn: null,

@@ -3,6 +3,7 @@ import type { Issue } from '../../errors';
 import type { ProjectNames } from './match';
 import type { TargetStatus } from './layout';
 import type { Problems } from './problems';
+import type { SheetFormat } from './formats';
 
 export type { TargetStatus };
 
@@ -32,7 +33,8 @@ export interface SheetProject {
 
 export interface ParsedSheet {
   ok: boolean;
-  format: 'xlsx';
+  /** The file's real format (decided from its content): .xls is 'xls' even when LibreOffice converted it. */
+  format: SheetFormat;
   sheet: string | null;
   unit: string | null;
   filledOn: string | null;
