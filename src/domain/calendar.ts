@@ -21,7 +21,7 @@ const WEEKDAY_INDEX: Record<Weekday, number> = {
   sunday: 0,
 };
 
-type CalendarView = Pick<Schedule, 'calendar' | 'cycle' | 'programme'>;
+export type CalendarView = Pick<Schedule, 'calendar' | 'cycle' | 'programme'>;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -37,6 +37,8 @@ export interface IntakeHarness {
     raw: Buffer,
     opts?: { internalDate?: Date; now?: Date; unitId?: string; settings?: Partial<IntakeSettings> },
   ): Promise<IntakeOutcome & { rawMessageId: number; mails: SentMail[] }>;
+  /** Processes a stored message again (a job run a second time); delivers nothing. */
+  reprocess(db: Db, rawMessageId: number, opts?: { now?: Date }): Promise<IntakeOutcome>;
   /** Every mail written to the outbox so far, by file name (the time it was sent for). */
   sent(): Promise<SentMail[]>;
   close(): Promise<void>;
@@ -74,10 +76,30 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
   let counter = 0;
   // A fresh UIDVALIDITY per harness keeps IMAP locations unique across tests sharing a database.
   const uidvalidity = 1 + Math.floor(Math.random() * 4_000_000_000);
+  const depsFor = (db: Db, now: Date, settings?: Partial<IntakeSettings>) =>
+    intakeDepsOver({
+      db,
+      transport,
+      sheets: new DocumentReader(
+        (bytes, options) => pool.read(bytes, options),
+        documentConverter(),
+      ),
+      schedule: schedule(),
+      settings: { ...TEST_SETTINGS, ...settings },
+      logger,
+      now: () => now,
+      dailyCap: 1000,
+    });
   return {
     pool,
     outbox,
     transport,
+    reprocess(db, rawMessageId, opts = {}) {
+      return processMessage(
+        depsFor(db, opts.now ?? new Date('2021-03-15T03:00:00Z')),
+        rawMessageId,
+      );
+    },
     async ingest(db, raw, opts = {}) {
       const now = opts.now ?? opts.internalDate ?? new Date('2021-03-15T03:00:00Z');
       const stored = await storeRawMessage(db, {
@@ -95,19 +117,7 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
         receivedAt: now,
       });
       if (!stored.isNew) throw new Error('test message stored twice');
-      const deps = intakeDepsOver({
-        db,
-        transport,
-        sheets: new DocumentReader(
-          (bytes, options) => pool.read(bytes, options),
-          documentConverter(),
-        ),
-        schedule: schedule(),
-        settings: { ...TEST_SETTINGS, ...opts.settings },
-        logger,
-        now: () => now,
-        dailyCap: 1000,
-      });
+      const deps = depsFor(db, now, opts.settings);
       const outcome = await processMessage(
         deps,
         stored.id,

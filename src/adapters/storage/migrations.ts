@@ -21,6 +21,7 @@ import { oneSubmissionPerMessage } from './one-submission-per-message';
 import { singletonFence } from './migration-0005';
 import { roleFences } from './migration-0006';
 import { dailyCapIndex } from './migration-0007';
+import { submissionPerMessageWeek } from './migration-0008';
 
 interface ColumnTypes {
   /** 64-bit integers: ids and references to them, sizes, IMAP UIDs (unsigned 32-bit). */
@@ -328,6 +329,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0005_singleton_fence': singletonFence,
     '0006_role_fences': roleFences,
     '0007_daily_cap_index': dailyCapIndex(dialect),
+    '0008_submission_per_message_week': submissionPerMessageWeek,
   };
 }
 

@@ -74,7 +74,7 @@ function byArrival(a: Pick<Version, 'arrived_at' | 'raw_message_id'>, b: typeof 
 
 /**
  * Records a version of a unit's sheet with its projects and targets, in one transaction, once
- * per message (a UNIQUE index on raw_message_id: a retried job gets the recorded version back).
+ * per message and week (a UNIQUE index on (raw_message_id, reporting_week): a retried job gets the recorded version back).
  *
  * The versions that may be current form a chain ordered by arrival: each one's supersedes_id
  * names the one that arrived before it, and the last to arrive is current. A new version is put
@@ -84,7 +84,7 @@ function byArrival(a: Pick<Version, 'arrived_at' | 'raw_message_id'>, b: typeof 
  * it. Every step is written to the audit log.
  *
  * Statements, and why in this order:
- * 1. INSERT … ON CONFLICT (raw_message_id) DO NOTHING, not current yet. It is the idempotency
+ * 1. INSERT … ON CONFLICT (raw_message_id, reporting_week) DO NOTHING, not current yet. It is the idempotency
  *    check; on SQLite, being a write, it also takes the database write lock before anything is
  *    read, so no other process can change the versions between the read and the writes below
  *    (a read first would make the later write fail with SQLITE_BUSY instead of waiting).
@@ -118,7 +118,7 @@ export async function recordSubmission(db: Db, input: NewSubmission): Promise<Re
         unit_as_written: input.unitAsWritten ?? null,
         created_at: toTimestamp(input.now ?? new Date()),
       })
-      .onConflict((oc) => oc.column('raw_message_id').doNothing())
+      .onConflict((oc) => oc.columns(['raw_message_id', 'reporting_week']).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!inserted) {
@@ -126,6 +126,7 @@ export async function recordSubmission(db: Db, input: NewSubmission): Promise<Re
         .selectFrom('submissions')
         .select(['id', 'supersedes_id', 'is_current'])
         .where('raw_message_id', '=', input.rawMessageId)
+        .where('reporting_week', '=', reportingWeek)
         .executeTakeFirstOrThrow();
       return {
         id: existing.id,
@@ -309,7 +310,7 @@ export async function submissionVersions(
     .execute();
 }
 
-/** The submission made from one message, if any (at most one: a UNIQUE index). */
+/** The submissions made from one message: at most one per reporting week (a UNIQUE index). */
 export async function submissionsForRawMessage(
   db: Db,
   rawMessageId: number,

@@ -25,6 +25,8 @@ export interface IntakeOutcome {
     inner?: Array<{ filename: string; format: string; used: boolean; note?: string }>;
   }>;
   submissionId: number | null;
+  /** Sheets in the same mail recorded for an earlier week they name (a correction of it). */
+  corrections: Array<{ week: string; late: boolean; submissionId: number }>;
   replies: Array<{ kind: string; to: string[]; subject: string }>;
   /** Keys of the mails queued (for the caller to deliver). */
   mailKeys: string[];
@@ -39,6 +41,7 @@ export function blankOutcome(): IntakeOutcome {
     late: null,
     attachments: [],
     submissionId: null,
+    corrections: [],
     replies: [],
     mailKeys: [],
   };

@@ -17,6 +17,7 @@ import {
   chooseReportingWeek,
   deadlineOf,
   isoWithOffset,
+  type ReportingWeek,
   reportingCandidates,
   weeksBeforeArrival,
 } from '../../domain/calendar';
@@ -30,6 +31,7 @@ import {
   noAttachmentIssue,
   type ReplyContext,
 } from '../../domain/intake/replies';
+import { sheetsByWeek } from '../../domain/intake/sheet-weeks';
 import { unitForSender } from '../../domain/intake/sender';
 import { mailAddress } from '../../domain/mail/address';
 import { replyKey } from '../../domain/mail-key';
@@ -245,16 +247,17 @@ export async function processMessage(
     tx: IntakeWrites,
     fields: Pick<SubmissionToRecord, 'status' | 'issues' | 'projects'> &
       Partial<Pick<SubmissionToRecord, 'makeCurrent' | 'filledOn' | 'unitAsWritten'>>,
+    week: ReportingWeek = reporting,
   ): Promise<number> =>
     (
       await tx.store.recordSubmission(
         {
           unitId: unit.id,
-          reportingWeek: reporting.week,
+          reportingWeek: week.week,
           rawMessageId,
           arrivedAt: arrival,
-          deadlineAt: ctx.deadline,
-          late: reporting.late,
+          deadlineAt: isoWithOffset(week.deadline, schedule.programme.timezone),
+          late: week.late,
           ...fields,
         },
         now,
@@ -296,23 +299,60 @@ export async function processMessage(
     });
   }
 
-  const warnings = usable.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]);
-  const status: IntakeOutcomeKind = warnings.length > 0 ? 'accepted_with_warnings' : 'accepted';
-  const first = usable[0]?.parsed;
-  const reply = composeReceipt(ctx, usable, now);
+  // Sheets for different weeks in one mail (this week's and a correction of last week's): each
+  // recorded for its own week, all acknowledged in the one receipt.
+  const [own, ...corrections] = sheetsByWeek(usable, candidates, arrival, schedule);
+  if (own) {
+    reporting = own.reporting;
+    result.week = ctx.reportingWeek = reporting.week;
+    result.late = ctx.late = reporting.late;
+    ctx.deadline = isoWithOffset(reporting.deadline, schedule.programme.timezone);
+  }
+  const ownSheets = own?.sheets ?? usable;
+  const issuesOf = (list: typeof usable) =>
+    list.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]);
+  const warnings = issuesOf(ownSheets);
+  const status: IntakeOutcomeKind =
+    issuesOf(usable).length > 0 ? 'accepted_with_warnings' : 'accepted';
+  const first = ownSheets[0]?.parsed;
+  const reply = composeReceipt(
+    ctx,
+    ownSheets,
+    now,
+    corrections.map((c) => ({ week: c.reporting.week, late: c.reporting.late, sheets: c.sheets })),
+  );
   return finish(
     status,
     null,
     msg,
     async (tx) => {
       const submissionId = await recordOnce(tx, {
-        status,
+        status: warnings.length > 0 ? 'accepted_with_warnings' : 'accepted',
         issues: warnings,
         filledOn: first?.filledOn ?? null,
         unitAsWritten: first?.unit ?? null,
-        projects: mergeProjects(usable),
+        projects: mergeProjects(ownSheets),
       });
       result.submissionId = submissionId;
+      for (const c of corrections) {
+        const cIssues = issuesOf(c.sheets);
+        const id = await recordOnce(
+          tx,
+          {
+            status: cIssues.length > 0 ? 'accepted_with_warnings' : 'accepted',
+            issues: cIssues,
+            filledOn: c.sheets[0]?.parsed.filledOn ?? null,
+            unitAsWritten: c.sheets[0]?.parsed.unit ?? null,
+            projects: mergeProjects(c.sheets),
+          },
+          c.reporting,
+        );
+        result.corrections.push({
+          week: c.reporting.week,
+          late: c.reporting.late,
+          submissionId: id,
+        });
+      }
       await queueReply(tx.outbox, result, reply, answerFields(submissionId));
     },
     () => failpoint('after-submission'),

@@ -4,6 +4,7 @@ import type { Schedule } from '../../../config/schedule';
 import { categoryLabel, PROBLEM_CATEGORIES } from '../../sheet/layout';
 import type { SheetProject } from '../../sheet/parse';
 import { projectById } from '../../programme';
+import { weekLabelZh } from '../../zh/dates';
 import { numeralZh } from '../../zh/numerals';
 import {
   bySeverity,
@@ -22,6 +23,13 @@ import {
 import type { ComposedReply, ReadSheet, ReplyContext } from './types';
 
 const MAX_DEPARTMENTS_LISTED = 8;
+
+/** Sheets of the same mail recorded for an earlier week they name (a correction of it). */
+export interface OtherWeek {
+  week: string;
+  late: boolean;
+  sheets: ReadSheet[];
+}
 
 const CATEGORY_LABELS = PROBLEM_CATEGORIES.map((c) => ({
   key: c.key,
@@ -90,8 +98,13 @@ function projectBlock(
  * every warning with its cell, attachments ignored and why, and that a corrected sheet may be
  * sent again (the latest one counts).
  */
-export function composeReceipt(ctx: ReplyContext, sheets: ReadSheet[], now: Date): ComposedReply {
-  const several = sheets.length > 1;
+export function composeReceipt(
+  ctx: ReplyContext,
+  sheets: ReadSheet[],
+  now: Date,
+  otherWeeks: ReadonlyArray<OtherWeek> = [],
+): ComposedReply {
+  const several = sheets.length > 1 || otherWeeks.length > 0;
   const blocks: Block[] = [greeting(ctx)];
   blocks.push({ type: 'para', lines: [`你单位${when(ctx)}发送的问题清单已收到，读取情况如下。`] });
 
@@ -133,7 +146,18 @@ export function composeReceipt(ctx: ReplyContext, sheets: ReadSheet[], now: Date
       ordered: true,
     });
   }
-  blocks.push(...ignoredAttachments(ctx, new Set(sheets.map((s) => s.filename))));
+  for (const other of otherWeeks) {
+    const files = other.sheets.map((s) => `附件“${inline(s.filename)}”`).join('、');
+    const projects = other.sheets.reduce((n, s) => n + s.parsed.projects.length, 0);
+    blocks.push({
+      type: 'para',
+      lines: [
+        `另：${files}的填报时间为${weekLabelZh(other.week)}，已作为该周问题清单的更正记录（${projects}个项目${other.late ? '，逾期' : ''}），以该周最后收到的一份为准。`,
+      ],
+    });
+  }
+  const explained = [...sheets, ...otherWeeks.flatMap((w) => w.sheets)].map((s) => s.filename);
+  blocks.push(...ignoredAttachments(ctx, new Set(explained)));
   blocks.push({
     type: 'para',
     lines: ['如需更正，请修改后重新发送问题清单，以最后收到的一份为准。'],
