@@ -24,7 +24,9 @@ import {
   mailWithSheet,
   outOfOffice,
   type Answers,
+  qqLargeAttachmentMail,
 } from './mails';
+import { wordTableFromSheet } from './word-sheet';
 import { openRuntime, type Runtime } from '../../compose/runtime';
 import { startService, type Service } from '../../compose/service';
 
@@ -134,32 +136,47 @@ export function demoTimeline(): DemoEvent[] {
         answers('已完成工程量清算初审。', '工程量清算审定金额增加，需调整概算。'),
       ),
     ),
-    mailEvent('2021-03-15', '11:15', '区卫健局 sends an .xls', async (ctx, when) => {
-      const raw = await mailWithSheet({
-        from: '区卫健局 <weijian@example.cn>',
-        subject: '问题清单',
-        date: when,
-        messageId: `<demo-xls-${randomBytes(4).toString('hex')}@example.cn>`,
-        attachments: [
-          {
-            filename: '问题清单.xls',
-            content: Buffer.from('d0cf11e0a1b11ae1', 'hex'),
-            contentType: 'application/vnd.ms-excel',
-          },
-        ],
-      });
-      await ctx.dovecot.append('INBOX', raw, [], when);
-    }),
+    mailEvent(
+      '2021-03-15',
+      '11:15',
+      '区卫健局 sends the sheet as a Word table (.docx)',
+      async (ctx, when) => {
+        const sheet = await filledSheet(
+          ctx.schedule,
+          'weijian',
+          w1,
+          answers('已组织人力、机械进场施工。', null),
+        );
+        const raw = await mailWithSheet({
+          from: '区卫健局 <weijian@example.cn>',
+          subject: '问题清单',
+          date: when,
+          messageId: `<demo-docx-${randomBytes(4).toString('hex')}@example.cn>`,
+          attachments: [
+            {
+              filename: '问题清单（区卫健局）.docx',
+              content: await wordTableFromSheet(sheet),
+              contentType:
+                'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+            },
+          ],
+        });
+        await ctx.dovecot.append('INBOX', raw, [], when);
+      },
+    ),
     mailEvent(
       '2021-03-15',
       '15:40',
-      '区卫健局 sends the corrected sheet',
-      appendSheet(
-        'weijian',
-        '区卫健局 <weijian@example.cn>',
-        w1,
-        answers('已组织人力、机械进场施工。', null),
-      ),
+      '区农水局 sends a QQ Mail large-attachment link instead of the file',
+      async (ctx, when) => {
+        const raw = await qqLargeAttachmentMail({
+          from: '区农水局 <nongshui@example.cn>',
+          date: when,
+          messageId: `<demo-link-${randomBytes(4).toString('hex')}@example.cn>`,
+          filename: '问题清单（区农水局）.xlsx',
+        });
+        await ctx.dovecot.append('INBOX', raw, [], when);
+      },
     ),
     remind('2021-03-15', '18:30'),
     mailEvent('2021-03-15', '18:31', '区农水局 head: out-of-office reply', async (ctx, when) => {

@@ -1,7 +1,8 @@
 /**
  * The mails of the demo, built the way the units' clients send them: a filled sheet from a unit,
- * an unreadable .xls, a sheet forwarded by a secretary as an attached message whose file name is
- * raw GBK bytes (as some Chinese clients still write it), and an out-of-office reply.
+ * the sheet as a Word table, a QQ Mail large-attachment link instead of the file, a sheet
+ * forwarded by a secretary as an attached message whose file name is raw GBK bytes (as some
+ * Chinese clients still write it), and an out-of-office reply.
  */
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -148,4 +149,40 @@ export function outOfOffice(opts: {
       `${Buffer.from('您好，本人外出公干，3月19日返回，期间邮件将延迟处理。').toString('base64')}\r\n`,
     'latin1',
   );
+}
+
+/**
+ * A sheet sent as QQ Mail's 超大附件 (large attachment): the body carries only a download link,
+ * the file itself stays on QQ's servers and the link expires. Text and HTML bodies as QQ Mail
+ * writes them.
+ */
+export async function qqLargeAttachmentMail(opts: {
+  from: string;
+  date: Date;
+  messageId: string;
+  filename: string;
+}): Promise<Buffer> {
+  const link =
+    'https://mail.qq.com/cgi-bin/ftnExs_download?k=2d6437300b2a5e9f7d3a1c4b1234567890abcdef&t=exs_ftn_download&code=7c3a';
+  const expires = new Date(opts.date.getTime() + 30 * 86_400_000);
+  const when = `${expires.getUTCFullYear()}年${String(expires.getUTCMonth() + 1).padStart(2, '0')}月${String(expires.getUTCDate()).padStart(2, '0')}日 10:02`;
+  const builder = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
+  const info = await builder.sendMail({
+    from: opts.from,
+    to: 'duban-inbox@example.cn',
+    subject: '本周问题清单',
+    date: opts.date,
+    messageId: opts.messageId,
+    text: `请查收本周问题清单。\n\n从QQ邮箱发来的超大附件\n\n${opts.filename} (1.2M, ${when} 到期)\n进入下载页面：${link}\n`,
+    html:
+      '<div>请查收本周问题清单。</div><div style="padding:10px;border:1px solid #ddd">' +
+      '<div>从QQ邮箱发来的超大附件</div>' +
+      `<div><a href="${link}" target="_blank">${opts.filename}</a> (1.2M, ${when} 到期)</div>` +
+      `<div><a href="${link}" target="_blank">进入下载页面</a></div></div>`,
+  });
+  return info.message as Buffer;
 }
