@@ -3,10 +3,14 @@
  * header with 存在问题 merged over them. Grids are built directly (cells covered by a merge are
  * absent, as every reader produces them).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { catalogOf, readIssueSheet } from '../../src/adapters/excel/read-sheet';
 import type { Grid, GridCell, MergeRange } from '../../src/domain/sheet/grid';
 import { headerCategory } from '../../src/domain/sheet/headers';
 import { parseIssueSheet, type ParsedSheet } from '../../src/domain/sheet/parse';
 import { readCategoryCell } from '../../src/domain/sheet/problems';
+import { exampleSchedule, SHEETS_DIR } from '../helpers/sheets';
 
 const OPTS = {
   catalog: [
@@ -424,5 +428,35 @@ describe('category headers and cells', () => {
     ).toEqual([null, null, null, null, null]);
     expect(readCategoryCell('funding', '资金：缺口200万元；')).toBe('缺口200万元');
     expect(readCategoryCell('funding', '审批：未办')).toBe('审批：未办');
+  });
+});
+
+describe('a two-row header written by LibreOffice', () => {
+  test('is read through the .xlsx reader with every category where it was written', async () => {
+    // libreoffice_two_row_header.xlsx: made by make_two_row_header.py beside it; its full
+    // expectation is checked in sheet-fixtures.test.ts.
+    const bytes = fs.readFileSync(path.join(SHEETS_DIR, 'libreoffice_two_row_header.xlsx'));
+    const r = await readIssueSheet(bytes, {
+      catalog: catalogOf(await exampleSchedule()),
+      referenceDate: '2021-03-15',
+    });
+    expect(r.ok).toBe(true);
+    expect(r.issues).toEqual([]);
+    expect(r.projects.map((p) => [p.projectId, p.cell])).toEqual([
+      ['p1', 'B6'],
+      ['p2', 'B9'],
+      ['p3', 'B14'],
+    ]);
+    expect(r.projects[0]?.problems.approval).toBe(
+      '重新招标方案需报区发改局核准。\n招标控制价须经区财政局评审后方可挂网。',
+    );
+    expect(r.projects[2]?.problems).toEqual({
+      approval: null,
+      funding: null,
+      land: '征地拆迁尚有两户未签约。',
+      construction: null,
+      community: '因施工震动引起群众阻工，需镇政府协调。\n夜间施工噪声投诉较多。',
+    });
+    expect(r.projects.every((p) => p.uncategorizedProblems === null)).toBe(true);
   });
 });
