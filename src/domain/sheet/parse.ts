@@ -1,21 +1,24 @@
 /**
  * Reading the weekly issue sheet (问题清单) from a cell grid. Pure: no I/O, no clock.
  *
- * The steps: find the sheet and the header row (by meaning, in the first 20 rows); read the
+ * The steps: find the sheet and the header (by meaning, in the first 20 rows; one row, or two when
+ * a merged header such as 存在问题 has its sub-headers below: table-header.ts); read the
  * 填报单位 / 填报时间 lines above it; then walk the rows below, grouping them into projects.
  * A project starts where the 项目名称 cell (merged or not) holds a new name; rows with an empty
  * name continue the current project (people unmerge and leave the cells below blank); a row that
  * repeats the current name unmerged also continues it. Blank rows and a repeated header (the
- * notice's table restarts on page 2) are skipped; a 填表说明 / 备注 / 填表人 line ends the table.
+ * notice's table restarts on page 2, with its second header row if it has one) are skipped; a
+ * 填表说明 / 备注 / 填表人 line ends the table.
  */
 import { issue, type Issue } from '../../errors';
 import { readFilledOn, type DueReading } from './dates';
 import { cellRef, SheetView, type Grid, type GridSheet } from './grid';
-import { headerField, readHeaderRow, type ColumnMap } from './headers';
+import { headerField, readHeaderRow } from './headers';
 import type { ColumnField } from './layout';
-import { finishProject, newDraft, type ProjectDraft } from './project-draft';
+import { addProblemCells, finishProject, newDraft, type ProjectDraft } from './project-draft';
 import type { SheetFormat } from './formats';
 import type { ParsedSheet, ParseOptions } from './sheet-types';
+import { isSubHeaderRow, readTableHeader, type TableHeader } from './table-header';
 import { readTargetRow } from './target-row';
 import { cleanMultiline, compact } from './text';
 
@@ -43,8 +46,7 @@ export function failed(issues: Issue[], format: SheetFormat = 'xlsx'): ParsedShe
 
 interface HeaderHit {
   view: SheetView;
-  row: number;
-  columns: ColumnMap;
+  header: TableHeader;
   score: number;
 }
 
@@ -55,18 +57,12 @@ function findHeader(sheets: GridSheet[]): HeaderHit | null {
     const view = new SheetView(sheet);
     const last = Math.min(view.maxRow, HEADER_SEARCH_ROWS);
     for (let row = 1; row <= last; row++) {
-      // Only cells holding a value: a header cell merged down over two rows is read once, on
-      // its first row.
-      const cells = [];
-      for (const col of view.filledColumns(row)) {
-        const text = view.text(row, col);
-        if (text) cells.push({ col, text });
-      }
-      const columns = readHeaderRow(cells);
-      if (!columns) continue;
+      const header = readTableHeader(view, row);
+      if (!header) continue;
       // Hidden sheets lose to visible ones; more recognised columns win.
-      const score = Object.keys(columns).length - (sheet.hidden ? 100 : 0);
-      if (!best || score > best.score) best = { view, row, columns, score };
+      const recognised = Object.keys(header.columns).length + Object.keys(header.categories).length;
+      const score = recognised - (sheet.hidden ? 100 : 0);
+      if (!best || score > best.score) best = { view, header, score };
       break;
     }
   }
@@ -155,25 +151,32 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
       ),
     ]);
   }
-  const { view, row: headerRow, columns } = header;
+  const { view } = header;
+  const { row: headerRow, columns, categories } = header.header;
   const issues: Issue[] = [];
   const { unit, filledOn } = readTitleLines(view, headerRow, grid.date1904, issues);
   const referenceDate = filledOn ?? options.referenceDate;
 
   const col = (field: ColumnField): number | undefined => columns[field];
   const nameCol = col('projectName') as number;
-  const mapped = Object.values(columns).filter((c): c is number => c !== undefined);
+  const mapped = [...Object.values(columns), ...Object.values(categories)].filter(
+    (c): c is number => c !== undefined,
+  );
   const drafts: ProjectDraft[] = [];
   let current: ProjectDraft | null = null;
 
-  for (let row = headerRow + 1; row <= view.maxRow; row++) {
+  for (let row = headerRow + header.header.rows; row <= view.maxRow; row++) {
     const texts = mapped.map((c) => view.text(row, c));
     if (texts.every((t) => t === '')) continue;
     // The header repeated (a table continued on the next page): checked only when the name
     // column says 项目名称, since reading every row as a header is the costliest step here.
     const nameText = view.text(row, nameCol);
     if (nameText.length < 16 && headerField(nameText) === 'projectName') {
-      if (readHeaderRow(mapped.map((c, i) => ({ col: c, text: texts[i] ?? '' })))) continue;
+      if (readHeaderRow(mapped.map((c, i) => ({ col: c, text: texts[i] ?? '' })))) {
+        // Its second row too, when it has one.
+        if (isSubHeaderRow(view, row)) row++;
+        continue;
+      }
     }
     const firstText = texts.find((t) => t !== '') ?? '';
     if (NOTE_ROW.test(firstText)) break;
@@ -204,7 +207,7 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
     }
     const project = current as ProjectDraft;
     project.leadUnits.add(view, row, col('leadUnits'));
-    project.problems.add(view, row, col('problems'));
+    addProblemCells(project, view, row, col('problems'), categories);
     project.departments.add(view, row, col('departments'));
     project.progress.add(view, row, col('progress'));
     project.nextSteps.add(view, row, col('nextSteps'));

@@ -9,6 +9,9 @@
  *
  * Text written with no prompt at all (or before the first prompt) cannot be put in a category
  * without guessing; it is kept whole as `uncategorized`, and the caller warns the unit.
+ *
+ * Sheets that give each category a column of its own are read cell by cell (`readCategoryCell`)
+ * into the same structure.
  */
 import type { ProblemCategory } from './layout';
 import { cleanMultiline, isNothing } from './text';
@@ -74,4 +77,22 @@ export function readProblems(raw: string): ProblemsReading {
     problems[f.key] = prev ? `${prev}\n${body}` : body;
   });
   return { problems, uncategorized: preamble && !isNothing(preamble) ? preamble : null };
+}
+
+/** A category's own prompt at the start of its own column's cell ("项目审批方面：…"), to drop. */
+const OWN_PROMPT: Readonly<Record<ProblemCategory, RegExp>> = Object.fromEntries(
+  PROMPT_WORDS.map((p) => [
+    p.key,
+    new RegExp(`^${LIST_MARKER}(?:(?:${p.full})[ \\t]*[:：]?|(?:${p.short})[ \\t]*[:：])`, 'u'),
+  ]),
+) as Record<ProblemCategory, RegExp>;
+
+/**
+ * A cell of a category's own column: its text (the category's prompt, if repeated there, left
+ * out), or null when it says nothing (empty, 无, 暂无 …).
+ */
+export function readCategoryCell(key: ProblemCategory, raw: string): string | null {
+  const text = cleanMultiline(raw);
+  const body = tidy(text.replace(OWN_PROMPT[key], ''));
+  return isNothing(body) ? null : body;
 }

@@ -1,12 +1,15 @@
 /**
  * A project block being read, row by row: each per-project column gathered once per source cell
  * and once per text (unmerged sheets repeat the values on every row), then finished into a
- * SheetProject with its problems read by category.
+ * SheetProject with its problems read by category: from the 存在问题 cell's prompts, or from the
+ * categories' own columns, or both, into the same five fields.
  */
 import { issue, type Issue } from '../../errors';
 import { cellRef, type SheetView } from './grid';
+import type { CategoryColumns } from './headers';
+import { PROBLEM_CATEGORIES, type ProblemCategory } from './layout';
 import { matchProject, type ProjectNames } from './match';
-import { emptyProblems, readProblems } from './problems';
+import { emptyProblems, readCategoryCell, readProblems } from './problems';
 import type { SheetProject, SheetTarget } from './sheet-types';
 import { cleanMultiline, compact, isNothing, splitNames } from './text';
 
@@ -34,6 +37,11 @@ class BlockText {
   get text(): string | null {
     return this.parts.length ? this.parts.join('\n') : null;
   }
+
+  /** Each text gathered, in row order. */
+  get texts(): readonly string[] {
+    return this.parts;
+  }
 }
 
 export interface ProjectDraft {
@@ -44,6 +52,8 @@ export interface ProjectDraft {
   mergeMaster: string | null;
   leadUnits: BlockText;
   problems: BlockText;
+  /** The categories' own columns, when the sheet has them. */
+  categories: Record<ProblemCategory, BlockText>;
   departments: BlockText;
   progress: BlockText;
   nextSteps: BlockText;
@@ -58,11 +68,43 @@ export function newDraft(name: string, cell: string, mergeMaster: string | null)
     mergeMaster,
     leadUnits: new BlockText(),
     problems: new BlockText(),
+    categories: {
+      approval: new BlockText(),
+      funding: new BlockText(),
+      land: new BlockText(),
+      construction: new BlockText(),
+      community: new BlockText(),
+    },
     departments: new BlockText(),
     progress: new BlockText(),
     nextSteps: new BlockText(),
     targets: [],
   };
+}
+
+/**
+ * One row's problem cells: the 存在问题 column, and each category's own column. A cell merged
+ * across several category columns belongs to none of them: it is read like a 存在问题 cell (by its
+ * prompts, else kept whole as uncategorised).
+ */
+export function addProblemCells(
+  d: ProjectDraft,
+  view: SheetView,
+  row: number,
+  problemsCol: number | undefined,
+  categories: CategoryColumns,
+): void {
+  d.problems.add(view, row, problemsCol);
+  for (const { key } of PROBLEM_CATEGORIES) {
+    const col = categories[key];
+    if (col === undefined) continue;
+    const m = view.merge(row, col);
+    const spansOthers =
+      m !== undefined &&
+      Object.values(categories).some((c) => c !== col && c >= m.left && c <= m.right);
+    if (spansOthers) d.problems.add(view, row, col);
+    else d.categories[key].add(view, row, col);
+  }
 }
 
 export function finishProject(
@@ -84,6 +126,15 @@ export function finishProject(
   const reading = problemsText
     ? readProblems(problemsText)
     : { problems: emptyProblems(), uncategorized: null };
+  // Each category's own cells, row after row, appended to what the prompts gave.
+  for (const { key } of PROBLEM_CATEGORIES) {
+    const written = d.categories[key].texts
+      .map((t) => readCategoryCell(key, t))
+      .filter((t): t is string => t !== null);
+    const prev = reading.problems[key];
+    if (written.length > 0)
+      reading.problems[key] = [...(prev ? [prev] : []), ...written].join('\n');
+  }
   if (reading.uncategorized) {
     issues.push(
       issue(
