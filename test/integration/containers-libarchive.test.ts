@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { archiveToolAvailable, openContainer } from '../../src/adapters/containers/opener';
+import { readWithArchiveTool } from '../../src/adapters/containers/archive-tool';
+import { DEFAULT_CONTAINER_LIMITS } from '../../src/adapters/containers/limits';
 import { runTool } from '../../src/adapters/containers/tool-process';
 import type { OpenedContainer } from '../../src/app/ports/container-opener';
 
@@ -58,6 +60,13 @@ describe('.7z', () => {
   it('refuses 2 GiB of zeros (300 kB packed) from the listing, before extracting', async () => {
     const result = await open('bomb-7z-2gib-zeros.7z', '7z');
     expect(result).toMatchObject({ ok: false, code: 'ARCHIVE_TOO_LARGE' });
+  });
+
+  it('refuses the bomb on its ratio too, when the size limits are raised', async () => {
+    const big = { maxTotalBytes: 4 * 1024 ** 3, maxEntryBytes: 4 * 1024 ** 3 };
+    const result = await open('bomb-7z-2gib-zeros.7z', '7z', big);
+    expect(result).toMatchObject({ ok: false, code: 'ARCHIVE_TOO_LARGE' });
+    expect(result.ok || result.detail).toMatch(/packed/);
   });
 
   it('opens one level of nesting (a GBK zip in the 7z) and reports the level below', async () => {
@@ -121,6 +130,40 @@ describe('zips the zip reader hands to the archive tool', () => {
   it('reads a bzip2-compressed entry, GBK-free UTF-8 name kept', async () => {
     const result = opened(await open('bzip2-method.zip', 'zip'));
     expect(result.files.map((f) => [f.path, f.bytes.length])).toEqual([[['问题清单.xlsx'], 8821]]);
+  });
+});
+
+describe('encrypted zips through the archive tool (never a passphrase prompt)', () => {
+  const viaTool = (name: string) =>
+    readWithArchiveTool(fixture(name), 'zip', {
+      limits: DEFAULT_CONTAINER_LIMITS,
+      budget: DEFAULT_CONTAINER_LIMITS.maxTotalBytes,
+    });
+
+  it('refuses ZipCrypto entries as encrypted', async () => {
+    const result = await viaTool('libarchive__zipcrypto-password-12345678.zip');
+    expect(result).toMatchObject({ ok: false, code: 'ARCHIVE_ENCRYPTED' });
+  });
+
+  it('returns the plain entry and reports the WinZip-AES one', async () => {
+    const result = await viaTool('tika__mixed-plain-and-aes-entries.zip');
+    expect(result).toEqual({
+      ok: true,
+      files: [{ name: 'unencrypted.txt', bytes: expect.any(Buffer) }],
+      skipped: [{ name: 'encrypted.txt', code: 'ARCHIVE_ENCRYPTED' }],
+    });
+  });
+
+  it('decodes GBK names written to disk as bytes, and drops ".." entries', async () => {
+    const gbk = await viaTool('tika__gbk-cp936-no-utf8-flag.zip');
+    expect(gbk.ok && gbk.files.map((f) => f.name)).toEqual([
+      '审计压缩包文件检索测试/集团邮件审计系统2021年自动巡检需求文档_V4.0.doc',
+    ]);
+    const traversal = await viaTool('traversal-names.zip');
+    expect(traversal.ok && traversal.files.map((f) => f.name)).toEqual([
+      'etc/abs.txt',
+      'okdir/ctl.txt',
+    ]);
   });
 });
 

@@ -26,7 +26,10 @@ let available: boolean | undefined;
 
 /** Whether bsdtar can be run here (checked once): without it .7z and .rar cannot be opened. */
 export function archiveToolAvailable(): boolean {
-  available ??= spawnSync(TOOL, ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  const runs = (command: string, arg: string): boolean =>
+    spawnSync(command, [arg], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  // prlimit (util-linux) is how the tool is limited: without it the tool is not run.
+  available ??= runs(TOOL, '--version') && runs('prlimit', '--version');
   return available;
 }
 
@@ -37,6 +40,13 @@ export interface ArchiveToolOptions {
 }
 
 const ENCRYPTED = /encrypt|passphrase|password/i;
+
+/**
+ * Given so that bsdtar never asks: without a terminal its prompt loops ("Enter passphrase:" over
+ * and over, seconds of key derivation for WinZip AES). Entries it does not open are reported
+ * "Incorrect passphrase", i.e. encrypted.
+ */
+const NO_PASSPHRASE = ['--passphrase', 'duban-has-no-passphrase'];
 
 export async function readWithArchiveTool(
   bytes: Buffer,
@@ -52,7 +62,7 @@ export async function readWithArchiveTool(
     const source = format === 'rar' ? '-' : path.join(dir, 'archive');
     if (source !== '-') await fs.promises.writeFile(source, bytes);
     const input = source === '-' ? bytes : undefined;
-    const listed = await list(dir, source, input, options);
+    const listed = await list(dir, source, input, bytes.length, options);
     if (!listed.ok) return listed.refusal;
     const out = path.join(dir, 'out');
     await fs.promises.mkdir(out);
@@ -75,10 +85,11 @@ async function list(
   dir: string,
   source: string,
   input: Buffer | undefined,
+  packedBytes: number,
   options: ArchiveToolOptions,
 ): Promise<Listing> {
   const { limits } = options;
-  const run = await runTool(TOOL, ['-tvf', source], {
+  const run = await runTool(TOOL, [...NO_PASSPHRASE, '-tvf', source], {
     cwd: dir,
     input,
     timeoutMs: limits.toolTimeoutMs,
@@ -104,6 +115,10 @@ async function list(
   }
   const bomb = files.find((e) => e.size > limits.maxEntryBytes);
   if (bomb) return fail('ARCHIVE_TOO_LARGE', `an entry of ${bomb.size} bytes declared`);
+  // Packed sizes per entry are not listed: the ratio is the whole archive's.
+  if (total > limits.ratioAppliesAbove && total > limits.maxRatio * packedBytes) {
+    return fail('ARCHIVE_TOO_LARGE', `${total} bytes declared from ${packedBytes} packed`);
+  }
   return { ok: true, entries };
 }
 
@@ -138,6 +153,7 @@ async function extract(
 ): Promise<Extraction> {
   const { limits } = options;
   const args = [
+    ...NO_PASSPHRASE,
     '-xf',
     source,
     '-C',
