@@ -69,6 +69,16 @@ describe('winmail.dat (TNEF)', () => {
     }
   });
 
+  it('reads the message properties of a real rich-text Outlook mail and finds no attachment', async () => {
+    const bytes = fixture('mimekit-outlook-rtf-winmail.dat');
+    expect(await openContainer(bytes, 'tnef')).toEqual({
+      ok: true,
+      format: 'tnef',
+      files: [],
+      skipped: [],
+    });
+  });
+
   it('refuses a stream claiming 873 million property values at once, as damaged', async () => {
     const result = await openContainer(fixture('poi__oom-huge-mv-count.tnef'), 'tnef');
     expect(result).toMatchObject({ ok: false, format: 'tnef', code: 'ARCHIVE_DAMAGED' });
