@@ -41,6 +41,15 @@ export interface ArchiveToolOptions {
 
 const ENCRYPTED = /encrypt|passphrase|password/i;
 
+/** bsdtar's messages without the entry names they start with (a name may say "password"). */
+const messages = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .map((line) =>
+      line.startsWith('bsdtar: ') ? line.slice(8) : line.slice(line.indexOf(': ') + 1),
+    )
+    .join('\n');
+
 /**
  * Given so that bsdtar never asks: without a terminal its prompt loops ("Enter passphrase:" over
  * and over, seconds of key derivation for WinZip AES). Entries it does not open are reported
@@ -104,7 +113,7 @@ async function list(
   if (lines.length > limits.maxEntries || run.stopped === 'output over its limit') {
     return fail('ARCHIVE_TOO_LARGE', `over ${limits.maxEntries} entries`);
   }
-  if (ENCRYPTED.test(run.stderr)) return fail('ARCHIVE_ENCRYPTED', firstLine(run));
+  if (ENCRYPTED.test(messages(run.stderr))) return fail('ARCHIVE_ENCRYPTED', firstLine(run));
   if (run.stopped) return fail('ARCHIVE_DAMAGED', `listing stopped: ${run.stopped}`);
   if (lines.length === 0 && run.status !== 0) return fail('ARCHIVE_DAMAGED', firstLine(run));
   const entries = lines.map(parseListLine);
@@ -197,7 +206,7 @@ async function extract(
     else files.push({ name, bytes: await fs.promises.readFile(file.full) });
   }
   if (files.length === 0 && skipped.length === 0) {
-    if (ENCRYPTED.test(run.stderr)) return refuse('ARCHIVE_ENCRYPTED', firstLine(run));
+    if (ENCRYPTED.test(messages(run.stderr))) return refuse('ARCHIVE_ENCRYPTED', firstLine(run));
     if (run.status !== 0) return refuse('ARCHIVE_DAMAGED', firstLine(run));
   }
   return settle(files, skipped, 'archive');
