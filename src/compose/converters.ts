@@ -4,15 +4,26 @@
  * precise "save as .xlsx" answer (CONVERTER_MISSING).
  */
 import type { ContainerOpener } from '../app/ports/container-opener';
+import { ARCHIVE_TOOL_MISSING, openContainer } from '../adapters/containers/opener';
 import type { DocumentConverter } from '../adapters/formats/document-reader';
 
 export function documentConverter(): DocumentConverter | null {
   return null;
 }
 
+/**
+ * Archives and winmail.dat, opened within limits (src/adapters/containers). Without bsdtar a .7z
+ * or .rar cannot be opened: the sender is asked to unpack it (UNSUPPORTED_FORMAT), not told it
+ * is damaged.
+ */
 export function containerOpener(): ContainerOpener {
   return {
-    open: (_bytes, format) =>
-      Promise.resolve({ ok: false, format, code: 'ARCHIVE_DAMAGED', detail: 'not wired yet' }),
+    async open(bytes, format) {
+      const opened = await openContainer(bytes, format);
+      if (!opened.ok && opened.detail === ARCHIVE_TOOL_MISSING) {
+        return { ...opened, code: 'UNSUPPORTED_FORMAT' };
+      }
+      return opened;
+    },
   };
 }

@@ -139,7 +139,7 @@ async function openArchive(
   identity: Extract<FileIdentity, { kind: 'container' }>,
 ): Promise<{ used: boolean; why: string | null; files: InnerFileEntry[] }> {
   const refuse = (code: Code) => {
-    const why = refusalMessage(code);
+    const why = refusalMessage(code, identity.format);
     r.messageIssues.push(issue(code, `附件“${filename}”：${why}`));
     r.notes.push({ filename, used: false, why });
     return { used: false, why, files: [] };

@@ -1,6 +1,6 @@
 /** What a sender is told for each way an attached file can be refused (formal zh-CN). */
 import type { Code } from '../../errors';
-import { FORMAT_LABELS, type SheetFormat } from './formats';
+import { FORMAT_LABELS, type ContainerFormat, type SheetFormat } from './formats';
 
 const SAVE_AS_XLSX =
   '请在WPS或Excel中选择“另存为”，文件类型选“Excel工作簿（*.xlsx）”，保存后重新发送。';
@@ -28,12 +28,20 @@ export const REFUSAL_MESSAGES: Partial<Record<Code, string>> = {
   ARCHIVE_NO_SHEET: '压缩包中没有问题清单文件。请将填好的问题清单作为附件发送。',
 };
 
+const CONTAINERS: ReadonlySet<string> = new Set<ContainerFormat>(['zip', '7z', 'rar', 'tnef']);
+
 /**
  * The refusal a sender reads for a file of a known format: the code's message, naming the
  * format where it says what the file is ("附件为Word 97-2003文档（.doc）……").
  */
-export function refusalMessage(code: Code, format?: SheetFormat | null): string {
+export function refusalMessage(code: Code, format?: SheetFormat | ContainerFormat | null): string {
   const base = REFUSAL_MESSAGES[code] ?? REFUSAL_MESSAGES.CORRUPT_WORKBOOK ?? '';
+  if (format && CONTAINERS.has(format)) {
+    if (code === 'UNSUPPORTED_FORMAT' || code === 'CONVERTER_MISSING') {
+      return `附件为${FORMAT_LABELS[format]}，本系统当前无法打开。请解压后直接将问题清单文件作为附件发送。`;
+    }
+    return base;
+  }
   if (format && (code === 'CONVERTER_MISSING' || code === 'UNSUPPORTED_FORMAT')) {
     return `附件为${FORMAT_LABELS[format]}格式，本系统当前无法读取。${SAVE_AS_XLSX}`;
   }
