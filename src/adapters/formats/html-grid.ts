@@ -4,7 +4,8 @@
  * Excel and LibreOffice "save as web page", WPS, an OA system's "报表.xls" that is really HTML, and
  * a spreadsheet range pasted into a mail by Outlook, Foxmail or WPS produce:
  * - <td>/<th> with rowspan/colspan become merge ranges whose covered cells are absent, as in an
- *   .xlsx; a rowspan past the table's last row is cut there (as browsers do).
+ *   .xlsx; a rowspan past the table's last row is cut there (as browsers do); Excel's overflow
+ *   colspan (style mso-ignore:colspan) only moves the cells after it.
  * - Cell text: tags inside a cell (<span>, <font>, <o:p>, <b>, …) are dropped; <br> is a line
  *   break; <p>/<div>/<li> (Word-made HTML puts each line of a cell in its own <p>) start a new line;
  *   whitespace collapses as a browser shows it, a source line break between two CJK characters
@@ -259,8 +260,11 @@ class TableReader implements TokenSink {
     const right = Math.min(col + colspan - 1, maxCols);
     const bottom = Math.min(row + rowspan - 1, maxRows);
     if (bottom > row) for (let c = col; c <= right; c++) table.coveredUntil[c] = bottom;
-    if (right > col || bottom > row) {
-      const merge: MergeRange = { top: row, left: col, bottom, right };
+    // Excel writes text overflowing into empty neighbours as colspan + mso-ignore:colspan: the
+    // cells keep their places, but they are not merged.
+    const overflow = /mso-ignore\s*:\s*colspan/i.test(attrs.get('style') ?? '');
+    if ((right > col && !overflow) || bottom > row) {
+      const merge: MergeRange = { top: row, left: col, bottom, right: overflow ? col : right };
       table.sheet.merges.push(merge);
     }
     table.cell = { row, col, parts: [], length: 0, rawLength: 0 };
