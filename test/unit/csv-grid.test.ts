@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import iconv from 'iconv-lite';
 import { readCsvGrid } from '../../src/adapters/formats/csv-grid';
+import { sniffFile } from '../../src/adapters/formats/sniff';
 import { catalogOf } from '../../src/domain/sheet/catalog';
 import type { Grid } from '../../src/domain/sheet/grid';
 import { parseIssueSheet, type ParsedSheet } from '../../src/domain/sheet/parse';
@@ -51,7 +52,9 @@ const HEADER =
 
 describe('CSV files written by other software read like the same sheet as .xlsx', () => {
   test.each(formatFixtures(/\.(csv|txt)$/))('$file', async ({ file, expected }) => {
-    const grid = readCsvGrid(fs.readFileSync(path.join(FORMATS_DIR, file)));
+    const bytes = fs.readFileSync(path.join(FORMATS_DIR, file));
+    expect(sniffFile(bytes)).toEqual({ kind: 'sheet', format: 'csv' });
+    const grid = readCsvGrid(bytes);
     expect(grid.sheets).toHaveLength(1);
     expect(grid.sheets[0]?.merges).toEqual([]);
     expect(comparable(await parse(grid))).toEqual(expectedComparable(readExpected(expected)));

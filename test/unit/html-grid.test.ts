@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import iconv from 'iconv-lite';
 import { decodeHtmlBytes, readHtmlGrid } from '../../src/adapters/formats/html-grid';
+import { sniffFile } from '../../src/adapters/formats/sniff';
 import { catalogOf } from '../../src/domain/sheet/catalog';
 import type { Grid, GridSheet } from '../../src/domain/sheet/grid';
 import { parseIssueSheet, type ParsedSheet } from '../../src/domain/sheet/parse';
@@ -52,8 +53,10 @@ function refusal(run: () => unknown): string {
 }
 
 describe('HTML tables written by other software read like the same sheet as .xlsx', () => {
-  test.each(formatFixtures(/\.(html|xls)$/))('$file', async ({ file, expected }) => {
-    const grid = readHtmlGrid(decodeHtmlBytes(fs.readFileSync(path.join(FORMATS_DIR, file))));
+  test.each(formatFixtures(/\.(html|xls|mht)$/))('$file', async ({ file, expected }) => {
+    const bytes = fs.readFileSync(path.join(FORMATS_DIR, file));
+    expect(sniffFile(bytes)).toEqual({ kind: 'sheet', format: 'html' });
+    const grid = readHtmlGrid(decodeHtmlBytes(bytes));
     expect(comparable(await parse(grid))).toEqual(expectedComparable(readExpected(expected)));
   });
 
@@ -192,6 +195,28 @@ describe('decodeHtmlBytes', () => {
     expect(
       decodeHtmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])),
     ).toContain('区教育局');
+  });
+
+  test('a web archive (.mht): every HTML part in its own charset and transfer encoding', () => {
+    const sheet = (name: string): string => `<table><tr><td>${name}</td></tr></table>`;
+    const mht = Buffer.concat([
+      Buffer.from(
+        'MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\nContent-Type: multipart/related;\r\n' +
+          '\tboundary="----=_NextPart_X"\r\n\r\npreamble\r\n------=_NextPart_X\r\n' +
+          'Content-Location: file:///C:/a.htm\r\nContent-Transfer-Encoding: base64\r\n' +
+          'Content-Type: text/html; charset="utf-8"\r\n\r\n' +
+          `${Buffer.from(sheet('第一页')).toString('base64')}\r\n------=_NextPart_X\r\n` +
+          'Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset="us-ascii"\r\n\r\n' +
+          '<meta charset=3D"gb2312"><table><tr><td>',
+      ),
+      iconv.encode('第二页', 'gbk'),
+      Buffer.from(
+        '</td></tr></table>\r\n------=_NextPart_X\r\nContent-Type: image/png\r\n\r\n<table>\r\n' +
+          '------=_NextPart_X--\r\n',
+      ),
+    ]);
+    const grid = readHtmlGrid(decodeHtmlBytes(mht));
+    expect(grid.sheets.map((s) => cells(s))).toEqual([['A1=第一页'], ['A1=第二页']]);
   });
 
   test('GBK bytes without a declaration, or under a wrong UTF-8 one, are read as GB18030', () => {

@@ -6,21 +6,36 @@
  * are decoded as GB18030, their superset (every Chinese writer encodes with a GBK/GB18030 encoder,
  * whatever the label; rare name characters exist only in GB18030). A UTF-8 label on bytes that are
  * not UTF-8 (an OA system writing GBK under a copied template head) is read as GB18030 too.
+ * A web archive (.mht, Excel's "single file web page") gives the HTML of its parts.
  */
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { isGbFamilyLabel } from '../mail/charsets';
+import { isWebArchive, webArchiveHtmlParts } from './web-archive';
 
 /** How far into the file the declaration is looked for (Excel's head carries long styles). */
 const PRESCAN_BYTES = 8192;
 
 export function decodeHtmlBytes(bytes: Buffer): string {
+  // A web archive (.mht): its HTML parts, each in its own charset, one after the other.
+  if (isWebArchive(bytes)) {
+    return webArchiveHtmlParts(bytes)
+      .map((part) => decodeDeclared(part.bytes, part.charset))
+      .join('\n');
+  }
+  return decodeDeclared(bytes, null);
+}
+
+/** Bytes of one HTML page; `label` is a charset named outside it (a MIME part's Content-Type). */
+function decodeDeclared(bytes: Buffer, outside: string | null): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return bytes.subarray(3).toString('utf8');
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return iconv.decode(bytes.subarray(2), 'utf-16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return iconv.decode(bytes.subarray(2), 'utf-16be');
-  const label = declaredCharset(bytes.subarray(0, PRESCAN_BYTES).toString('latin1'));
+  // An ASCII label on the part says nothing about the page's own declaration.
+  const named = outside !== null && !/^(?:us-)?ascii$/i.test(outside.trim()) ? outside : null;
+  const label = named ?? declaredCharset(bytes.subarray(0, PRESCAN_BYTES).toString('latin1'));
   const encoding = label === null ? null : encodingOf(label);
   if (encoding !== null && encoding !== 'utf8') return iconv.decode(bytes, encoding);
   return isUtf8(bytes) ? bytes.toString('utf8') : iconv.decode(bytes, 'gb18030');
