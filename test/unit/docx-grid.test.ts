@@ -20,9 +20,11 @@ async function grid(file: string, limits = DEFAULT_LIMITS): Promise<Grid> {
   return readDocxGrid(fs.readFileSync(path.join(DIR, file)), limits);
 }
 
+/** The visible sheet: the whole document. */
 async function only(file: string): Promise<GridSheet> {
   const g = await grid(file);
-  expect(g.sheets).toHaveLength(1);
+  expect(g.sheets[0]?.hidden).toBe(false);
+  expect(g.sheets.slice(1).every((s) => s.hidden)).toBe(true);
   return g.sheets[0] as GridSheet;
 }
 
@@ -151,6 +153,23 @@ describe('the notice’s 问题清单 as a Word table', () => {
     ]);
   });
 
+  test('the issue table after a long table of another kind is found (its own hidden sheet)', async () => {
+    const g = await grid('docx-python-docx-after-other-table.docx');
+    expect(g.sheets.map((s) => [s.name, s.hidden])).toEqual([
+      ['表格', false],
+      ['表格2', true],
+    ]);
+    const result = await parse('docx-python-docx-after-other-table.docx');
+    expect(result.ok).toBe(true);
+    expect(result.sheet).toBe('表格2');
+    expect(result.unit).toBe('区教育局');
+    expect(summary(result)).toEqual([P1]);
+  });
+
+  test('a short document is one sheet', async () => {
+    expect((await grid('docx-python-docx-two-tables.docx')).sheets).toHaveLength(1);
+  });
+
   test('a long text above the table still leaves the header where the parser looks', async () => {
     const result = await parse('docx-python-docx-long-preamble.docx');
     expect(result.ok).toBe(true);
@@ -233,6 +252,10 @@ describe('real Word files and bombs', () => {
       ['4', '4', '6'],
       ['4', '4', '9'],
     ]);
+    // The fourth table starts past row 10: a hidden sheet starts at it, merges shifted.
+    const view4 = (await grid('docx-corpus-word-mac__python-docx-tbl-cell-access.docx')).sheets[1];
+    expect(view4?.name).toBe('表格4');
+    expect(view4?.merges).toEqual([{ top: 2, left: 1, bottom: 3, right: 2 }]);
   });
 
   test('a form drawn inside a one-column frame table is read as its inner table', async () => {

@@ -13,7 +13,9 @@
  *    is a horizontal merge, a w:vMerge continue cell belongs to the merge started above it (as in
  *    the .xlsx reader: one MergeRange, the covered cells absent);
  *  - the tables follow one another with an empty row after each, so a table continued on the next
- *    page (the notice's second page repeats the header) reads as one table;
+ *    page (the notice's second page repeats the header) reads as one table; a table that starts
+ *    past row TITLE_LINES also gets a hidden sheet of its own that starts just above it (see
+ *    laterTables), in case it is the issue table after another table or a long text;
  *  - a cell's paragraphs are joined with "\n", w:br / w:cr are "\n", w:tab a tab; deleted text
  *    (w:del, w:moveFrom) is dropped, inserted text kept; content controls are read through; of a
  *    field only its result shows; a nested table's paragraphs become lines of the outer cell;
@@ -69,7 +71,7 @@ export async function readDocxGrid(bytes: Buffer, limits: GuardLimits): Promise<
   const xml = pkg.xml(path) ?? (path !== 'word/document.xml' ? pkg.xml('word/document.xml') : null);
   if (xml === null) throw new DubanError('CORRUPT_WORKBOOK', 'no main document part');
   try {
-    return { sheets: [readDocument(xml, limits)], date1904: false };
+    return { sheets: readDocument(xml, limits), date1904: false };
   } catch (err) {
     if (err instanceof NotForXmlReader) throw corrupt(path, err);
     throw err;
@@ -116,6 +118,10 @@ class SheetBuilder {
   readonly cells: GridCell[] = [];
   readonly merges: MergeRange[] = [];
   nextRow = 1;
+  /** Where the text since the last table starts (1 before any table). */
+  textFrom = 1;
+  /** Each table's first row, and where the text lines above it start. */
+  readonly tableStarts: Array<{ row: number; textFrom: number }> = [];
 
   constructor(private readonly limits: GuardLimits) {}
 
@@ -143,7 +149,7 @@ class SheetBuilder {
 /** The vertical merges still open in the table being read, by their left column. */
 type OpenMerges = Map<number, MergeRange>;
 
-function readDocument(xml: string, limits: GuardLimits): GridSheet {
+function readDocument(xml: string, limits: GuardLimits): GridSheet[] {
   const namespaces = rootNamespaces(xml);
   const bound = [...namespaces].filter(([, uri]) => W_NAMESPACES.has(uri)).map(([p]) => p);
   // A document that never declares Word's namespace: read the usual prefix.
@@ -170,6 +176,7 @@ function readDocument(xml: string, limits: GuardLimits): GridSheet {
     kinds[kinds.length - 1] = kind;
     if (kind === 'frame') return;
     tables++;
+    sheet.tableStarts.push({ row: sheet.nextRow, textFrom: sheet.textFrom });
     if (tablesSeen++ === 0) {
       for (const text of before.slice(-TITLE_LINES)) sheet.paragraph(text);
       before = [];
@@ -301,6 +308,7 @@ function readDocument(xml: string, limits: GuardLimits): GridSheet {
           if (kinds.pop() === 'table' && --tables === 0) {
             closeAll(sheet, open);
             sheet.nextRow++;
+            sheet.textFrom = sheet.nextRow;
           }
           return;
       }
@@ -311,11 +319,39 @@ function readDocument(xml: string, limits: GuardLimits): GridSheet {
   });
   if (stack.length > 0) throw new NotForXmlReader('truncated document');
   if (tablesSeen === 0) for (const text of before.slice(-TITLE_LINES)) sheet.paragraph(text);
-  return finish(sheet);
+  return [
+    { name: DOCX_SHEET_NAME, hidden: false, cells: sheet.cells, merges: sheet.merges },
+    ...laterTables(sheet, limits),
+  ];
 }
 
-function finish(sheet: SheetBuilder): GridSheet {
-  return { name: DOCX_SHEET_NAME, hidden: false, cells: sheet.cells, merges: sheet.merges };
+/** Extra sheets that start at a later table: at most this many. */
+const MAX_TABLE_VIEWS = 20;
+
+/**
+ * The parser looks for the header in a sheet's first 20 rows. A table that starts further down
+ * (after a long table, or after much text between tables) gets a hidden sheet of its own, from
+ * the text lines just above it to the end of the document: the visible sheet wins whenever its
+ * header is found, the hidden one is read only when it is not. Bounded by the cell limit.
+ */
+function laterTables(sheet: SheetBuilder, limits: GuardLimits): GridSheet[] {
+  const views: GridSheet[] = [];
+  let budget = limits.maxCellsPerSheet;
+  for (const [i, start] of sheet.tableStarts.entries()) {
+    if (start.row <= TITLE_LINES || views.length >= MAX_TABLE_VIEWS) continue;
+    const from = Math.max(start.textFrom, start.row - TITLE_LINES);
+    const shift = from - 1;
+    const cells = sheet.cells
+      .filter((c) => c.row >= from)
+      .map((c) => ({ row: c.row - shift, col: c.col, value: c.value }));
+    budget -= cells.length;
+    if (budget < 0) break;
+    const merges = sheet.merges
+      .filter((m) => m.top >= from)
+      .map((m) => ({ ...m, top: m.top - shift, bottom: m.bottom - shift }));
+    views.push({ name: `${DOCX_SHEET_NAME}${i + 1}`, hidden: true, cells, merges });
+  }
+  return views;
 }
 
 /** The attribute w:val (any prefix bound to Word's namespace, or none). */
