@@ -218,6 +218,7 @@ function readDocument(xml: string, limits: GuardLimits): GridSheet[] {
           if (runs > 0) inText = true;
           return;
         case 'tab':
+        case 'ptab':
           if (runs > 0) add('\t');
           return;
         case 'br':

@@ -220,7 +220,6 @@ function readContent(xml: string, limits: GuardLimits): GridSheet[] {
           rowRepeat = positive(names.attr(attributes(raw), 'table', 'number-rows-repeated'));
           rowCells = [];
           col = 1;
-          if (selfClosing) endRow();
           return;
         case 'table:table-cell':
         case 'table:covered-table-cell': {
@@ -232,8 +231,8 @@ function readContent(xml: string, limits: GuardLimits): GridSheet[] {
             covered: name === 'table:covered-table-cell',
             lines: [],
           };
-          if (selfClosing) endCell(c);
-          else cell = c;
+          // A self-closing cell ends at once (the scanner calls close right after).
+          cell = c;
           return;
         }
       }
