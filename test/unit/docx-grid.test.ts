@@ -11,6 +11,7 @@ import { readDocxGrid } from '../../src/adapters/formats/docx-grid';
 import { catalogOf } from '../../src/domain/sheet/catalog';
 import { SheetView, type Grid, type GridSheet } from '../../src/domain/sheet/grid';
 import { parseIssueSheet, type ParsedSheet } from '../../src/domain/sheet/parse';
+import { sniffFile } from '../../src/adapters/formats/sniff';
 import { DubanError } from '../../src/errors';
 import { exampleSchedule } from '../helpers/sheets';
 
@@ -210,12 +211,16 @@ describe('Word markup in the table', () => {
     );
   });
 
-  test('a row starting one grid column in (w:gridBefore) is placed at its grid column', async () => {
+  test('rows placed by grid column: w:gridBefore, w:gridSpan, legacy w:hMerge', async () => {
     const s = await only('docx-markup.docx');
     const view = new SheetView(s);
     expect(view.filledColumns(7)).toEqual([2]);
     expect(view.text(7, 2)).toBe('备注：本表由项目工作专班填写。');
     expect(view.merge(7, 9)).toEqual({ top: 7, left: 2, bottom: 7, right: 9 });
+    // The legacy horizontal merge (w:hMerge) below it.
+    expect(view.merge(8, 2)).toEqual({ top: 8, left: 1, bottom: 8, right: 2 });
+    expect(view.filledColumns(8)).toEqual([1, 3]);
+    expect(view.text(8, 3)).toBe('第三列');
   });
 });
 
@@ -301,5 +306,16 @@ describe('real Word files and bombs', () => {
     await expect(
       readDocxGrid(fs.readFileSync(path.join(DIR, 'make_office.py')), DEFAULT_LIMITS),
     ).rejects.toMatchObject({ code: 'NOT_A_WORKBOOK' });
+  });
+
+  test('every docx fixture is one by its content (what the dispatcher reads it by)', () => {
+    const files = fs.readdirSync(DIR).filter((f) => f.startsWith('docx-'));
+    expect(files.length).toBeGreaterThan(4);
+    for (const f of files) {
+      expect([f, sniffFile(fs.readFileSync(path.join(DIR, f)))]).toEqual([
+        f,
+        { kind: 'sheet', format: 'docx' },
+      ]);
+    }
   });
 });

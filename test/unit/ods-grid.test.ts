@@ -10,6 +10,7 @@ import { readOdsGrid } from '../../src/adapters/formats/ods-grid';
 import { catalogOf } from '../../src/domain/sheet/catalog';
 import { SheetView, type Grid, type GridSheet } from '../../src/domain/sheet/grid';
 import { parseIssueSheet, type ParsedSheet } from '../../src/domain/sheet/parse';
+import { sniffFile } from '../../src/adapters/formats/sniff';
 import { DubanError } from '../../src/errors';
 import { exampleSchedule, SHEETS_DIR } from '../helpers/sheets';
 
@@ -197,5 +198,16 @@ describe('real .ods files and bombs', () => {
       code: 'NOT_A_WORKBOOK',
     });
     expect(await refusal('docx-python-docx-notice.docx')).toBe('CORRUPT_WORKBOOK');
+  });
+
+  test('every ods fixture is one by its content (what the dispatcher reads it by)', () => {
+    const files = fs.readdirSync(DIR).filter((f) => f.startsWith('ods-'));
+    expect(files.length).toBeGreaterThan(4);
+    for (const f of files) {
+      expect([f, sniffFile(fs.readFileSync(path.join(DIR, f)))]).toEqual([
+        f,
+        { kind: 'sheet', format: 'ods' },
+      ]);
+    }
   });
 });

@@ -25,7 +25,7 @@ import { DubanError } from '../../errors';
 import type { Grid, GridCell, GridSheet, MergeRange } from '../../domain/sheet/grid';
 import type { GuardLimits } from '../excel/guard-limits';
 import { NotForXmlReader, attributes, decodeText, scan } from '../excel/xml-scan';
-import { corrupt, openOfficePackage, rootNamespaces } from './office-package';
+import { corrupt, mainPartLimit, openOfficePackage, rootNamespaces } from './office-package';
 
 /** The name of the one sheet a Word document becomes. */
 export const DOCX_SHEET_NAME = '表格';
@@ -68,7 +68,9 @@ function skipped(name: string): boolean {
 export async function readDocxGrid(bytes: Buffer, limits: GuardLimits): Promise<Grid> {
   const pkg = await openOfficePackage(bytes, limits);
   const path = mainDocumentPath(pkg.xml('_rels/.rels'));
-  const xml = pkg.xml(path) ?? (path !== 'word/document.xml' ? pkg.xml('word/document.xml') : null);
+  const xml =
+    pkg.xml(path, mainPartLimit(limits)) ??
+    (path !== 'word/document.xml' ? pkg.xml('word/document.xml', mainPartLimit(limits)) : null);
   if (xml === null) throw new DubanError('CORRUPT_WORKBOOK', 'no main document part');
   try {
     return { sheets: readDocument(xml, limits), date1904: false };

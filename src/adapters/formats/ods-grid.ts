@@ -15,7 +15,7 @@ import { DubanError } from '../../errors';
 import type { CellValue, Grid, GridSheet, MergeRange } from '../../domain/sheet/grid';
 import type { GuardLimits } from '../excel/guard-limits';
 import { NotForXmlReader, attributes, decodeText, scan } from '../excel/xml-scan';
-import { corrupt, openOfficePackage, rootNamespaces } from './office-package';
+import { corrupt, mainPartLimit, openOfficePackage, rootNamespaces } from './office-package';
 
 const MAX_COLUMNS = 16_384;
 
@@ -34,7 +34,7 @@ const SKIPPED = new Set(['office:annotation', 'text:note', 'text:ruby-text']);
 
 export async function readOdsGrid(bytes: Buffer, limits: GuardLimits): Promise<Grid> {
   const pkg = await openOfficePackage(bytes, limits);
-  const xml = pkg.xml('content.xml');
+  const xml = pkg.xml('content.xml', mainPartLimit(limits));
   if (xml === null) throw new DubanError('CORRUPT_WORKBOOK', 'no content.xml part');
   try {
     return { sheets: readContent(xml, limits), date1904: false };
