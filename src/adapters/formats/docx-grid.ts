@@ -3,7 +3,7 @@
  * notice's own 问题清单 — title paragraphs, 填报单位 / 填报时间 lines, then the nine-column table
  * with its vertically merged cells — is read exactly like the same sheet in an .xlsx.
  *
- * The layout, on one sheet:
+ * The layout, on one visible sheet:
  *  - a one-column top-level table is taken for a layout frame: its cells read as body text and
  *    the tables inside it as tables (forms are often drawn inside such a frame);
  *  - body paragraphs become rows with their text in column 1 (empty paragraphs are left out);
