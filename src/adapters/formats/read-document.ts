@@ -14,6 +14,10 @@ import type { SheetFormat } from '../../domain/sheet/formats';
 import { parseIssueSheet, type ParsedSheet } from '../../domain/sheet/parse';
 import { DEFAULT_LIMITS, inspectWorkbook, type GuardLimits } from '../excel/guard';
 import { readGrid, refusal, type ReadSheetOptions } from '../excel/read-sheet';
+import { readCsvGrid } from './csv-grid';
+import { readDocxGrid } from './docx-grid';
+import { readOdsGrid } from './ods-grid';
+import { decodeHtmlBytes, readHtmlGrid } from './html-grid';
 import { sniffFile } from './sniff';
 
 export interface ReadDocumentOptions extends ReadSheetOptions {
@@ -34,10 +38,13 @@ export async function gridOf(
     case 'xlsm':
       return readGrid(bytes, await inspectWorkbook(bytes, limits));
     case 'csv':
+      return readCsvGrid(bytes);
     case 'html':
+      return readHtmlGrid(decodeHtmlBytes(bytes));
     case 'docx':
+      return readDocxGrid(bytes, limits);
     case 'ods':
-      throw new DubanError('UNSUPPORTED_FORMAT', `${format} is not read yet`);
+      return readOdsGrid(bytes, limits);
     case 'xls':
     case 'doc':
     case 'odt':
