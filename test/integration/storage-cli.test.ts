@@ -193,10 +193,10 @@ describe('a SQLite database that is not there', () => {
     },
   );
 
-  it('a DATABASE_URL in a directory that does not exist is named, for every command', async () => {
+  it('a DATABASE_URL in a directory that does not exist is named, by the service and every command', async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-cli-'));
     const env = { DATABASE_URL: 'sqlite:/srv/duban-nowhere/duban.sqlite' };
-    for (const args of [['migrate'], ['status', ...WEEK], ['health']]) {
+    for (const args of [['serve'], ['migrate'], ['status', ...WEEK], ['health']]) {
       const run = await duban(args, env, cwd);
       expect(run.code).toBe(EXIT.USAGE);
       expect(run.err).toContain(
