@@ -38,6 +38,20 @@ RUN npm run build \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     npm_config_update_notifier=false
+
+# The converters the service runs on attachments (README: "Files that cannot be read" and
+# "Deployment with Docker"):
+#   libreoffice-calc-nogui, libreoffice-writer-nogui  LibreOffice headless (soffice): legacy .xls,
+#       WPS .et, .doc and .wps are converted in a sandbox (private profile, time and memory
+#       limits). Without it those files are answered "please save as .xlsx".
+#   libarchive-tools                                  bsdtar: .7z and .rar attachments.
+#   tini                                              PID 1: forwards SIGTERM to node, reaps
+#       LibreOffice's children.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libreoffice-calc-nogui libreoffice-writer-nogui libarchive-tools tini \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Owned by root and read-only to the service user; only /app/data is writable by it.
@@ -47,10 +61,18 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
 
-RUN mkdir -p /app/data && chown node:node /app/data
+# `duban <command>` on the PATH, for `docker compose exec app duban status --week …`.
+RUN ln -s /app/bin/duban.js /usr/local/bin/duban \
+ && mkdir -p /app/data \
+ && chown node:node /app/data
 VOLUME ["/app/data"]
 
+# The service runs as the image's unprivileged `node` user. LibreOffice needs a writable HOME
+# (each conversion also gets a private profile under the temporary directory).
 USER node
+ENV HOME=/home/node
 
-# The long-running entry (`duban serve`) is not written yet; `npm start` is its stable name.
-CMD ["npm", "start"]
+# `duban serve` with every role (what `npm start` runs): it checks the environment, migrates the
+# database (creating its tables on first start), then watches the mailbox and sends the answers.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/workers/all.js"]

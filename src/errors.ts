@@ -216,12 +216,18 @@ export const CODES = {
   // Storage.
   DATABASE_URL_INVALID: {
     severity: 'error',
-    description: 'DATABASE_URL is neither sqlite:<path> nor postgres://…',
+    description:
+      "DATABASE_URL (or DATABASE_URL_FILE) is neither sqlite:<path> nor postgres://…, both are set, or the SQLite file's directory does not exist.",
   },
   DATABASE_UNAVAILABLE: {
     retryable: true,
     severity: 'error',
     description: 'The database could not be reached or opened.',
+  },
+  DATABASE_NOT_MIGRATED: {
+    severity: 'error',
+    description:
+      'The database has no duban tables yet (or the SQLite file does not exist), or a command that only reads met one behind this version: run duban migrate, or start duban serve, which migrates.',
   },
   MIGRATION_FAILED: {
     severity: 'error',

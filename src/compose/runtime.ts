@@ -13,7 +13,7 @@ import {
   type MailSettings,
   type MailTransport,
 } from '../adapters/mail/transport';
-import { migrateToLatest, openDatabase, type Db } from '../adapters/storage';
+import { openDatabaseFor, type DatabaseUse, type Db } from '../adapters/storage';
 import { loadConfig, type DubanConfig, type ImapConfig, type ServiceEnv } from '../config/env';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
@@ -59,6 +59,11 @@ export interface RuntimeOptions {
   config?: DubanConfig;
   /** Start the sheet readers at once (a service) rather than at the first sheet (a command). */
   warmSheetReaders?: boolean;
+  /**
+   * What the database must be (src/adapters/storage/database-use.ts); default `create`: created
+   * when missing and migrated, as the service does.
+   */
+  database?: DatabaseUse;
 }
 
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -67,13 +72,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { imap, service, mail, database } =
     opts.config ?? loadConfig(env, { mailbox: schedule.programme.mailbox, cwd });
   for (const warning of mail.warnings) logger.warn({ warning }, 'mail settings');
-  const db = await openDatabase(database.url, { cwd });
-  try {
-    await migrateToLatest(db);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
+  const db = await openDatabaseFor(database.url, opts.database ?? 'create', { cwd });
   const transport = createMailTransport(mail);
   const sheets = new SheetReaderPool(
     opts.sheetWorkers ??

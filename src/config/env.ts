@@ -9,17 +9,30 @@
  * Conventions for every variable (./env/reader.ts): an empty (or blank) value counts as unset;
  * values other than passwords are trimmed.
  */
-import { parseDatabaseEnv, type DatabaseSettings } from './env/database';
-import { parseImapEnv, type ImapConfig, type LoadEnvOptions } from './env/imap';
+import { DATABASE_VARIABLES, parseDatabaseEnv, type DatabaseSettings } from './env/database';
+import { IMAP_VARIABLES, parseImapEnv, type ImapConfig, type LoadEnvOptions } from './env/imap';
 import { envError, valueOrThrow, type Env, type Parsed } from './env/reader';
-import { parseServiceEnv, type ServiceEnv } from './service-env';
-import { parseSmtpEnv, type MailSettings } from './env/smtp';
+import { parseServiceEnv, SERVICE_VARIABLES, type ServiceEnv } from './service-env';
+import { parseSmtpEnv, SMTP_VARIABLES, type MailSettings } from './env/smtp';
 
 export * from './env/imap';
 export { EnvReader, type Env, type EnvCode, type Parsed } from './env/reader';
-export type { DatabaseSettings } from './env/database';
+export { databaseUrlFromEnv, type DatabaseSettings } from './env/database';
 export type { ServiceEnv } from './service-env';
 export type { MailSettings } from './env/smtp';
+
+/**
+ * Every variable duban reads, for deployment files to be checked against (the compose test):
+ * each section's own list, and DUBAN_CONFIG (the schedule file, read by the CLI). Variables for
+ * tests only (TEST_POSTGRES_URL, TEST_REDIS_URL, DUBAN_FAILPOINT) are not part of it.
+ */
+export const DUBAN_VARIABLES: readonly string[] = [
+  ...DATABASE_VARIABLES,
+  'DUBAN_CONFIG',
+  ...IMAP_VARIABLES,
+  ...SMTP_VARIABLES,
+  ...SERVICE_VARIABLES,
+];
 
 /** Everything the service reads from the environment. */
 export interface DubanConfig {

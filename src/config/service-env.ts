@@ -41,6 +41,23 @@ export interface ServiceEnv {
   logLevel: string;
 }
 
+/** Every variable of this section. */
+export const SERVICE_VARIABLES = [
+  'REDIS_URL',
+  'DUBAN_QUEUE_PREFIX',
+  'LOG_LEVEL',
+  'INTAKE_CONCURRENCY',
+  'OUTBOUND_CONCURRENCY',
+  'RETRY_DELAY_MS',
+  'QUEUE_LOCK_MS',
+  'MAIL_CLAIM_LEASE_MS',
+  'SWEEP_EVERY_MS',
+  'SWEEP_GRACE_MS',
+  'LEASE_TTL_MS',
+  'INTAKE_REPLY_UNKNOWN',
+  'AUTHSERV_ID',
+] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The service's settings alone: throws DubanError ENV_INVALID listing every problem. */

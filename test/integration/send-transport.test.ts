@@ -134,6 +134,7 @@ describe('mail settings from the environment', () => {
 
   it('refuses SMTP settings that would be ignored for want of a host', () => {
     expect(problemsOf({ SMTP_USER: 'u', SMTP_PASSWORD: 'x', SMTP_HOSTNAME: 'typo' })).toEqual([
+      'SMTP_HOSTNAME: not a duban variable (did you mean SMTP_HOST?).',
       'SMTP_USER, SMTP_PASSWORD are set but neither SMTP_URL nor SMTP_HOST is; set SMTP_URL or SMTP_HOST, or unset them to use the file outbox.',
     ]);
   });

@@ -4,7 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IMAP_VARIABLES, loadConfig } from '../../src/config/env';
+import * as os from 'node:os';
+import {
+  DUBAN_VARIABLES,
+  IMAP_VARIABLES,
+  databaseUrlFromEnv,
+  loadConfig,
+} from '../../src/config/env';
 import { readServiceEnv } from '../../src/config/service-env';
 import { DubanError } from '../../src/errors';
 import { capture, run } from '../helpers/cli';
@@ -121,23 +127,111 @@ describe('duban serve with a wrong environment', () => {
   });
 });
 
+/** Every variable name the section parsers read (each read is `r.string('NAME')` or the like). */
+function variablesRead(): Set<string> {
+  const root = path.resolve(__dirname, '..', '..');
+  const dir = path.join(root, 'src', 'config', 'env');
+  const files = [
+    ...fs.readdirSync(dir).map((name) => path.join(dir, name)),
+    path.join(root, 'src', 'config', 'service-env.ts'),
+  ];
+  const read = new Set<string>(IMAP_VARIABLES);
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(
+      /\b(?:string|number|boolean|raw|has|setting)\('([A-Z][A-Z0-9_]+)'/g,
+    )) {
+      if (m[1]) read.add(m[1]);
+    }
+  }
+  return read;
+}
+
+describe('DUBAN_VARIABLES, the names deployment files are checked against', () => {
+  it('is exactly what the parsers read, and DUBAN_CONFIG (the schedule file)', () => {
+    expect([...DUBAN_VARIABLES].sort()).toEqual([...variablesRead(), 'DUBAN_CONFIG'].sort());
+    expect(new Set(DUBAN_VARIABLES).size).toBe(DUBAN_VARIABLES.length);
+  });
+});
+
+describe('names that look like duban variables but are not', () => {
+  it('stop the service, naming the variable meant: TLS is SECURE, SMTP_FROM is MAIL_FROM', () => {
+    const err = failure({
+      IMAP_HOST: 'imap.example.cn',
+      IMAP_USER: 'office@example.cn',
+      IMAP_PASSWORD: SECRET,
+      IMAP_TLS: 'true',
+      SMTP_HOST: 'smtp.example.cn',
+      SMTP_TLS: 'true',
+      SMTP_FROM: 'office@example.cn',
+      SMTP_PASWORD: SECRET,
+    });
+    expect(problemsOf(err)).toEqual([
+      'IMAP_TLS: not a duban variable (did you mean IMAP_SECURE?).',
+      'SMTP_FROM: not a duban variable (did you mean MAIL_FROM?).',
+      'SMTP_PASWORD: not a duban variable (did you mean SMTP_PASSWORD?).',
+      'SMTP_TLS: not a duban variable (did you mean SMTP_SECURE?).',
+    ]);
+    expect(err.message).not.toContain(SECRET);
+  });
+});
+
+describe('DATABASE_URL_FILE: the database URL from a file (a Docker secret)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-env-'));
+  const url = `postgres://duban:${SECRET}@db.example.cn:5432/duban`;
+  const write = (name: string, text: string) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the URL without the line break an editor or echo adds, for loadConfig and every command', () => {
+    const file = write('database_url', `${url}\n`);
+    const config = loadConfig({ DATABASE_URL_FILE: file }, { mailbox: MAILBOX, cwd: CWD });
+    expect(config.database).toEqual({ url, location: { dialect: 'postgres', url } });
+    expect(databaseUrlFromEnv({ DATABASE_URL_FILE: file }, CWD)).toBe(url);
+  });
+
+  it('resolves a relative path against the working directory', () => {
+    write('relative_url', 'sqlite:data/x.sqlite\r\n');
+    expect(databaseUrlFromEnv({ DATABASE_URL_FILE: 'relative_url' }, dir)).toBe(
+      'sqlite:data/x.sqlite',
+    );
+  });
+
+  it('refuses both forms at once, a missing file and an empty one, never showing the URL', () => {
+    const file = write('both', url);
+    const both = failure({ DATABASE_URL: url, DATABASE_URL_FILE: file });
+    expect(both.code).toBe('DATABASE_URL_INVALID');
+    expect(problemsOf(both)).toEqual([
+      'DATABASE_URL and DATABASE_URL_FILE are both set; set only one.',
+    ]);
+    expect(problemsOf(failure({ DATABASE_URL_FILE: path.join(dir, 'none') }))).toEqual([
+      `DATABASE_URL_FILE: cannot read ${path.join(dir, 'none')} (ENOENT).`,
+    ]);
+    const empty = write('empty', '\n');
+    expect(problemsOf(failure({ DATABASE_URL_FILE: empty }))).toEqual([
+      `DATABASE_URL_FILE: ${empty} is empty.`,
+    ]);
+    expect(() => databaseUrlFromEnv({ DATABASE_URL: url, DATABASE_URL_FILE: file })).toThrow(
+      /DATABASE_URL and DATABASE_URL_FILE are both set/,
+    );
+    expect(both.message).not.toContain(SECRET);
+  });
+
+  it('checks the URL read from the file like DATABASE_URL itself', () => {
+    const file = write('mysql', `mysql://office:${SECRET}@db.example.cn/duban\n`);
+    const err = failure({ DATABASE_URL_FILE: file });
+    expect(err.code).toBe('DATABASE_URL_INVALID');
+    expect(err.message).toContain('is not supported');
+    expect(err.message).not.toContain(SECRET);
+  });
+});
+
 describe("the README's environment table", () => {
   it('names every variable the parsers read', () => {
     const root = path.resolve(__dirname, '..', '..');
-    const dir = path.join(root, 'src', 'config', 'env');
-    const files = [
-      ...fs.readdirSync(dir).map((name) => path.join(dir, name)),
-      path.join(root, 'src', 'config', 'service-env.ts'),
-    ];
-    const read = new Set<string>(IMAP_VARIABLES);
-    for (const file of files) {
-      const text = fs.readFileSync(file, 'utf8');
-      for (const m of text.matchAll(
-        /\b(?:string|number|boolean|raw|has|setting)\('([A-Z][A-Z0-9_]+)'/g,
-      )) {
-        if (m[1]) read.add(m[1]);
-      }
-    }
+    const read = variablesRead();
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const section = readme.slice(
       readme.indexOf('## Environment variables'),

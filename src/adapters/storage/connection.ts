@@ -45,6 +45,14 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   /** How long SQLite waits for another process's write lock (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * Whether a SQLite file that does not exist is created (default true: the service and
+   * `duban migrate`). False for commands that only read: DATABASE_NOT_MIGRATED instead, and
+   * nothing is written. Either way only the default location's directory (./data) is created; an
+   * explicit path's directory must exist (DATABASE_URL_INVALID), so a typing mistake in
+   * DATABASE_URL never starts an empty database somewhere else.
+   */
+  create?: boolean;
 }
 
 export const DEFAULT_SQLITE_PATH = path.join('data', 'duban.sqlite');
@@ -144,16 +152,68 @@ export async function openDatabase(
   opts: OpenDatabaseOptions = {},
 ): Promise<Db> {
   const location = parseDatabaseUrl(url, opts.cwd);
-  return location.dialect === 'sqlite'
-    ? openSqlite(location.file, opts)
-    : openPostgres(location.url, opts);
+  if (location.dialect === 'postgres') return openPostgres(location.url, opts);
+  if (location.file !== ':memory:') {
+    checkSqlitePath(location.file, {
+      given: url?.trim() || undefined,
+      create: opts.create ?? true,
+    });
+  }
+  return openSqlite(location.file, opts);
+}
+
+/**
+ * What must be true of a SQLite path before it is opened: see OpenDatabaseOptions.create. `given`
+ * is DATABASE_URL as written (undefined: the default location, whose directory is created).
+ */
+function checkSqlitePath(file: string, opts: { given: string | undefined; create: boolean }): void {
+  const description = `sqlite:${file}`;
+  const dir = path.dirname(file);
+  const shown = opts.given === undefined ? '' : `DATABASE_URL "${redactUrl(opts.given)}": `;
+  const stat = statOf(file);
+  if (stat?.isDirectory()) {
+    throw new DubanError(
+      'DATABASE_URL_INVALID',
+      `${shown}${file} is a directory; name a file in it, such as sqlite:${path.join(file, 'duban.sqlite')}.`,
+    );
+  }
+  if (stat) return;
+  if (opts.given !== undefined && !statOf(dir)?.isDirectory()) {
+    throw new DubanError(
+      'DATABASE_URL_INVALID',
+      `${shown}the directory ${dir} does not exist; correct DATABASE_URL, or create the directory (mkdir -p ${dir}) and run \`duban migrate\`.`,
+    );
+  }
+  if (!opts.create) {
+    throw new DubanError(
+      'DATABASE_NOT_MIGRATED',
+      `There is no database at ${description} yet (no such file): run \`duban migrate\` (or start \`duban serve\`, which migrates), or correct DATABASE_URL.`,
+    );
+  }
+  if (opts.given === undefined) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw unavailable(`cannot create the directory ${dir} for ${description}`, err, []);
+    }
+  }
+}
+
+/** The path's stat, or undefined when it (or a directory above it) does not exist. */
+function statOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw unavailable(`cannot open SQLite database sqlite:${file}`, err, []);
+  }
 }
 
 function openSqlite(file: string, opts: OpenDatabaseOptions): Db {
   const description = `sqlite:${file}`;
   let database: BetterSqlite3.Database | undefined;
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     database = new BetterSqlite3(file);
     // WAL lets readers (the CLI, the digest) run while a worker writes. busy_timeout makes a
     // second process wait for the write lock instead of failing at once with SQLITE_BUSY.

@@ -14,3 +14,4 @@ export type * from './schema';
 export * from './outgoing-mails';
 export * from './outgoing-mail-backlog';
 export * from './auto-replies';
+export * from './database-use';

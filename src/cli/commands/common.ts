@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { migrateToLatest, openDatabase, type Db } from '../../adapters/storage';
+import { openDatabaseFor, type DatabaseUse, type Db } from '../../adapters/storage';
+import { databaseUrlFromEnv } from '../../config/env';
 import { openRuntime, type Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
 import { hasHolidayList } from '../../domain/calendar';
@@ -76,10 +77,11 @@ export function readInputFile(
 }
 
 /**
- * Runs `fn` over the database of $DATABASE_URL, migrated to the latest schema as the service
- * does on start (a new installation's first `duban status` finds its tables), and closes it
- * after. When it cannot be opened or migrated, that is reported (exit 1, or 69 when unavailable)
- * and `fn` does not run.
+ * Runs `fn` over the database of $DATABASE_URL (or $DATABASE_URL_FILE) for a command that only
+ * reads: nothing is created or migrated, and a database that is missing, has no duban tables or
+ * is behind this version is reported with what to run (DATABASE_NOT_MIGRATED, exit 1). Closes
+ * it after. When it cannot be opened, that is reported (exit 1, or 69 when unavailable) and `fn`
+ * does not run.
  */
 export async function withDatabase(
   ctx: CommandContext,
@@ -88,14 +90,10 @@ export async function withDatabase(
 ): Promise<void> {
   let db: Db;
   try {
-    db = await openDatabase(ctx.io.env.DATABASE_URL, { cwd: ctx.io.cwd });
+    db = await openDatabaseFor(databaseUrlFromEnv(ctx.io.env, ctx.io.cwd), 'read', {
+      cwd: ctx.io.cwd,
+    });
   } catch (err) {
-    return exitForError(err, ctx, command);
-  }
-  try {
-    await migrateToLatest(db);
-  } catch (err) {
-    await db.close();
     return exitForError(err, ctx, command);
   }
   try {
@@ -106,9 +104,10 @@ export async function withDatabase(
 }
 
 /**
- * Runs `fn` with the runtime (database migrated, mail, queues as configured; logs at $LOG_LEVEL,
- * default warn) and closes it after. When it cannot be opened, that is reported and `fn` does
- * not run. `now` is the runtime's clock (default the real one).
+ * Runs `fn` with the runtime (mail, queues as configured; logs at $LOG_LEVEL, default warn) and
+ * closes it after. `database` says what the database must be (database-use.ts): `create` (the
+ * default: created and migrated), `existing` or `read`. When it cannot be opened, that is
+ * reported and `fn` does not run. `now` is the runtime's clock (default the real one).
  */
 export async function withRuntime(
   ctx: CommandContext,
@@ -116,6 +115,7 @@ export async function withRuntime(
   schedule: Schedule,
   fn: (runtime: Runtime) => Promise<void>,
   now?: () => Date,
+  database: DatabaseUse = 'create',
 ): Promise<void> {
   let runtime: Runtime;
   try {
@@ -125,6 +125,7 @@ export async function withRuntime(
       cwd: ctx.io.cwd,
       logger: cliLogger(ctx.io.env.LOG_LEVEL),
       now,
+      database,
     });
   } catch (err) {
     return exitForError(err, ctx, command);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { lateness } from '../../adapters/mail/send';
-import { openDatabase, unprocessedMessages, unsentMails } from '../../adapters/storage';
+import { openDatabaseFor, unprocessedMessages, unsentMails } from '../../adapters/storage';
 import { probeRedis } from '../../adapters/queue';
-import { loadEnv } from '../../config/env';
+import { databaseUrlFromEnv, loadEnv } from '../../config/env';
 import { readServiceEnv } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
@@ -23,7 +23,8 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
         'messages stored but not processed for over 10 minutes, every mail not sent within\n' +
         'its window (MAIL_CLAIM_LEASE_MS, default 10 minutes; an error after 1 hour), and whether\n' +
         'Redis (REDIS_URL) answers.\n\n' +
-        'Exit codes: 0 healthy; 3 stalled, a backlog or Redis unreachable; 1 configuration error; 69 database unavailable.',
+        'Exit codes: 0 healthy; 3 stalled, a backlog or Redis unreachable; 1 configuration error or a\n' +
+        'database without duban tables; 69 database unavailable.',
     )
     .action(async (opts: { json?: boolean; now?: string }) => {
       const { io } = ctx;
@@ -39,7 +40,8 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
         const service = readServiceEnv(io.env);
         leaseMs = service.mailClaimLeaseMs;
         redisUrl = service.redisUrl;
-        db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
+        // Read-only: a database nobody migrated is reported (exit 1), never created here.
+        db = await openDatabaseFor(databaseUrlFromEnv(io.env, io.cwd), 'read', { cwd: io.cwd });
       } catch (err) {
         return exitForError(err, ctx, 'health');
       }

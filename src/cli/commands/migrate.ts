@@ -7,6 +7,7 @@ import {
   openDatabase,
   type Db,
 } from '../../adapters/storage';
+import { databaseUrlFromEnv } from '../../config/env';
 import { oneLine } from '../../domain/one-line';
 import { DubanError } from '../../errors';
 import { EXIT } from '../exit-codes';
@@ -32,9 +33,10 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
 
 async function runMigrate(ctx: CommandContext, statusOnly: boolean): Promise<number> {
   const { io } = ctx;
-  const url = io.env.DATABASE_URL;
+  let url: string | undefined;
   let db: Db | undefined;
   try {
+    url = databaseUrlFromEnv(io.env, io.cwd);
     db = await openDatabase(url, { cwd: io.cwd });
     io.out(`database: ${db.description}`);
     if (statusOnly) {

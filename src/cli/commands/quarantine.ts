@@ -6,6 +6,7 @@ import type { Schedule } from '../../config/schedule';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
+import type { DatabaseUse } from '../../adapters/storage';
 import { withRuntime } from './common';
 
 /** The runtime over the schedule of --config, for `fn`; nothing runs when either fails. */
@@ -14,10 +15,18 @@ async function withScheduleRuntime(
   configFlag: string | undefined,
   command: string,
   fn: (runtime: Runtime, schedule: Schedule) => Promise<void>,
+  database: DatabaseUse,
 ): Promise<void> {
   const schedule = await loadScheduleOrReport(configFlag, ctx);
   if (!schedule) return;
-  await withRuntime(ctx, command, schedule, (runtime) => fn(runtime, schedule));
+  await withRuntime(
+    ctx,
+    command,
+    schedule,
+    (runtime) => fn(runtime, schedule),
+    undefined,
+    database,
+  );
 }
 
 export function registerQuarantineCommands(program: Command, ctx: CommandContext): void {
@@ -31,26 +40,32 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
     .option('--config <FILE>', 'the schedule YAML')
     .addHelpText('after', '\nExit codes: 0 listed; 1 configuration error; 69 database unavailable.')
     .action(async (opts: { json?: boolean; config?: string }) => {
-      await withScheduleRuntime(ctx, opts.config, 'quarantine list', async (runtime) => {
-        const rows = await quarantinedMessages(runtime.db);
-        const items = rows.map((r) => ({
-          id: r.id,
-          receivedAt: r.internal_date ?? r.received_at,
-          from: r.from_address,
-          subject: r.subject,
-          reason: r.outcome_reason,
-        }));
-        if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
-        else if (items.length === 0) ctx.io.out('No quarantined messages.');
-        else {
-          for (const i of items) {
-            ctx.io.out(
-              `#${i.id}  ${i.receivedAt}  ${i.from ?? '(no sender)'}  ${i.reason ?? ''}  ${i.subject ?? ''}`,
-            );
+      await withScheduleRuntime(
+        ctx,
+        opts.config,
+        'quarantine list',
+        async (runtime) => {
+          const rows = await quarantinedMessages(runtime.db);
+          const items = rows.map((r) => ({
+            id: r.id,
+            receivedAt: r.internal_date ?? r.received_at,
+            from: r.from_address,
+            subject: r.subject,
+            reason: r.outcome_reason,
+          }));
+          if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
+          else if (items.length === 0) ctx.io.out('No quarantined messages.');
+          else {
+            for (const i of items) {
+              ctx.io.out(
+                `#${i.id}  ${i.receivedAt}  ${i.from ?? '(no sender)'}  ${i.reason ?? ''}  ${i.subject ?? ''}`,
+              );
+            }
           }
-        }
-        ctx.setExit(EXIT.OK);
-      });
+          ctx.setExit(EXIT.OK);
+        },
+        'read',
+      );
     });
 
   q.command('release')
@@ -100,6 +115,7 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
           );
           ctx.setExit(EXIT.OK);
         },
+        'existing',
       );
     });
 }

@@ -72,6 +72,8 @@ export function registerRemindCommand(program: Command, ctx: CommandContext): vo
             result = await sendDueReminders(reminderDeps(runtime), now, weeks ? { weeks } : {});
           },
           () => now,
+          // An empty database would make every unit look missing: no reminder from one.
+          'existing',
         );
       }
       // Undefined when the database or the runtime failed (already reported).

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { projectsLedBy, writeTemplate, type PreviousAnswers } from '../../adapters/excel/template';
-import { openDatabase, parseDatabaseUrl } from '../../adapters/storage';
+import { openDatabaseFor, parseDatabaseUrl } from '../../adapters/storage';
 import { loadPreviousAnswers } from '../../app/reminders';
 import { weekReadsOver } from '../../compose/week-deps';
+import { databaseUrlFromEnv } from '../../config/env';
 import type { Schedule } from '../../config/schedule';
 import type { CliIO, CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
@@ -87,9 +88,11 @@ async function previousAnswers(
   unitId: string,
   week: string,
 ): Promise<PreviousAnswers | null> {
+  let url;
   let location;
   try {
-    location = parseDatabaseUrl(io.env.DATABASE_URL, io.cwd);
+    url = databaseUrlFromEnv(io.env, io.cwd);
+    location = parseDatabaseUrl(url, io.cwd);
   } catch (err) {
     io.err(
       `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,
@@ -105,7 +108,8 @@ async function previousAnswers(
   }
   let db;
   try {
-    db = await openDatabase(io.env.DATABASE_URL, { cwd: io.cwd });
+    // Read-only: a database nobody migrated costs the note below, and is left as it is.
+    db = await openDatabaseFor(url, 'read', { cwd: io.cwd });
   } catch (err) {
     io.err(
       `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,

@@ -3,8 +3,8 @@
  * IMAP_URL nor IMAP_HOST is set (no watcher runs). Secrets are never part of a message.
  */
 import * as fs from 'node:fs';
-import { closest } from '../suggest';
 import { EnvReader, type Env, type Parsed } from './reader';
+import { reportUnknownNames } from './unknown-names';
 
 export interface ImapConfig {
   host: string;
@@ -199,10 +199,7 @@ function readFolder(r: EnvReader, name: string, mailbox: string): string | null 
 export function readImap(r: EnvReader, options: LoadEnvOptions = {}): ImapConfig | null {
   const setNames = r.namesWithPrefix('IMAP_');
   const known = new Set<string>(IMAP_VARIABLES);
-  for (const name of setNames.filter((n) => !known.has(n))) {
-    const guess = closest(name, IMAP_VARIABLES);
-    r.problem(`${name}: not a duban variable${guess ? ` (did you mean ${guess}?)` : ''}.`);
-  }
+  reportUnknownNames(r, 'IMAP_', IMAP_VARIABLES);
 
   const urlText = r.string('IMAP_URL');
   const hostVar = r.string('IMAP_HOST');

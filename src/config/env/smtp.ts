@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isPlainAddress } from '../../domain/mail/address';
 import { EnvReader, valueOrThrow, type Env, type Parsed } from './reader';
+import { reportUnknownNames } from './unknown-names';
 
 export interface SmtpSettings {
   mode: 'smtp';
@@ -42,6 +43,20 @@ export interface MailEnvOptions {
   cwd?: string;
 }
 
+/** Every variable of this section. */
+export const SMTP_VARIABLES = [
+  'SMTP_URL',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'SMTP_PASSWORD_FILE',
+  'OUTBOX_DIR',
+  'MAIL_FROM',
+  'MAIL_DAILY_CAP',
+] as const;
+
 export const DEFAULT_OUTBOX_DIR = path.join('data', 'outbox');
 export const DEFAULT_DAILY_CAP = 10;
 
@@ -76,6 +91,12 @@ export function parseSmtpEnv(env: Env, options: MailEnvOptions): Parsed<MailSett
   const setting = (name: string) => r.string(name);
   const problems = r.problems;
   const warnings: string[] = [];
+  reportUnknownNames(
+    r,
+    'SMTP_',
+    SMTP_VARIABLES.filter((name) => name.startsWith('SMTP_')),
+    SMTP_VARIABLES,
+  );
 
   const url = setting('SMTP_URL');
   const host = setting('SMTP_HOST');
