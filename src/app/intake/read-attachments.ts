@@ -113,6 +113,7 @@ async function readOne(
   bytes: Buffer,
   label: string,
   identity: FileIdentity,
+  contained = false,
 ): Promise<{ used: boolean; why: string | null }> {
   if (identity.kind === 'other' || identity.kind === 'container') {
     r.notes.push({ filename: label, used: false, why: NOT_A_SHEET });
@@ -126,7 +127,12 @@ async function readOne(
     ? checkSheetForUnit(parsed, r.unitId, r.deps.schedule)
     : { issues: [], unitProjects: [] };
   const used = parsed.ok && !checked.issues.some((i) => i.severity === 'error');
-  r.sheets.push({ filename: label, parsed, issues: checked.issues });
+  r.sheets.push({
+    filename: label,
+    parsed,
+    issues: checked.issues,
+    ...(contained ? { contained } : {}),
+  });
   r.notes.push({ filename: label, used });
   return { used, why: null };
 }
@@ -158,7 +164,7 @@ async function openArchive(
       continue;
     }
     candidates++;
-    const read = await readOne(r, f.bytes, label, inner);
+    const read = await readOne(r, f.bytes, label, inner, true);
     used ||= read.used;
     files.push({ filename: name, format: inner.format, used: read.used });
   }

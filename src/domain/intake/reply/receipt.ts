@@ -106,7 +106,12 @@ export function composeReceipt(
 ): ComposedReply {
   const several = sheets.length > 1 || otherWeeks.length > 0;
   const blocks: Block[] = [greeting(ctx)];
-  blocks.push({ type: 'para', lines: [`你单位${when(ctx)}发送的问题清单已收到，读取情况如下。`] });
+  const only = sheets.length === 1 && sheets[0]?.contained ? sheets[0] : null;
+  const named = only ? `（附件“${inline(only.filename)}”）` : '';
+  blocks.push({
+    type: 'para',
+    lines: [`你单位${when(ctx)}发送的问题清单${named}已收到，读取情况如下。`],
+  });
 
   const facts = unitAndWeek(ctx);
   const deadline = deadlineText(ctx);

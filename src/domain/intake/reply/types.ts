@@ -42,7 +42,10 @@ export interface ReplyContext {
 
 /** A sheet read from one attachment. */
 export interface ReadSheet {
+  /** How the answer names the file: "问题清单.xlsx", or "材料.zip 中的 问题清单.xlsx". */
   filename: string;
+  /** Found inside an archive or winmail.dat: the answer always names it. */
+  contained?: boolean;
   parsed: ParsedSheet;
   /** Further issues about this sheet found by other checks (e.g. checkSheetForUnit). */
   issues?: Issue[];
