@@ -54,6 +54,16 @@ function processesUnder(dir: string): string[] {
   }
 }
 
+/** Running (a zombie waiting for its parent to reap it is not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 async function convert(
   bytes: Buffer,
   from: LegacyFormat,
@@ -154,6 +164,12 @@ describe('LibreOffice present', () => {
     expect(fs.readdirSync(tmpRoot)).toEqual([]); // never got as far as a temp dir
   });
 
+  it('refuses an input over its size limit before LibreOffice runs', async () => {
+    const bytes = fixture('excel-zh__poi-19599-2-monthly-stats-report.xls');
+    const err = await failure(convert(bytes, 'xls', { maxInputBytes: 1024 }));
+    expect(err.code).toBe('WORKBOOK_TOO_LARGE');
+  });
+
   it('refuses an encrypted OpenDocument text (manifest with encryption data)', async () => {
     const zip = new JSZip();
     zip.file('mimetype', 'application/vnd.oasis.opendocument.text', { compression: 'STORE' });
@@ -227,18 +243,15 @@ describe('the sandbox, seen from inside (a fake soffice)', () => {
 
   it('kills children that the converter forked, not only the process it started', async () => {
     // Like oosplash forking soffice.bin: a child of the script that would outlive it.
+    const pidFile = path.join(scratch, 'child.pid');
     process.env.SOFFICE_PATH = fakeSoffice(
       'hang.sh',
-      'sh -c \'sleep 300; :\' child "$@" &\nsleep 301; :',
+      `sh -c 'sleep 300; :' child "$@" &\necho $! > ${pidFile}\nsleep 301; :`,
     );
-    const pending = failure(convert(Buffer.from('x'), 'xls', { timeoutMs: 1_500 }));
-    let seen: string[] = [];
-    for (let i = 0; i < 40 && seen.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      seen = processesUnder(tmpRoot);
-    }
-    expect(seen.length).toBeGreaterThanOrEqual(2); // the script and its forked child
-    expect((await pending).code).toBe('CONVERSION_FAILED');
+    const err = await failure(convert(Buffer.from('x'), 'xls', { timeoutMs: 2_000 }));
+    expect(err.code).toBe('CONVERSION_FAILED');
+    const child = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(alive(child)).toBe(false);
     expect(processesUnder(tmpRoot)).toEqual([]);
     expect(fs.readdirSync(tmpRoot)).toEqual([]);
   });
@@ -269,6 +282,40 @@ describe('the sandbox, seen from inside (a fake soffice)', () => {
     expect(
       (await failure(convert(Buffer.from('x'), 'xls', { maxOutputBytes: 1000 }))).message,
     ).toMatch(/exceeds 1000/);
+  });
+  it('runs without network isolation where namespaces are refused, warning once', () => {
+    // Inside a user namespace without a mapping (uid nobody), `unshare -rn` is not permitted.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-lo-fallback-'));
+    fs.chmodSync(dir, 0o755);
+    const fake = path.join(dir, 'ok.sh');
+    fs.writeFileSync(fake, `#!/bin/sh\n${OUTDIR}\nprintf 'PK\\003\\004' > "$outdir/in.xlsx"\n`, {
+      mode: 0o755,
+    });
+    const compiled = path.join(__dirname, '..', '..', 'dist/src/adapters/formats/libreoffice.js');
+    const script = `
+      const m = require(${JSON.stringify(compiled)});
+      const logger = { warn: (fields, msg) => console.log('WARN ' + msg) };
+      (async () => {
+        console.log('isolation ' + m.networkIsolationAvailable());
+        for (let i = 0; i < 2; i++) {
+          const out = await m.convertWithLibreOffice(Buffer.from('x'), 'xls', { logger });
+          console.log('converted ' + out.length);
+        }
+      })().catch((e) => console.log('failed ' + e.code));`;
+    try {
+      const out = execFileSync('unshare', ['-U', process.execPath, '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, SOFFICE_PATH: fake },
+      });
+      expect(out.trim().split('\n')).toEqual([
+        'isolation false',
+        'WARN unshare -rn is not permitted here: LibreOffice conversions run without network isolation',
+        'converted 4',
+        'converted 4',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,7 +8,8 @@
  *   in.<ext>, the output read back from out/ there, the LibreOffice profile inside it
  *   (-env:UserInstallation), HOME and TMPDIR pointing at it, an environment of PATH, locale and
  *   those only (no proxies, nothing of the service's own);
- * - the import filter named (--infilter), so a file is read only as what it was sniffed as;
+ * - the import filter named (--infilter), so a file is read only as what it was sniffed as (a
+ *   Word 6.0/95 .doc excepted: LibreOffice's "MS Word 97" filter does not take it);
  * - a time limit (default 30 s) after which the whole process group is killed with SIGKILL
  *   (soffice is a script that starts oosplash, which forks soffice.bin: all three share the group
  *   spawned detached here); the group is also killed after a normal exit, so nothing survives;
@@ -17,9 +18,9 @@
  * - no network: run in a new user and network namespace (`unshare -rn`) when this machine allows
  *   it (checked once per process; if it does not, the conversion runs without it and one warning
  *   is logged: LibreOffice needs no network, so this only removes a layer of defence);
- * - one conversion at a time per isolate (a module-level queue). The service reads sheets in
- *   worker threads, each its own isolate, so that is one conversion at a time per worker thread:
- *   at most as many soffice processes as sheet workers (one per core);
+ * - one conversion at a time per isolate (a module-level queue, no lock file). The DocumentReader
+ *   converts in the parent before the sandbox worker reads the result, so that is one conversion
+ *   at a time per process; called from worker threads it would be one per thread;
  * - stdout and stderr captured up to 16 KB each; the output's size checked (default 50 MB) before
  *   it is read, and its first bytes checked to be a zip.
  *
@@ -35,6 +36,7 @@ import { DubanError } from '../../errors';
 import type { Logger } from '../../log';
 import { DEFAULT_LIMITS } from '../excel/guard-limits';
 import { inflateEntry, listZipEntries } from '../excel/zip-directory';
+import { readCfbDirectory } from './cfb';
 import { sniffFile } from './sniff';
 
 export type LegacyFormat = 'xls' | 'doc' | 'odt';
@@ -46,6 +48,8 @@ export interface ConvertOptions {
   memoryLimitBytes?: number;
   /** A larger output is refused unread. Default 50 MB. */
   maxOutputBytes?: number;
+  /** A larger input is refused before conversion (WORKBOOK_TOO_LARGE). Default 30 MB. */
+  maxInputBytes?: number;
   /** Where each conversion's private dir is made. Default: the OS temp dir. */
   tmpRoot?: string;
   /** Where the one warning about running without network isolation goes. */
@@ -56,12 +60,14 @@ export const CONVERT_DEFAULTS = {
   timeoutMs: 30_000,
   memoryLimitBytes: 2 * 1024 ** 3,
   maxOutputBytes: 50 * 1024 * 1024,
+  maxInputBytes: 30 * 1024 * 1024,
 } as const;
 
 interface Plan {
   input: string;
   output: string;
-  infilter: string;
+  /** The import filter, or null to let LibreOffice detect the type (sniffed as a CFB already). */
+  infilter: string | null;
   convertTo: string;
 }
 
@@ -178,8 +184,9 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
 
 /**
  * The file converted to .xlsx ('xls') or .docx ('doc', 'odt'). Throws DubanError: CONVERTER_MISSING
- * (no soffice), PASSWORD_PROTECTED (encrypted: refused before conversion), CONVERSION_FAILED
- * (LibreOffice failed, timed out, hit the memory limit, or wrote nothing usable).
+ * (no soffice), PASSWORD_PROTECTED (encrypted: refused before conversion), WORKBOOK_TOO_LARGE (the
+ * input over its limit), CONVERSION_FAILED (LibreOffice failed, timed out, hit the memory limit, or
+ * wrote nothing usable).
  */
 export async function convertWithLibreOffice(
   bytes: Buffer,
@@ -193,8 +200,31 @@ export async function convertWithLibreOffice(
       `LibreOffice (soffice) is not installed${process.env.SOFFICE_PATH ? ` at ${process.env.SOFFICE_PATH}` : ''}`,
     );
   }
+  const maxInput = options.maxInputBytes ?? CONVERT_DEFAULTS.maxInputBytes;
+  if (bytes.length > maxInput) {
+    throw new DubanError('WORKBOOK_TOO_LARGE', `${bytes.length} bytes exceed ${maxInput}`);
+  }
   await refuseEncrypted(bytes, from);
-  return oneAtATime(() => convertInSandbox(soffice, bytes, PLANS[from], options));
+  const plan = from === 'doc' && !isWord97(bytes) ? { ...PLANS.doc, infilter: null } : PLANS[from];
+  return oneAtATime(async () => {
+    try {
+      return await convertInSandbox(soffice, bytes, plan, options);
+    } catch (err) {
+      if (err instanceof DubanError) throw err;
+      throw new DubanError('CONVERSION_FAILED', `conversion not run: ${(err as Error).message}`);
+    }
+  });
+}
+
+/**
+ * Whether a .doc is Word 97 or later (nFib ≥ 0xC1 at the start of its WordDocument stream), for
+ * LibreOffice's "MS Word 97" import filter; Word 6.0/95 files are left to its type detection.
+ */
+function isWord97(bytes: Buffer): boolean {
+  const dir = readCfbDirectory(bytes);
+  const word = dir?.streams.find((st) => st.name.toLowerCase() === 'worddocument');
+  const head = word && dir?.head(word, 512);
+  return !head || head.length < 4 || head.readUInt16LE(2) >= 0xc1;
 }
 
 async function refuseEncrypted(bytes: Buffer, from: LegacyFormat): Promise<void> {
@@ -244,7 +274,7 @@ async function convertInSandbox(
       '--nolockcheck',
       '--nodefault',
       '--nofirststartwizard',
-      `--infilter=${plan.infilter}`,
+      ...(plan.infilter ? [`--infilter=${plan.infilter}`] : []),
       '--convert-to',
       plan.convertTo,
       '--outdir',
