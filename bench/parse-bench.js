@@ -1,10 +1,13 @@
 // Benchmarks for reading issue sheets (issue 2). Prints figures; asserts nothing.
-//   npm run build && node bench/parse-bench.js [--runs 40] [--no-baseline-bombs]
+//   npm run build && node bench/parse-bench.js [--runs 40] [--no-baseline-bombs] [--only-convert | --no-convert]
 // 1. duban's in-process read of a typical filled sheet (all four projects) against a bare exceljs
 //    `xlsx.load` of the same file, interleaved in the same process: medians and the ratio.
 // 2. the corpus bombs: time to refusal and peak memory (each in its own child process), with
 //    exceljs alone on the same files for comparison (killed after 60 s).
 // 3. legitimate 5 MB workbooks (site photos pasted in; many rows): time and peak memory.
+// 4. legacy binaries (.xls, .doc) converted by LibreOffice in its sandbox: time, the node
+//    process's peak RSS and LibreOffice's own, against a bare `soffice --convert-to`.
+//    `--only-convert` runs this section alone, `--no-convert` skips it.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,6 +20,8 @@ const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 40;
 const baselineBombs = !args.includes('--no-baseline-bombs');
+const onlyConvert = args.includes('--only-convert');
+const withConvert = !args.includes('--no-convert');
 
 const { readIssueSheet } = require('../dist/src/adapters/excel/read-sheet.js');
 
@@ -44,6 +49,28 @@ function child(mode, file, timeoutMs = 60000) {
       outcome: `exit ${r.status} ${r.signal ?? ''} ${r.stderr.slice(0, 120)}`,
     };
   }
+}
+
+/**
+ * `child` under /usr/bin/time: also the peak RSS of the largest process of the child's tree
+ * (wait4 reports the maximum over a process and its reaped descendants): for a conversion that is
+ * soffice.bin (about 210 MB against the bench process's 50 MB).
+ */
+function timedChild(mode, file, timeoutMs) {
+  if (!fs.existsSync('/usr/bin/time')) return { ...child(mode, file, timeoutMs), treeMb: null };
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'TREE_MAXRSS_KB=%M', process.execPath, path.join(__dirname, 'parse-one.js'), mode, file],
+    { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 20 },
+  );
+  const tree = /TREE_MAXRSS_KB=(\d+)/.exec(r.stderr ?? '');
+  let result;
+  try {
+    result = JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    result = { ms: null, peakMb: null, outcome: `exit ${r.status} ${r.signal ?? ''}` };
+  }
+  return { ...result, treeMb: tree ? Number(tree[1]) / 1024 : null };
 }
 
 async function typical() {
@@ -186,6 +213,44 @@ async function largeWorkbooks(tmp) {
   }
 }
 
+function conversions() {
+  const dir = path.join(ROOT, 'test/fixtures/legacy');
+  const files = [
+    'filled-issue-sheet.xls',
+    'excel-zh__poi-19599-2-monthly-stats-report.xls',
+    'word-2016-zh__poi-61490-heading-and-table.doc',
+  ];
+  const runs = 3;
+  console.log(
+    `\n## 4. Legacy binaries through LibreOffice: time and peak RSS (own process; median of ${runs}, interleaved; soffice = largest process of the tree, node = the bench process)`,
+  );
+  console.log(
+    '| file | size | sandboxed conversion | bare soffice --convert-to | ratio | convert + read |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const f of files) {
+    const file = path.join(dir, f);
+    const sandboxed = [];
+    const bare = [];
+    const read = [];
+    for (let i = 0; i < runs; i++) {
+      sandboxed.push(timedChild('convert', file, 120000));
+      bare.push(timedChild('soffice', file, 120000));
+      if (f.startsWith('filled')) read.push(timedChild('convert-read', file, 120000));
+    }
+    const show = (rs) => {
+      const ms = rs.map((r) => r.ms).filter((x) => x !== null);
+      const lo = rs.map((r) => r.treeMb).filter((x) => x !== null && x !== undefined);
+      const node = rs.map((r) => r.peakMb).filter((x) => x !== null);
+      return `${ms.length ? fmt(median(ms), 0) : 'n/a'} ms, soffice ${lo.length ? fmt(Math.max(...lo), 0) : 'n/a'} MB, node ${node.length ? fmt(Math.max(...node), 0) : 'n/a'} MB, ${rs[0].outcome}`;
+    };
+    const ratio = median(sandboxed.map((r) => r.ms)) / median(bare.map((r) => r.ms));
+    console.log(
+      `| ${f} | ${(fs.statSync(file).size / 1024).toFixed(0)} KB | ${show(sandboxed)} | ${show(bare)} | ${fmt(ratio, 2)}× | ${read.length ? show(read) : '—'} |`,
+    );
+  }
+}
+
 (async () => {
   execFileSync(
     process.execPath,
@@ -195,12 +260,15 @@ async function largeWorkbooks(tmp) {
   console.log(
     `# duban parse benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}`,
   );
-  await typical();
-  bombs();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));
-  try {
-    await largeWorkbooks(tmp);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+  if (!onlyConvert) {
+    await typical();
+    bombs();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));
+    try {
+      await largeWorkbooks(tmp);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
+  if (withConvert) conversions();
 })();
