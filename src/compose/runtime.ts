@@ -81,7 +81,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (opts.warmSheetReaders) sheets.warm();
   const reader = new DocumentReader(
     (bytes, options) => sheets.read(bytes, options),
-    documentConverter(),
+    documentConverter(logger),
   );
   const now = opts.now ?? (() => new Date());
   const intake: IntakeSettings = {

@@ -13,6 +13,7 @@
  * holding its lease (src/adapters/lease), so `duban serve` started on two machines runs one of
  * each; the other process takes over within about LEASE_TTL_MS when the holder dies.
  */
+import { warnAboutMissingTools } from './converters';
 import type { Job, Worker } from 'bullmq';
 import { MailboxWatcher, type StoredMessage } from '../adapters/imap';
 import { LeasedRole, Leases, type StartRole } from '../adapters/lease';
@@ -81,6 +82,7 @@ function jobIdFor(message: UnprocessedMessage): string {
 export async function startService(runtime: Runtime, options: ServiceOptions): Promise<Service> {
   const { logger } = runtime;
   const roles = new Set(options.roles);
+  if (roles.has('intake')) warnAboutMissingTools(logger);
   const redis = new RedisWatch(runtime.service.redisUrl, logger.child({ component: 'redis' }));
   const queues = new Queues(
     {
