@@ -71,6 +71,10 @@ export interface MessageFacts {
   subject: string;
   headers: IntakeHeaders;
   attachments: ReadonlyArray<{ kind: AttachmentKind; viaForward: boolean }>;
+  /** Threading ids and the messages found inside (ParsedMessage has them): our own mail forwarded back. */
+  inReplyTo?: string | null;
+  references?: readonly string[];
+  forwarded?: ReadonlyArray<{ from: MailAddress | null }>;
 }
 
 export interface ClassifyContext {
@@ -110,6 +114,7 @@ export type ClassificationReason =
   // own_mail
   | 'OWN_ADDRESS'
   | 'LOOP_HEADER'
+  | 'OWN_MAIL_FORWARDED'
   // strong signals
   | 'MDN_REPORT'
   | 'DSN_REPORT'
@@ -236,6 +241,21 @@ function lowerSet(addresses: readonly string[]): Set<string> {
   return new Set(addresses.map((a) => a.trim().toLowerCase()).filter((a) => a !== ''));
 }
 
+/** Our Message-IDs: "<duban.<hash>@<our domain>>" (src/adapters/mail/compose-mime.ts). */
+function isOurMessageId(id: string, ownDomains: ReadonlySet<string>): boolean {
+  const m = /^<?duban\.[0-9a-f]+@([^<>\s]+)>?$/i.exec(id.trim());
+  return m?.[1] !== undefined && ownDomains.has(m[1].toLowerCase());
+}
+
+/** A mail that answers or carries one of ours: it threads to our Message-ID or encloses our mail. */
+function ownMailInside(msg: MessageFacts, own: ReadonlySet<string>): boolean {
+  if ((msg.forwarded ?? []).some((f) => f.from && own.has(f.from.address.toLowerCase()))) {
+    return true;
+  }
+  const domains = new Set([...own].map((a) => a.slice(a.lastIndexOf('@') + 1)));
+  return [msg.inReplyTo ?? '', ...(msg.references ?? [])].some((id) => isOurMessageId(id, domains));
+}
+
 /**
  * Classify a message. The first rule that applies decides:
  *
@@ -246,7 +266,8 @@ function lowerSet(addresses: readonly string[]): Set<string> {
  * 4. bounce: From, Sender or Return-Path is MAILER-DAEMON / postmaster; X-Failed-Recipients.
  * 5. Forwarded by rule (forwarding.ts: Auto-Submitted auto-forwarded, X-Forwarded-For/-To,
  *    X-MS-Exchange-Inbox-Rules-Loop, Resent-*, X-Original-To / Delivered-To naming a unit's
- *    address), with no sign of an automatic answer (Auto-Submitted auto-replied, X-Autoreply …):
+ *    address): when it encloses our own mail or threads to one of our Message-IDs, own_mail
+ *    (OWN_MAIL_FORWARDED: our reminder forwarded back by the unit's rule); else, with no sign of an automatic answer (Auto-Submitted auto-replied, X-Autoreply …):
  *    with a sheet, submission_candidate (FORWARDED_BY_RULE); without one and without an
  *    automatic subject, auto_forwarded (FORWARDED_WITHOUT_SHEET: recorded, never answered).
  * 6. Strong automatic signals: another multipart/report, Auto-Submitted other than "no",
@@ -331,10 +352,18 @@ export function classifyMessage(msg: MessageFacts, ctx: ClassifyContext): Classi
   const subjectKind = subjectClass(msg.subject);
   const carriesSheet = msg.attachments.some((a) => a.kind !== 'other');
   const forwarded = forwardSignal(h, lowerSet(ctx.unitAddresses ?? []), own);
+  if (forwarded !== null && ownMailInside(msg, own)) {
+    // Our reminder or answer (with its template attached) forwarded back by the unit's rule:
+    // never a submission, never answered (that would be a loop).
+    return verdict('own_mail', 'OWN_MAIL_FORWARDED', forwarded);
+  }
   if (forwarded !== null && otherReport === null && replySignal(h) === null) {
     if (carriesSheet) return verdict('submission_candidate', 'FORWARDED_BY_RULE', forwarded);
-    if (subjectKind === null)
+    // An automatic subject or a null Return-Path (an Exchange out-of-office carries the rules
+    // header too) leaves it to the rules below.
+    if (subjectKind === null && !h.returnPath.some(isNullPath)) {
       return verdict('auto_forwarded', 'FORWARDED_WITHOUT_SHEET', forwarded);
+    }
   }
 
   // 6. Headers only machines set.
