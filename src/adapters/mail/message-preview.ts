@@ -12,7 +12,10 @@ export interface PreviewAttachment {
   filename: string;
   contentType: string;
   size: number;
-  /** Names of the files inside an archive (filled when archives are opened; absent for now). */
+  /**
+   * For an archive or winmail.dat: the files inside it, nested containers' names joined by
+   * " > " (given by `innerNames`; absent when it is none or could not be opened).
+   */
   inner?: string[];
 }
 
@@ -24,17 +27,29 @@ export interface MessagePreview {
   unreadable: string | null;
 }
 
-export async function previewMessage(raw: Buffer, maxBytes: number): Promise<MessagePreview> {
+/** The names of the files inside an attachment that is a container, or undefined. */
+export type InnerNames = (content: Buffer) => Promise<string[] | undefined>;
+
+export async function previewMessage(
+  raw: Buffer,
+  maxBytes: number,
+  innerNames: InnerNames = () => Promise.resolve(undefined),
+): Promise<MessagePreview> {
   try {
     const msg = await parseMessage(raw, { maxBytes: Math.max(maxBytes, raw.length) });
+    const attachments: PreviewAttachment[] = [];
+    for (const a of msg.attachments) {
+      if (a.embedded && a.kind === 'other') continue;
+      const inner = await innerNames(a.content);
+      attachments.push({
+        filename: a.filename || '(未命名附件)',
+        contentType: a.contentType,
+        size: a.size,
+        ...(inner ? { inner } : {}),
+      });
+    }
     return {
-      attachments: msg.attachments
-        .filter((a) => !(a.embedded && a.kind === 'other'))
-        .map((a) => ({
-          filename: a.filename || '(未命名附件)',
-          contentType: a.contentType,
-          size: a.size,
-        })),
+      attachments,
       firstLines: bodyExcerpt(msg.text),
       unreadable: null,
     };

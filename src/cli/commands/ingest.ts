@@ -76,7 +76,7 @@ function describe(file: string, o: Omit<IntakeOutcome, 'mailKeys'>): string {
     );
   for (const a of o.attachments)
     lines.push(
-      `  attachment ${a.used ? 'used   ' : 'ignored'} ${a.filename} (${a.contentType}, ${a.size} bytes)`,
+      `  attachment ${a.used ? 'used   ' : 'ignored'} ${a.filename} (${a.contentType}${a.size === undefined ? '' : `, ${a.size} bytes`})`,
     );
   if (o.submissionId !== null) lines.push(`  submission #${o.submissionId}`);
   for (const r of o.replies) lines.push(`  reply ${r.kind} to ${r.to.join(', ')}: ${r.subject}`);
