@@ -43,6 +43,7 @@ describe('the intake commands', () => {
       'late',
       'attachments',
       'submissionId',
+      'corrections',
       'replies',
     ]);
     expect(o).toMatchObject({
