@@ -8,10 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditEntries, openDatabase, StorageWeekReads } from '../../src/adapters/storage';
 import { capture, run } from '../helpers/cli';
+import { buildEml } from '../helpers/eml';
 
 const FORWARDING = path.join(__dirname, '..', 'fixtures', 'eml-forwarding');
 const NESTED = path.join(__dirname, '..', 'fixtures', 'eml', '11_nested-multipart-depth1000.eml');
 const NOW = '2021-03-15T10:05:00+08:00';
+const ARCHIVES = path.join(__dirname, '..', 'fixtures', 'archives');
 
 describe('the mail intake of issue 8 (SQLite)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-intake-mail-'));
@@ -121,6 +123,34 @@ describe('the mail intake of issue 8 (SQLite)', () => {
   it('quarantines a stranger’s forward without answering it', async () => {
     const o = await ingest(path.join(FORWARDING, 'stranger-gmail-forward.eml'));
     expect(o).toMatchObject({ outcome: 'quarantined', reason: 'UNKNOWN_SENDER', replies: [] });
+  });
+
+  it('lists the files inside a stranger’s archive', async () => {
+    const file = path.join(dir, 'stranger-zip.eml');
+    fs.writeFileSync(
+      file,
+      await buildEml({
+        from: 'clerk@example.org',
+        date: new Date('2021-03-15T02:30:00Z'),
+        text: '附件为本单位问题清单压缩包。\n\n> 引用的旧邮件\n请查收',
+        attachments: [
+          {
+            filename: '材料.zip',
+            content: fs.readFileSync(path.join(ARCHIVES, 'gbk-windows-sheet.zip')),
+            contentType: 'application/zip',
+          },
+        ],
+      }),
+    );
+    expect(await ingest(file)).toMatchObject({ outcome: 'quarantined' });
+    const list = await duban(['quarantine', 'list', '--json']);
+    const item = (JSON.parse(list.io.stdout) as Array<Record<string, unknown>>).find(
+      (m) => m.from === 'clerk@example.org',
+    );
+    expect(item).toMatchObject({
+      attachments: [{ filename: '材料.zip', size: 8399, inner: ['问题清单（区教育局）.xlsx'] }],
+      firstLines: '附件为本单位问题清单压缩包。 / 请查收',
+    });
   });
 
   it('lists what a stranger sent and answers its release under the release’s own key', async () => {
