@@ -5,6 +5,7 @@
  *
  * The strings are stored in real databases, so their format never changes:
  *   reply:<raw message id>                 the answer to a received message (receipt, request, …)
+ *   release:<raw message id>:<n>           the answer to the n-th release of a quarantined message
  *   reminder:<week>:<unit id>:<stage id>   a reminder stage to a unit for a week
  *   digest:<week>:v<version>               a version of a week's digest
  *   config-error:<sha-256 of the file>     the admin's notice of a refused schedule change
@@ -13,6 +14,7 @@
 
 export type MailKey =
   | { kind: 'reply'; rawMessageId: number }
+  | { kind: 'release'; rawMessageId: number; release: number }
   | { kind: 'reminder'; week: string; unitId: string; stage: string }
   | { kind: 'digest'; week: string; version: number }
   | { kind: 'config-error'; sha: string };
@@ -21,6 +23,7 @@ const WEEK = String.raw`\d{4}-\d{2}-\d{2}`;
 const ID = '[a-z0-9][a-z0-9_-]*';
 const PATTERNS = {
   reply: /^reply:([1-9]\d*)$/,
+  release: /^release:([1-9]\d*):([1-9]\d*)$/,
   reminder: new RegExp(`^reminder:(${WEEK}):(${ID}):(${ID})$`),
   digest: new RegExp(`^digest:(${WEEK}):v([1-9]\\d*)$`),
   configError: /^config-error:([0-9a-f]{1,64})$/,
@@ -30,6 +33,8 @@ export function formatMailKey(key: MailKey): string {
   switch (key.kind) {
     case 'reply':
       return `reply:${key.rawMessageId}`;
+    case 'release':
+      return `release:${key.rawMessageId}:${key.release}`;
     case 'reminder':
       return `reminder:${key.week}:${key.unitId}:${key.stage}`;
     case 'digest':
@@ -43,6 +48,8 @@ export function formatMailKey(key: MailKey): string {
 export function parseMailKey(text: string): MailKey | null {
   let m = PATTERNS.reply.exec(text);
   if (m?.[1]) return { kind: 'reply', rawMessageId: Number(m[1]) };
+  m = PATTERNS.release.exec(text);
+  if (m?.[1] && m[2]) return { kind: 'release', rawMessageId: Number(m[1]), release: Number(m[2]) };
   m = PATTERNS.reminder.exec(text);
   if (m?.[1] && m[2] && m[3]) return { kind: 'reminder', week: m[1], unitId: m[2], stage: m[3] };
   m = PATTERNS.digest.exec(text);
@@ -54,6 +61,9 @@ export function parseMailKey(text: string): MailKey | null {
 
 export const replyKey = (rawMessageId: number): string =>
   formatMailKey({ kind: 'reply', rawMessageId });
+/** The answer to the `release`-th release (1, 2, …) of a quarantined message. */
+export const releaseKey = (rawMessageId: number, release: number): string =>
+  formatMailKey({ kind: 'release', rawMessageId, release });
 export const reminderKey = (week: string, unitId: string, stage: string): string =>
   formatMailKey({ kind: 'reminder', week, unitId, stage });
 export const digestKey = (week: string, version: number): string =>

@@ -26,6 +26,14 @@ function headers(overrides: Partial<IntakeHeaders> = {}): IntakeHeaders {
     authenticationResults: [],
     xFailedRecipients: [],
     dispositionNotificationTo: [],
+    xForwardedFor: [],
+    xForwardedTo: [],
+    xMsExchangeInboxRulesLoop: [],
+    resentFrom: [],
+    resentTo: [],
+    resentSender: [],
+    xOriginalTo: [],
+    deliveredTo: [],
     ...overrides,
   };
 }

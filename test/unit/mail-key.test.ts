@@ -3,6 +3,7 @@ import { formatMailKey, parseMailKey, type MailKey } from '../../src/domain/mail
 describe('mail keys', () => {
   const keys: Array<[MailKey, string]> = [
     [{ kind: 'reply', rawMessageId: 42 }, 'reply:42'],
+    [{ kind: 'release', rawMessageId: 42, release: 2 }, 'release:42:2'],
     [
       { kind: 'reminder', week: '2021-03-15', unitId: 'jiaoyu', stage: 'overdue' },
       'reminder:2021-03-15:jiaoyu:overdue',
@@ -23,6 +24,8 @@ describe('mail keys', () => {
     'digest:2021-03-15:2',
     'digest:2021-03-15:v0',
     'reply:abc',
+    'release:42',
+    'release:42:0',
     '',
   ])('parses %j as no key of duban', (text) => {
     expect(parseMailKey(text)).toBeNull();

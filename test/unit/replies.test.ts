@@ -5,6 +5,7 @@ import {
   composeReceipt,
   composeTooLargeReply,
   composeUnknownSenderReply,
+  composeUnreadableReply,
   headerText,
   noAttachmentIssue,
   threadHeaders,
@@ -359,6 +360,28 @@ describe('the reply to a message over the size limit', () => {
     expect(reply.subject).toBe('自动回复：邮件过大未能处理');
     expect(reply.text.startsWith('您好：\n\n您发送的邮件约30 MB')).toBe(true);
     expect(reply.text).not.toContain('教育局');
+  });
+});
+
+describe('the notice to a unit whose mail could not be read', () => {
+  it('says why, that nothing was read, and how to send again, in its thread', () => {
+    const complex = composeUnreadableReply(
+      context({ attachments: [] }),
+      'MESSAGE_TOO_COMPLEX',
+      NOW,
+    );
+    expect(complex.kind).toBe('unreadable');
+    expect(complex.to.address).toBe('jiaoyu@example.cn');
+    expect(complex.subject).toBe('回复：教育局问题清单（3月15日）');
+    expect(complex.inReplyTo).toBe('<abc123@mail.example.cn>');
+    expect(complex.text).toContain(
+      '你单位于2021年3月15日（星期一）10:02发送的邮件结构过于复杂（嵌套层级或部件过多），系统无法读取，未能读取其中的附件，来信未作处理。',
+    );
+    expect(complex.text).toContain(
+      '请将填好的问题清单直接作为附件，以一封新邮件重新发送，勿嵌套转发',
+    );
+    const broken = composeUnreadableReply(context({ attachments: [] }), 'MESSAGE_UNREADABLE', NOW);
+    expect(broken.text).toContain('邮件格式无法识别或已损坏，系统无法读取');
   });
 });
 

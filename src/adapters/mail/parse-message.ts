@@ -120,7 +120,7 @@ function rawHeaderValues(mail: ParsedMail): Map<string, string[]> {
   return values;
 }
 
-function intakeHeaders(raw: Map<string, string[]>): IntakeHeaders {
+export function intakeHeaders(raw: ReadonlyMap<string, string[]>): IntakeHeaders {
   const get = (name: string): string[] => raw.get(name) ?? [];
   return {
     autoSubmitted: get('auto-submitted'),
@@ -135,6 +135,14 @@ function intakeHeaders(raw: Map<string, string[]>): IntakeHeaders {
     authenticationResults: get('authentication-results'),
     xFailedRecipients: get('x-failed-recipients'),
     dispositionNotificationTo: get('disposition-notification-to'),
+    xForwardedFor: get('x-forwarded-for'),
+    xForwardedTo: get('x-forwarded-to'),
+    xMsExchangeInboxRulesLoop: get('x-ms-exchange-inbox-rules-loop'),
+    resentFrom: get('resent-from'),
+    resentTo: get('resent-to'),
+    resentSender: get('resent-sender'),
+    xOriginalTo: get('x-original-to'),
+    deliveredTo: get('delivered-to'),
   };
 }
 

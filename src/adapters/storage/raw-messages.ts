@@ -185,6 +185,9 @@ export interface RawMessageOutcome {
   subject?: string | null;
   /** The Message-ID as parsed (files are stored before they are parsed). */
   messageId?: string | null;
+  /** The unit it came from and the week its arrival points to (left as they are when absent). */
+  unitId?: string | null;
+  reportingWeek?: string | null;
   now?: Date;
 }
 
@@ -203,6 +206,8 @@ export async function setRawMessageOutcome(
       ...(input.fromAddress !== undefined ? { from_address: input.fromAddress } : {}),
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
       ...(input.messageId ? { message_id: input.messageId } : {}),
+      ...(input.unitId !== undefined ? { unit_id: input.unitId } : {}),
+      ...(input.reportingWeek !== undefined ? { reporting_week: input.reportingWeek } : {}),
     })
     .where('id', '=', id)
     .execute();
@@ -272,4 +277,55 @@ export async function claimMessageId(
     .where('message_id', '=', input.messageId)
     .executeTakeFirstOrThrow();
   return row.raw_message_id;
+}
+
+/**
+ * Messages from registered units attributed to `week` that brought no submission of their own
+ * (ignored or rejected before a sheet was read: automatic mail, forwarded without a sheet, too
+ * large, unreadable), oldest first. Rejected sheets are submissions and are not listed here.
+ */
+export async function unusableUnitMessages(
+  db: Db,
+  week: string,
+): Promise<
+  Array<
+    Pick<
+      RawMessageRow,
+      | 'id'
+      | 'unit_id'
+      | 'reporting_week'
+      | 'internal_date'
+      | 'received_at'
+      | 'from_address'
+      | 'subject'
+      | 'outcome'
+      | 'outcome_reason'
+    >
+  >
+> {
+  return db.kysely
+    .selectFrom('raw_messages as m')
+    .select([
+      'm.id',
+      'm.unit_id',
+      'm.reporting_week',
+      'm.internal_date',
+      'm.received_at',
+      'm.from_address',
+      'm.subject',
+      'm.outcome',
+      'm.outcome_reason',
+    ])
+    .where('m.reporting_week', '=', week)
+    .where('m.unit_id', 'is not', null)
+    .where('m.outcome', 'in', ['ignored', 'rejected'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('submissions as s').select('s.id').whereRef('s.raw_message_id', '=', 'm.id'),
+        ),
+      ),
+    )
+    .orderBy('m.id')
+    .execute();
 }

@@ -72,6 +72,10 @@ export interface RawMessagesTable {
   outcome: string | null;
   outcome_reason: string | null;
   processed_at: Timestamp | null;
+  /** The registered unit it came from, whatever its outcome; null for strangers (0009). */
+  unit_id: string | null;
+  /** The reporting week its arrival points to, when it came from a unit (0009). */
+  reporting_week: IsoDateText | null;
 }
 
 /** The parts of a message that are files. */

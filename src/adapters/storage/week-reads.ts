@@ -18,7 +18,8 @@ import { digestKeyPrefix } from '../../domain/mail-key';
 import { parseJson, parseStringList, toTimestamp } from './codecs';
 import type { Db } from './connection';
 import { digestMails, remindersSent } from './outgoing-mails';
-import { quarantinedMessages, unprocessedMessages } from './raw-messages';
+import { quarantinedMessages, unprocessedMessages, unusableUnitMessages } from './raw-messages';
+import { countsAsReceived, type UnusableMessageFact } from '../../domain/unusable-message';
 import type { SubmissionRow } from './schema';
 import { submissionsContent } from './submission-content';
 
@@ -287,6 +288,20 @@ export class StorageWeekReads implements WeekReads {
 
   rejectedVersions(week: string, unitId: string): Promise<RejectedVersion[]> {
     return rejectedVersions(this.db, week, unitId);
+  }
+
+  async unusableMessagesOf(week: string): Promise<UnusableMessageFact[]> {
+    return (await unusableUnitMessages(this.db, week)).map((m) => ({
+      rawMessageId: m.id,
+      unitId: m.unit_id ?? '',
+      week,
+      receivedAt: new Date(m.internal_date ?? m.received_at),
+      fromAddress: m.from_address,
+      subject: m.subject,
+      outcome: m.outcome ?? '',
+      reason: m.outcome_reason,
+      countsAsReceived: countsAsReceived(m.outcome_reason),
+    }));
   }
 
   async heldMessages(upTo: Date): Promise<QuarantinedFact[]> {

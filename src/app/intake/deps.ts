@@ -48,4 +48,9 @@ export type IntakeWrites = Pick<IntakeDeps, 'store' | 'outbox'>;
 export interface ProcessOptions {
   /** Attribute the message to this unit whatever its sender (a released quarantined message). */
   unitId?: string;
+  /**
+   * The key the answer is queued under (default `reply:<rawId>`): a release answers under its
+   * own key (`release:<rawId>:<n>`), since the first processing may have answered already.
+   */
+  answerKey?: string;
 }

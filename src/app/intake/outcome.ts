@@ -75,6 +75,8 @@ export function reasonForKind(kind: MessageKind): string {
       return 'READ_RECEIPT';
     case 'own_mail':
       return 'OWN_MAIL';
+    case 'auto_forwarded':
+      return 'FORWARDED_WITHOUT_SHEET';
     default:
       return kind.toUpperCase();
   }

@@ -22,6 +22,7 @@ import {
   weeksBeforeArrival,
 } from '../../domain/calendar';
 import { classifyMessage } from '../../domain/intake/classify';
+import { unitOfMessage } from '../../domain/intake/forwarding';
 import type { ParsedMessage } from '../../domain/intake/message';
 import {
   composeCorrectionRequest,
@@ -32,7 +33,6 @@ import {
   type ReplyContext,
 } from '../../domain/intake/replies';
 import { sheetsByWeek } from '../../domain/intake/sheet-weeks';
-import { unitForSender } from '../../domain/intake/sender';
 import { mailAddress } from '../../domain/mail/address';
 import { replyKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
@@ -47,6 +47,8 @@ import {
   type IntakeOutcomeKind,
 } from './outcome';
 import { isUsable, mergeProjects, readAttachments } from './read-attachments';
+import { unreadableMessage } from './unreadable';
+import { traceUnit } from './unit-trace';
 
 export type { IntakeDeps, IntakeSettings, ProcessOptions } from './deps';
 export type { IntakeOutcome, IntakeOutcomeKind } from './outcome';
@@ -62,6 +64,7 @@ export async function processMessage(
   if (!row) throw new DubanError('MESSAGE_UNREADABLE', `no stored message ${rawMessageId}`);
   const log = logger.child({ rawMessageId });
   const result = blankOutcome();
+  const answerKey = options.answerKey ?? replyKey(rawMessageId);
 
   // The attachments read, recorded with the message's other writes at the end.
   let attachments: ReceivedAttachment[] = [];
@@ -77,7 +80,7 @@ export async function processMessage(
   const finish = async (
     outcome: IntakeOutcomeKind,
     reason: string | null,
-    msg?: ParsedMessage,
+    msg?: Pick<ParsedMessage, 'from' | 'subject' | 'messageId'> | null,
     writes?: (tx: IntakeWrites) => Promise<void>,
     beforeOutcome?: () => void,
   ): Promise<IntakeOutcome> => {
@@ -92,6 +95,8 @@ export async function processMessage(
           fromAddress: msg?.from?.address ?? null,
           subject: msg?.subject ?? null,
           messageId: msg?.messageId ?? null,
+          unitId: result.unit,
+          reportingWeek: result.week,
         },
         now,
       );
@@ -119,14 +124,20 @@ export async function processMessage(
   } catch (err) {
     if (!(err instanceof DubanError)) throw err;
     log.warn({ code: err.code, err }, 'message could not be read');
-    // Without a readable From there is nobody to answer safely.
-    return finish('rejected', err.code);
+    if (err.code !== 'MESSAGE_TOO_COMPLEX' && err.code !== 'MESSAGE_UNREADABLE') {
+      return finish('rejected', err.code);
+    }
+    // Only a registered unit's From, recovered from the header block, is answered.
+    const { recovered, writes } = await unreadableMessage(deps, row, err.code, answerKey, result);
+    return finish('rejected', err.code, recovered, writes);
   }
 
   const kind = classifyMessage(msg, {
     ownAddresses: [schedule.programme.mailbox, deps.settings.from],
     authservId: deps.settings.authservId,
+    unitAddresses: schedule.units.flatMap((u) => u.addresses),
   });
+  const arrival = row.internalDate ?? msg.date ?? row.receivedAt;
   // A message the office released from quarantine is the unit's by the office's decision.
   if (kind.kind === 'spoofed' && !options.unitId) return finish('quarantined', kind.reason, msg);
   if (kind.kind !== 'submission_candidate' && kind.kind !== 'spoofed') {
@@ -134,6 +145,7 @@ export async function processMessage(
       { kind: kind.kind, why: kind.reason, detail: kind.detail },
       'automatic mail recorded, not answered',
     );
+    await traceUnit(deps, unitOfMessage(msg, kind.reason, schedule), arrival, result);
     return finish('ignored', reasonForKind(kind.kind), msg);
   }
 
@@ -153,12 +165,11 @@ export async function processMessage(
 
   const unit = options.unitId
     ? (schedule.units.find((u) => u.id === options.unitId) ?? null)
-    : unitForSender(msg.from?.address, schedule);
+    : unitOfMessage(msg, kind.reason, schedule);
   if (options.unitId && !unit) throw new Error(`no unit ${options.unitId} in the schedule`);
   result.unit = unit?.id ?? null;
   const from = mailAddress(deps.settings.from, schedule.programme.signature);
 
-  const arrival = row.internalDate ?? msg.date ?? row.receivedAt;
   const ctxBase = {
     schedule,
     original: {
@@ -173,7 +184,8 @@ export async function processMessage(
   if (!unit) {
     const sender = msg.from;
     return finish('quarantined', 'UNKNOWN_SENDER', msg, async (tx) => {
-      if (sender && deps.settings.replyToUnknownSenders) {
+      // A mail forwarded by a server's rule is automatic: never answered.
+      if (sender && deps.settings.replyToUnknownSenders && kind.reason !== 'FORWARDED_BY_RULE') {
         const reply = composeUnknownSenderReply(ctxBase, now);
         await queueReply(tx.outbox, result, reply, {
           key: replyKey(rawMessageId),
@@ -206,7 +218,7 @@ export async function processMessage(
   };
   /** The answer's key and record links: this message, the unit, the week as decided by now. */
   const answerFields = (submissionId?: number) => ({
-    key: replyKey(rawMessageId),
+    key: answerKey,
     from,
     rawMessageId,
     ...(submissionId === undefined ? {} : { submissionId }),

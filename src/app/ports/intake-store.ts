@@ -31,6 +31,13 @@ export interface MessageOutcome {
   fromAddress: string | null;
   subject: string | null;
   messageId: string | null;
+  /**
+   * The registered unit it came from and the reporting week its arrival points to, when known
+   * (null for a stranger, or for a message whose sender could not be read): also for messages
+   * that are not submissions, so none from a unit goes without a trace.
+   */
+  unitId?: string | null;
+  reportingWeek?: string | null;
 }
 
 /** One attachment of a message, recorded whether it was used or not. */

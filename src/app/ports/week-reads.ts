@@ -10,6 +10,7 @@ import type {
   WeekReports,
 } from '../../domain/digest';
 import type { RejectedVersion } from '../../domain/reminders';
+import type { UnusableMessageFact } from '../../domain/unusable-message';
 import type { SubmissionFact } from '../../domain/week-status';
 
 /** A reminder stage that went out to a unit. */
@@ -40,6 +41,11 @@ export interface WeekReads {
   currentSheetOf(unitId: string, week: string): Promise<ReportedSheet | null>;
   /** The unit's unusable versions of the week with their error codes, oldest first. */
   rejectedVersions(week: string, unitId: string): Promise<RejectedVersion[]>;
+  /**
+   * Messages from registered units attributed to the week that brought no submission (automatic
+   * mail, forwarded without a sheet, too large, unreadable), oldest first.
+   */
+  unusableMessagesOf(week: string): Promise<UnusableMessageFact[]>;
   /** Messages held back for the office, received up to `upTo`, newest first. */
   heldMessages(upTo: Date): Promise<QuarantinedFact[]>;
   /** How many stored messages received before `before` have no outcome yet. */

@@ -75,7 +75,9 @@ function describe(file: string, o: Omit<IntakeOutcome, 'mailKeys'>): string {
       `  unit ${o.unit}, week ${o.week ?? '-'}${o.late ? ', late' : o.late === false ? ', on time' : ''}`,
     );
   for (const a of o.attachments)
-    lines.push(`  attachment ${a.used ? 'used   ' : 'ignored'} ${a.filename} (${a.contentType})`);
+    lines.push(
+      `  attachment ${a.used ? 'used   ' : 'ignored'} ${a.filename} (${a.contentType}${a.size === undefined ? '' : `, ${a.size} bytes`})`,
+    );
   if (o.submissionId !== null) lines.push(`  submission #${o.submissionId}`);
   for (const r of o.replies) lines.push(`  reply ${r.kind} to ${r.to.join(', ')}: ${r.subject}`);
   return lines.join('\n');

@@ -1,8 +1,19 @@
+import * as os from 'node:os';
 import type { Command } from 'commander';
-import { audit, getRawMessage, quarantinedMessages } from '../../adapters/storage';
+import { sniffFile } from '../../adapters/formats/sniff';
+import { previewMessage, type InnerNames } from '../../adapters/mail/message-preview';
+import {
+  audit,
+  auditEntries,
+  getMail,
+  getRawMessage,
+  quarantinedMessages,
+} from '../../adapters/storage';
 import { processMessage } from '../../app/intake/process-message';
+import { containerOpener } from '../../compose/converters';
 import type { Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
+import { releaseKey } from '../../domain/mail-key';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
@@ -46,13 +57,28 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
         'quarantine list',
         async (runtime) => {
           const rows = await quarantinedMessages(runtime.db);
-          const items = rows.map((r) => ({
-            id: r.id,
-            receivedAt: r.internal_date ?? r.received_at,
-            from: r.from_address,
-            subject: r.subject,
-            reason: r.outcome_reason,
-          }));
+          const { maxMessageBytes } = runtime.intakeDeps().settings;
+          const opener = containerOpener();
+          const innerNames: InnerNames = async (content) => {
+            const identity = sniffFile(content);
+            if (identity.kind !== 'container') return undefined;
+            const opened = await opener.open(content, identity.format);
+            return opened.ok ? opened.files.map((f) => f.path.join(' > ')) : undefined;
+          };
+          const items = [];
+          for (const r of rows) {
+            const preview = await previewMessage(r.raw, maxMessageBytes, innerNames);
+            items.push({
+              id: r.id,
+              receivedAt: r.internal_date ?? r.received_at,
+              from: r.from_address,
+              subject: r.subject,
+              reason: r.outcome_reason,
+              attachments: preview.attachments,
+              firstLines: preview.firstLines,
+              ...(preview.unreadable ? { unreadable: preview.unreadable } : {}),
+            });
+          }
           if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
           else if (items.length === 0) ctx.io.out('No quarantined messages.');
           else {
@@ -60,6 +86,12 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
               ctx.io.out(
                 `#${i.id}  ${i.receivedAt}  ${i.from ?? '(no sender)'}  ${i.reason ?? ''}  ${i.subject ?? ''}`,
               );
+              for (const a of i.attachments) {
+                ctx.io.out(`    attachment ${a.filename} (${a.contentType}, ${a.size} bytes)`);
+                for (const name of a.inner ?? []) ctx.io.out(`      inside: ${name}`);
+              }
+              if (i.firstLines) ctx.io.out(`    text: ${i.firstLines}`);
+              if (i.unreadable) ctx.io.out(`    unreadable: ${i.unreadable}`);
             }
           }
           ctx.setExit(EXIT.OK);
@@ -73,49 +105,99 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
     .argument('<ID>', 'the message id shown by `duban quarantine list`')
     .requiredOption('--unit <unit-id>', 'the unit the message belongs to')
     .option('--config <FILE>', 'the schedule YAML')
-    .option('--json', 'print the outcome as JSON (as duban ingest --json)')
+    .option('--json', 'print the outcome as JSON (as duban ingest --json, with "release")')
+    .option('--by <NAME>', 'who releases it, for the audit log (default: the OS user)')
     .addHelpText(
       'after',
-      '\nThe answer (receipt or correction request) goes to the original sender.\n' +
+      '\nThe answer (receipt or correction request) goes to the original sender, under the\n' +
+        "release's own mail key release:<ID>:<n> (n counts the message's releases).\n" +
         'Exit codes: 0 processed; 1 no such quarantined message, unknown unit, or configuration error.',
     )
-    .action(async (idText: string, opts: { unit: string; config?: string; json?: boolean }) => {
-      await withScheduleRuntime(
-        ctx,
-        opts.config,
-        'quarantine release',
-        async (runtime, schedule) => {
-          const id = Number(idText);
-          const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
-          if (!row || row.outcome !== 'quarantined') {
-            ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
-            return ctx.setExit(EXIT.USAGE);
-          }
-          if (!schedule.units.some((u) => u.id === opts.unit)) {
-            ctx.io.err(`duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`);
-            return ctx.setExit(EXIT.USAGE);
-          }
-          await audit(runtime.db, {
-            event: 'message.released',
-            actor: 'cli',
-            rawMessageId: id,
-            unitId: opts.unit,
-            details: { reason: row.outcome_reason },
-            now: runtime.now(),
-          });
-          const outcome = await processMessage(runtime.intakeDeps(), id, { unitId: opts.unit });
-          for (const key of outcome.mailKeys) {
-            await runtime.outbox.deliver(key, `${runtime.workerName}:release`);
-          }
-          const { mailKeys: _keys, ...shown } = outcome;
-          ctx.io.out(
-            opts.json
-              ? JSON.stringify(shown, null, 2)
-              : `#${id}: ${shown.outcome} as ${opts.unit}, week ${shown.week}`,
-          );
-          ctx.setExit(EXIT.OK);
-        },
-        'existing',
-      );
-    });
+    .action(
+      async (
+        idText: string,
+        opts: { unit: string; config?: string; json?: boolean; by?: string },
+      ) => {
+        await withScheduleRuntime(
+          ctx,
+          opts.config,
+          'quarantine release',
+          async (runtime, schedule) => {
+            const id = Number(idText);
+            const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
+            if (!row || row.outcome !== 'quarantined') {
+              ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
+              return ctx.setExit(EXIT.USAGE);
+            }
+            if (!schedule.units.some((u) => u.id === opts.unit)) {
+              ctx.io.err(
+                `duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`,
+              );
+              return ctx.setExit(EXIT.USAGE);
+            }
+            const by = opts.by?.trim() || osUser();
+            const sequence =
+              (await auditEntries(runtime.db, { event: 'message.released', rawMessageId: id }))
+                .length + 1;
+            const key = releaseKey(id, sequence);
+            const before = await getMail(runtime.db, key);
+            const outcome = await processMessage(runtime.intakeDeps(), id, {
+              unitId: opts.unit,
+              answerKey: key,
+            });
+            for (const k of outcome.mailKeys) {
+              await runtime.outbox.deliver(k, `${runtime.workerName}:release`);
+            }
+            const after = outcome.mailKeys.includes(key)
+              ? await getMail(runtime.db, key)
+              : undefined;
+            const release = {
+              sequence,
+              by,
+              key: after ? key : null,
+              // A new mail under the key, not one an earlier attempt had queued already.
+              queued: after !== undefined && before === undefined,
+              status: after?.status ?? null,
+            };
+            await audit(runtime.db, {
+              event: 'message.released',
+              actor: by,
+              rawMessageId: id,
+              unitId: opts.unit,
+              reportingWeek: outcome.week,
+              submissionId: outcome.submissionId,
+              details: {
+                reason: row.outcome_reason,
+                by,
+                sequence,
+                outcome: outcome.outcome,
+                key: release.key,
+                queued: release.queued,
+              },
+              now: runtime.now(),
+            });
+            const { mailKeys: _keys, ...shown } = outcome;
+            ctx.io.out(
+              opts.json
+                ? JSON.stringify({ ...shown, release }, null, 2)
+                : `#${id}: ${shown.outcome} as ${opts.unit}, week ${shown.week}` +
+                    (release.key
+                      ? `; answer ${release.key} ${release.queued ? 'queued' : 'already queued'} (${release.status})`
+                      : '; no answer'),
+            );
+            ctx.setExit(EXIT.OK);
+          },
+          'existing',
+        );
+      },
+    );
+}
+
+/** The OS user running the command, for the audit log. */
+function osUser(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

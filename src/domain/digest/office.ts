@@ -55,6 +55,8 @@ function mailKindLabel(kind: string): string {
       return '未登记地址答复';
     case 'too_large':
       return '超限答复';
+    case 'unreadable':
+      return '无法读取答复';
     case 'reminder':
       return '催报提醒';
     case 'digest':

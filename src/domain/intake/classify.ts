@@ -15,6 +15,7 @@
  * when it is not outweighed: one weak signal on a mail that carries a spreadsheet is ignored.
  */
 import { oneLine } from '../one-line';
+import { forwardSignal, replySignal } from './forwarding';
 
 export interface MailAddress {
   /** Lower-cased, e.g. "jyj@example.cn". */
@@ -47,6 +48,20 @@ export interface IntakeHeaders {
   xFailedRecipients: string[];
   /** A request for a read receipt (common from Foxmail and QQ users); not an automatic mail. */
   dispositionNotificationTo: string[];
+  /**
+   * Headers a mail server adds when it forwards or redirects by rule (see forwardSignal): Gmail's
+   * X-Forwarded-For / X-Forwarded-To, Exchange's X-MS-Exchange-Inbox-Rules-Loop, RFC 5322
+   * Resent-From / Resent-To / Resent-Sender (a redirect), and X-Original-To / Delivered-To (the
+   * envelope recipient a delivering server writes: a forward only when it names a unit's address).
+   */
+  xForwardedFor: string[];
+  xForwardedTo: string[];
+  xMsExchangeInboxRulesLoop: string[];
+  resentFrom: string[];
+  resentTo: string[];
+  resentSender: string[];
+  xOriginalTo: string[];
+  deliveredTo: string[];
 }
 
 /** What classification needs to know about a message (ParsedMessage satisfies it). */
@@ -56,11 +71,20 @@ export interface MessageFacts {
   subject: string;
   headers: IntakeHeaders;
   attachments: ReadonlyArray<{ kind: AttachmentKind; viaForward: boolean }>;
+  /** Threading ids and the messages found inside (ParsedMessage has them): our own mail forwarded back. */
+  inReplyTo?: string | null;
+  references?: readonly string[];
+  forwarded?: ReadonlyArray<{ from: MailAddress | null }>;
 }
 
 export interface ClassifyContext {
   /** Our own sending addresses (the programme mailbox and any other we send from). */
   ownAddresses: readonly string[];
+  /**
+   * Every registered unit's address. Only used to read X-Original-To / Delivered-To: naming a
+   * unit's mailbox, they show the mail was delivered there first and forwarded to us.
+   */
+  unitAddresses?: readonly string[];
   /**
    * The authserv-id our receiving MTA writes in Authentication-Results (e.g. "mx.example.cn").
    * When unset, Authentication-Results is ignored: anyone can write that header, and only the
@@ -70,17 +94,27 @@ export interface ClassifyContext {
 }
 
 export type MessageKind =
-  'submission_candidate' | 'auto_reply' | 'bounce' | 'read_receipt' | 'own_mail' | 'spoofed';
+  | 'submission_candidate'
+  | 'auto_reply'
+  | 'auto_forwarded'
+  | 'bounce'
+  | 'read_receipt'
+  | 'own_mail'
+  | 'spoofed';
 
 export type ClassificationReason =
   // submission_candidate
   | 'NO_AUTOMATIC_SIGNAL'
   | 'SHEET_OUTWEIGHS_WEAK_SIGNAL'
+  | 'FORWARDED_BY_RULE'
+  // auto_forwarded
+  | 'FORWARDED_WITHOUT_SHEET'
   // spoofed
   | 'DMARC_FAIL'
   // own_mail
   | 'OWN_ADDRESS'
   | 'LOOP_HEADER'
+  | 'OWN_MAIL_FORWARDED'
   // strong signals
   | 'MDN_REPORT'
   | 'DSN_REPORT'
@@ -207,6 +241,21 @@ function lowerSet(addresses: readonly string[]): Set<string> {
   return new Set(addresses.map((a) => a.trim().toLowerCase()).filter((a) => a !== ''));
 }
 
+/** Our Message-IDs: "<duban.<hash>@<our domain>>" (src/adapters/mail/compose-mime.ts). */
+function isOurMessageId(id: string, ownDomains: ReadonlySet<string>): boolean {
+  const m = /^<?duban\.[0-9a-f]+@([^<>\s]+)>?$/i.exec(id.trim());
+  return m?.[1] !== undefined && ownDomains.has(m[1].toLowerCase());
+}
+
+/** A mail that answers or carries one of ours: it threads to our Message-ID or encloses our mail. */
+function ownMailInside(msg: MessageFacts, own: ReadonlySet<string>): boolean {
+  if ((msg.forwarded ?? []).some((f) => f.from && own.has(f.from.address.toLowerCase()))) {
+    return true;
+  }
+  const domains = new Set([...own].map((a) => a.slice(a.lastIndexOf('@') + 1)));
+  return [msg.inReplyTo ?? '', ...(msg.references ?? [])].some((id) => isOurMessageId(id, domains));
+}
+
 /**
  * Classify a message. The first rule that applies decides:
  *
@@ -215,14 +264,20 @@ function lowerSet(addresses: readonly string[]): Set<string> {
  * 3. multipart/report: disposition-notification → read_receipt, delivery-status → bounce,
  *    feedback-report → auto_reply; any other report counts as a strong signal in rule 5.
  * 4. bounce: From, Sender or Return-Path is MAILER-DAEMON / postmaster; X-Failed-Recipients.
- * 5. Strong automatic signals: another multipart/report, Auto-Submitted other than "no",
+ * 5. Forwarded by rule (forwarding.ts: Auto-Submitted auto-forwarded, X-Forwarded-For/-To,
+ *    X-MS-Exchange-Inbox-Rules-Loop, Resent-*, X-Original-To / Delivered-To naming a unit's
+ *    address): when it encloses our own mail or threads to one of our Message-IDs, own_mail
+ *    (OWN_MAIL_FORWARDED: our reminder forwarded back by the unit's rule); else, with no sign of an automatic answer (Auto-Submitted auto-replied, X-Autoreply …):
+ *    with a sheet, submission_candidate (FORWARDED_BY_RULE); without one and without an
+ *    automatic subject, auto_forwarded (FORWARDED_WITHOUT_SHEET: recorded, never answered).
+ * 6. Strong automatic signals: another multipart/report, Auto-Submitted other than "no",
  *    X-Autoreply, X-Autorespond, Return-Path <>, Precedence auto_reply. The kind follows the subject (bounce / read receipt
  *    subjects), else auto_reply.
- * 6. Weak signals: an automatic-looking subject; Precedence bulk or junk; a mailing list (List-Id
+ * 7. Weak signals: an automatic-looking subject; Precedence bulk or junk; a mailing list (List-Id
  *    or Precedence list, one signal together); X-Auto-Response-Suppress only adds weight to
  *    another one. One weak signal on a mail with a spreadsheet attached is outweighed
  *    (submission_candidate, SHEET_OUTWEIGHS_WEAK_SIGNAL); otherwise the mail is automatic.
- * 7. Otherwise: submission_candidate (NO_AUTOMATIC_SIGNAL).
+ * 8. Otherwise: submission_candidate (NO_AUTOMATIC_SIGNAL).
  */
 export function classifyMessage(msg: MessageFacts, ctx: ClassifyContext): Classification {
   const h = msg.headers;
@@ -290,8 +345,28 @@ export function classifyMessage(msg: MessageFacts, ctx: ClassifyContext): Classi
     return verdict('bounce', 'FAILED_RECIPIENTS', `X-Failed-Recipients: ${failed}`);
   }
 
-  // 5. Headers only machines set.
+  // 5. Forwarded by a server's rule (a unit's section mailbox passed on to us): a sheet in it is
+  // the unit's, whatever else looks automatic, unless the mail is an automatic answer. Without a
+  // sheet it is recorded, never answered: a unit whose server forwards everything would forward
+  // our answer back to us (From rewritten), and we would answer that too.
   const subjectKind = subjectClass(msg.subject);
+  const carriesSheet = msg.attachments.some((a) => a.kind !== 'other');
+  const forwarded = forwardSignal(h, lowerSet(ctx.unitAddresses ?? []), own);
+  if (forwarded !== null && ownMailInside(msg, own)) {
+    // Our reminder or answer (with its template attached) forwarded back by the unit's rule:
+    // never a submission, never answered (that would be a loop).
+    return verdict('own_mail', 'OWN_MAIL_FORWARDED', forwarded);
+  }
+  if (forwarded !== null && otherReport === null && replySignal(h) === null) {
+    if (carriesSheet) return verdict('submission_candidate', 'FORWARDED_BY_RULE', forwarded);
+    // An automatic subject or a null Return-Path (an Exchange out-of-office carries the rules
+    // header too) leaves it to the rules below.
+    if (subjectKind === null && !h.returnPath.some(isNullPath)) {
+      return verdict('auto_forwarded', 'FORWARDED_WITHOUT_SHEET', forwarded);
+    }
+  }
+
+  // 6. Headers only machines set.
   const automatic = (reason: ClassificationReason, detail: string): Classification =>
     verdict(subjectKind ?? 'auto_reply', reason, detail);
   if (otherReport !== null) return automatic('OTHER_REPORT', otherReport);
@@ -315,7 +390,7 @@ export function classifyMessage(msg: MessageFacts, ctx: ClassifyContext): Classi
   const autoPrecedence = precedence.find((p) => p === 'auto_reply' || p === 'auto-reply');
   if (autoPrecedence) return automatic('AUTOREPLY_HEADER', `Precedence: ${autoPrecedence}`);
 
-  // 6. Weak signals.
+  // 7. Weak signals.
   const weak: Array<{ reason: ClassificationReason; detail: string }> = [];
   if (subjectKind) {
     weak.push({ reason: SUBJECT_REASON[subjectKind], detail: `Subject: ${msg.subject}` });
@@ -332,7 +407,6 @@ export function classifyMessage(msg: MessageFacts, ctx: ClassifyContext): Classi
   const first = weak[0];
   if (!first) return verdict('submission_candidate', 'NO_AUTOMATIC_SIGNAL', '');
   const suppress = h.xAutoResponseSuppress.find((v) => !/^none$/i.test(v.trim()));
-  const carriesSheet = msg.attachments.some((a) => a.kind !== 'other');
   const details = weak.map((w) => w.detail).join('; ');
   if (carriesSheet && weak.length === 1 && suppress === undefined) {
     return verdict(

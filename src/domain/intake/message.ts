@@ -55,3 +55,16 @@ export interface ParsedMessage extends MessageFacts {
   /** Size of the raw message in bytes. */
   size: number;
 }
+
+/**
+ * What a bounded header-only read recovers of a message the MIME reader refused: enough to know
+ * who sent it and whether it is automatic (its subject decoded, Content-Type and the rest raw).
+ */
+export interface RecoveredHeaders {
+  from: MailAddress;
+  sender: MailAddress | null;
+  subject: string;
+  /** Message-ID with angle brackets, or null. */
+  messageId: string | null;
+  headers: IntakeHeaders;
+}

@@ -9,7 +9,7 @@ import type { AutoSubmitted, MailAddress, OutgoingAttachment } from './address';
 export interface OutgoingMail {
   /** Unique per logical mail (src/domain/mail-key.ts): "reply:<raw_message_id>", … */
   key: string;
-  /** 'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'reminder' | 'digest' … */
+  /** 'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'unreadable' | 'reminder' | 'digest' … */
   kind: string;
   /** auto-replied: answers to a person's mail (capped per address and day); auto-generated: the rest. */
   autoSubmitted: AutoSubmitted;

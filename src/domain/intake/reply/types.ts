@@ -3,7 +3,8 @@ import type { Schedule, Unit } from '../../../config/schedule';
 import type { Issue } from '../../../errors';
 import type { ParsedSheet } from '../../sheet/parse';
 
-export type ReplyKind = 'receipt' | 'correction_request' | 'unknown_sender' | 'too_large';
+export type ReplyKind =
+  'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'unreadable';
 
 /** The message being answered, as the mail parser read it. Every field is untrusted. */
 export interface OriginalMessage {
