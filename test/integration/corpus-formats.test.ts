@@ -79,7 +79,12 @@ describe('duban ingest on every archive fixture attached to a unit’s mail', ()
       ['ingest', eml, '--json', '--now', '2021-03-15T10:05:00+08:00'],
       capture(env, dir),
     );
-    return { code, out: JSON.parse(io.stdout) as Record<string, unknown> & { attachments: any[] } };
+    return {
+      code,
+      out: JSON.parse(io.stdout) as Record<string, unknown> & {
+        attachments: Array<Record<string, unknown>>;
+      },
+    };
   };
 
   test.each(ARCHIVES)('%s is opened or refused with a precise reason', async (file) => {
