@@ -23,3 +23,4 @@ export { headerText, normaliseMessageId, threadHeaders } from './reply/headers';
 export { composeReceipt } from './reply/receipt';
 export { composeCorrectionRequest, noAttachmentIssue } from './reply/correction';
 export { composeTooLargeReply, composeUnknownSenderReply } from './reply/notices';
+export { cloudLinkNotes, composeCloudLinkRequest, type CloudLinkInput } from './reply/cloud-link';
