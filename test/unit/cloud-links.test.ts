@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMessage } from '../../src/adapters/mail/parse-message';
+import { qqLargeAttachmentMail } from '../../src/dev/demo/mails';
 import { findCloudLinks, flattenHtml } from '../../src/domain/intake/cloud-links';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'cloud-links');
@@ -68,6 +69,19 @@ describe('cloud-attachment links in a mail', () => {
       expect(fromHtml[0]?.url).not.toContain('&amp;');
     },
   );
+
+  it('finds the link of the demo’s QQ large-attachment mail (nodemailer-built)', async () => {
+    const raw = await qqLargeAttachmentMail({
+      from: '区教育局 <jiaoyu@example.cn>',
+      date: new Date('2021-03-15T02:00:00Z'),
+      messageId: '<demo-link@example.cn>',
+      filename: '区教育局问题清单.xlsx',
+    });
+    const msg = await parseMessage(raw);
+    expect(findCloudLinks(msg.text, msg.html)).toEqual([
+      expect.objectContaining({ provider: 'qq', filename: '区教育局问题清单.xlsx', size: '1.2M' }),
+    ]);
+  });
 
   it('finds nothing in ordinary links: a website, a template download, webmail home pages, a signature', async () => {
     const msg = await read('ordinary-links.eml');
