@@ -40,7 +40,7 @@ const MAX_SCAN = 400_000;
 const MAX_LINKS = 20;
 const MAX_URL = 2000;
 /** Characters of a line looked at on either side of a link. */
-const LINE_REACH = 400;
+const LINE_REACH = 300;
 /** How far before a link a "超大附件" heading makes a Coremail-style link count. */
 const HEADING_REACH = 1500;
 /** Non-empty lines above and below a link looked at for its name, size and expiry. */
@@ -291,9 +291,13 @@ function scan(text: string, into: Map<string, Found>): void {
       provider = 'coremail';
     }
     if (provider) matches.push({ url, start, end: start + url.length, provider });
-    if (matches.length >= MAX_LINKS * 5) break;
+    if (matches.length >= MAX_LINKS * 2) break;
   }
   matches.forEach((m, k) => {
+    const seen = into.get(m.url);
+    // Nothing more to learn about a link already fully described; no room for a new one.
+    if (seen && seen.nameRank === 0 && seen.link.size && seen.link.expires) return;
+    if (!seen && into.size >= MAX_LINKS) return;
     const prevEnd = matches[k - 1]?.end ?? 0;
     const nextStart = matches[k + 1]?.start ?? body.length;
     const [s, e] = lineAround(body, m.start, m.end);
