@@ -119,7 +119,7 @@ export function summaryLines(m: DigestModel): Array<{ label: string; text: strin
     if (o.quarantined.length > 0) parts.push(`待核实来信${o.quarantined.length}封`);
     if (o.unprocessed > 0) parts.push(`待处理来信${o.unprocessed}封`);
     if (o.unsentMails.length > 0) parts.push(`未发出的邮件${o.unsentMails.length}封`);
-    if (o.cloudLinks.length > 0) parts.push(`仅含超大附件链接的来信${o.cloudLinks.length}个`);
+    if (o.cloudLinks.length > 0) parts.push(`仅含超大附件链接的来信${o.cloudLinks.length}封`);
     if (o.warnings.length > 0) parts.push(`表格有提示的单位${o.warnings.length}个`);
     lines.push({ label: '办公室', text: `${parts.join('，')}。`, tone: 'warn' });
   }
