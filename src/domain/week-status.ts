@@ -9,10 +9,14 @@
  *   unit stays late). `submissionId` and `submittedAt` name the current (latest usable) version.
  * - A project with two lead units is reported by either: a unit all of whose projects were
  *   reported by a co-lead unit takes that unit's state (and is not reminded).
- * - A unit that sent only unusable files is invalid; one that sent nothing is missing.
+ * - A unit that sent only unusable files is invalid; one that sent nothing is missing. An invalid
+ *   unit's `unusable` says why (the first error code of its last unusable version, e.g.
+ *   CLOUD_LINK: it sent only a large-attachment link) and lists the links it sent: "received,
+ *   not usable", never "not sent".
  */
 import type { Schedule, Unit } from '../config/schedule';
 import { deadlineOf } from './calendar';
+import type { CloudLinkFact } from './intake/cloud-link-issue';
 
 export type UnitState = 'on_time' | 'late' | 'missing' | 'invalid' | 'not_expected';
 
@@ -26,6 +30,18 @@ export interface SubmissionFact {
   isCurrent: boolean;
   /** Schedule project ids the sheet reported. */
   projectIds: string[];
+  /** For an unusable version: its first error code (errors.ts), e.g. 'CLOUD_LINK'. */
+  reason?: string | null;
+  /** Cloud-attachment links the version's mail carried instead of the file. */
+  cloudLinks?: readonly CloudLinkFact[];
+}
+
+/** What an invalid unit sent this week that could not be used. */
+export interface UnusableFacts {
+  /** The first error code of the last unusable version (null when it recorded none). */
+  reason: string | null;
+  /** Every cloud-attachment link of the week's unusable versions, in arrival order. */
+  cloudLinks: CloudLinkFact[];
 }
 
 export interface UnitWeekStatus {
@@ -38,6 +54,22 @@ export interface UnitWeekStatus {
   coveredBy: string | null;
   /** Late and after the week's digest went out. */
   afterDigest: boolean;
+  /** Set for an invalid unit: why its mail could not be used, and the links it sent. */
+  unusable?: UnusableFacts;
+}
+
+function unusableOf(rejected: readonly SubmissionFact[]): UnusableFacts {
+  const last = rejected[rejected.length - 1];
+  const seen = new Set<string>();
+  const cloudLinks: CloudLinkFact[] = [];
+  for (const f of rejected) {
+    for (const l of f.cloudLinks ?? []) {
+      if (seen.has(l.url)) continue;
+      seen.add(l.url);
+      cloudLinks.push(l);
+    }
+  }
+  return { reason: last?.reason ?? null, cloudLinks };
 }
 
 export function isUsable(status: string): boolean {
@@ -70,6 +102,7 @@ export function weekStatus(
     first: SubmissionFact | null;
     current: SubmissionFact | null;
     lastRejected: SubmissionFact | null;
+    rejected: SubmissionFact[];
   } => {
     const mine = facts
       .filter((f) => f.unitId === unitId)
@@ -80,6 +113,7 @@ export function weekStatus(
       first: usable[0] ?? null,
       current: usable.find((f) => f.isCurrent) ?? usable[usable.length - 1] ?? null,
       lastRejected: rejected[rejected.length - 1] ?? null,
+      rejected,
     };
   };
   const judged = (
@@ -127,6 +161,7 @@ export function weekStatus(
         state: 'invalid',
         submittedAt: mine.lastRejected.arrivedAt,
         submissionId: mine.lastRejected.id,
+        unusable: unusableOf(mine.rejected),
       };
     }
     return blank;

@@ -51,6 +51,8 @@ const MAX_HEADER_VALUES = 50;
 const MAX_REFERENCES = 100;
 const MAX_ADDRESSES = 500;
 const MAX_TEXT = 100_000;
+/** HTML is wordier than the text it shows (styles, Office markup): a larger cap. */
+const MAX_HTML = 1_000_000;
 
 /**
  * A file name as people see it: decoded by mailparser, without the directory some old clients
@@ -266,6 +268,7 @@ async function parseLevel(
     date: headerDate(headers),
     headers: intakeHeaders(headers),
     text: capCodePoints(mail.text ?? '', MAX_TEXT, ''),
+    html: typeof mail.html === 'string' ? capCodePoints(mail.html, MAX_HTML, '') : null,
     attachments: [],
     forwarded: [],
     size: raw.length,

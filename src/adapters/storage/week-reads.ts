@@ -15,6 +15,7 @@ import type { RejectedVersion } from '../../domain/reminders';
 import type { TargetStatus } from '../../domain/sheet/parse';
 import { isUsable, type SubmissionFact } from '../../domain/week-status';
 import { digestKeyPrefix } from '../../domain/mail-key';
+import { cloudLinksOf } from '../../domain/intake/cloud-link-issue';
 import { parseJson, parseStringList, toTimestamp } from './codecs';
 import type { Db } from './connection';
 import { digestMails, remindersSent } from './outgoing-mails';
@@ -43,7 +44,7 @@ export type WeekSubmissionFact = SubmissionFact;
 export async function weekSubmissionFacts(db: Db, week: string): Promise<WeekSubmissionFact[]> {
   const rows = await db.kysely
     .selectFrom('submissions')
-    .select(['id', 'unit_id', 'arrived_at', 'status', 'late', 'is_current'])
+    .select(['id', 'unit_id', 'arrived_at', 'status', 'late', 'is_current', 'issues_json'])
     .where('reporting_week', '=', week)
     .orderBy('id')
     .execute();
@@ -72,7 +73,25 @@ export async function weekSubmissionFacts(db: Db, week: string): Promise<WeekSub
     late: r.late === 1,
     isCurrent: r.is_current === 1,
     projectIds: bySubmission.get(r.id) ?? [],
+    ...(isUsable(r.status) ? {} : unusableFacts(r.issues_json)),
   }));
+}
+
+/** An unusable version's reason (its first error code) and the cloud links it recorded. */
+function unusableFacts(issuesJson: string | null): Pick<SubmissionFact, 'reason' | 'cloudLinks'> {
+  const parsed = parseJson<unknown>(issuesJson, []);
+  const issues = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+  const codes = errorCodesFirst(issues);
+  return { reason: codes[0] ?? null, cloudLinks: cloudLinksOf(issues) };
+}
+
+/** The error codes of stored issues when there are errors, else every code (order kept). */
+function errorCodesFirst(issues: readonly unknown[]): string[] {
+  const list = issues as Array<{ code?: unknown; severity?: unknown } | null>;
+  const errors = list.filter((i) => i?.severity === 'error');
+  return (errors.length ? errors : list)
+    .map((i) => i?.code)
+    .filter((c): c is string => typeof c === 'string');
 }
 
 const STATUSES: readonly string[] = ['done', 'in_progress', 'not_started'];
@@ -196,17 +215,15 @@ export async function rejectedVersions(
   return rows
     .filter((row) => !isUsable(row.status))
     .map((row) => {
-      const issues = parseJson<unknown>(row.issues_json, []);
-      const list = (Array.isArray(issues) ? issues : []) as Array<{
-        code?: unknown;
-        severity?: unknown;
-      }>;
+      const parsed = parseJson<unknown>(row.issues_json, []);
+      const issues = Array.isArray(parsed) ? (parsed as unknown[]) : [];
       // The error codes when there are errors, else every code (most important first).
-      const errors = list.filter((i) => i?.severity === 'error');
-      const codes = (errors.length ? errors : list)
-        .map((i) => i?.code)
-        .filter((c): c is string => typeof c === 'string');
-      return { at: new Date(row.arrived_at), codes };
+      const links = cloudLinksOf(issues);
+      return {
+        at: new Date(row.arrived_at),
+        codes: errorCodesFirst(issues),
+        ...(links.length > 0 ? { cloudLinks: links } : {}),
+      };
     });
 }
 

@@ -23,8 +23,12 @@ import {
 } from '../../domain/calendar';
 import { classifyMessage } from '../../domain/intake/classify';
 import { unitOfMessage } from '../../domain/intake/forwarding';
+import { cloudLinkIssue } from '../../domain/intake/cloud-link-issue';
+import { findCloudLinks } from '../../domain/intake/cloud-links';
 import type { ParsedMessage } from '../../domain/intake/message';
 import {
+  cloudLinkNotes,
+  composeCloudLinkRequest,
   composeCorrectionRequest,
   composeReceipt,
   composeTooLargeReply,
@@ -276,26 +280,34 @@ export async function processMessage(
       )
     ).id;
 
+  // Large-attachment links in the body: the file itself never arrived (never fetched).
+  const links = findCloudLinks(msg.text, msg.html);
   if (usable.length === 0) {
     const reason =
-      sheets.length > 0
-        ? 'UNREADABLE_SHEET'
-        : (messageIssues.find((i) => i.severity === 'error')?.code ?? 'NO_ATTACHMENT');
-    if (sheets.length === 0 && messageIssues.length === 0) messageIssues.push(noAttachmentIssue());
+      links.length > 0
+        ? 'CLOUD_LINK'
+        : sheets.length > 0
+          ? 'UNREADABLE_SHEET'
+          : (messageIssues.find((i) => i.severity === 'error')?.code ?? 'NO_ATTACHMENT');
+    if (sheets.length === 0 && messageIssues.length === 0 && links.length === 0) {
+      messageIssues.push(noAttachmentIssue());
+    }
+    // Recorded with the version's issues: status, reminders and digest show the office the link.
+    messageIssues.unshift(...links.map(cloudLinkIssue));
     const template = await deps.templates.write({
       schedule,
       unitId: unit.id,
       week: reporting.week,
     });
-    const reply = composeCorrectionRequest(
-      ctx,
-      {
-        sheets,
-        issues: messageIssues,
-        template: { filename: `问题清单-${unit.id}-${reporting.week}.xlsx`, content: template },
-      },
-      now,
-    );
+    const correction = {
+      sheets,
+      issues: messageIssues,
+      template: { filename: `问题清单-${unit.id}-${reporting.week}.xlsx`, content: template },
+    };
+    const reply =
+      links.length > 0
+        ? composeCloudLinkRequest(ctx, { ...correction, links }, now)
+        : composeCorrectionRequest(ctx, correction, now);
     return finish('rejected', reason, msg, async (tx) => {
       const submissionId = await recordOnce(tx, {
         status: 'rejected',
@@ -327,6 +339,8 @@ export async function processMessage(
   const status: IntakeOutcomeKind =
     issuesOf(usable).length > 0 ? 'accepted_with_warnings' : 'accepted';
   const first = ownSheets[0]?.parsed;
+  // The sheet attached counts; a link next to it is named in the receipt, not opened.
+  ctx.attachments = [...ctx.attachments, ...cloudLinkNotes(links)];
   const reply = composeReceipt(
     ctx,
     ownSheets,

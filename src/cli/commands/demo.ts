@@ -90,8 +90,13 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
               : '-';
             const via = u.coveredBy ? ` (by ${u.coveredBy})` : '';
             const stages = sent.filter((r) => r.unitId === u.unit).map((r) => r.stage);
+            // An invalid unit's mail arrived but could not be used: say why (and which link).
+            const links = u.unusable?.cloudLinks ?? [];
+            const why = u.unusable?.reason
+              ? `  not usable: ${u.unusable.reason}${links.length ? ` (${links.map((l) => l.filename ?? 'link').join(', ')})` : ''}`
+              : '';
             io.out(
-              `  ${week.padEnd(11)}${u.unit.padEnd(10)}${u.state.padEnd(10)}${(got + via).padEnd(32)}${stages.join(', ') || '-'}`,
+              `  ${week.padEnd(11)}${u.unit.padEnd(10)}${u.state.padEnd(10)}${(got + via).padEnd(32)}${stages.join(', ') || '-'}${why}`,
             );
           }
         }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { weekReadsOver } from '../../compose/week-deps';
 import { deadlineOf, isoWithOffset } from '../../domain/calendar';
+import { oneLine } from '../../domain/one-line';
 import { weekStatus } from '../../domain/week-status';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
@@ -17,7 +18,8 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
     .option('--now <ISO>', 'judge as if it were this moment')
     .addHelpText(
       'after',
-      '\nStates: on_time, late, missing, invalid (only unusable files), not_expected (outside the\n' +
+      '\nStates: on_time, late, missing, invalid (mail received, nothing usable: its reason, e.g.\n' +
+        'CLOUD_LINK for a large-attachment link, and the links are shown), not_expected (outside the\n' +
         "programme's active period).\n\nExit codes: 0 shown; 1 usage or configuration error; 69 database unavailable.",
     )
     .action(async (opts: { week: string; json?: boolean; config?: string; now?: string }) => {
@@ -41,6 +43,14 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
           submittedAt: s.submittedAt ? isoWithOffset(s.submittedAt, tz) : null,
           submissionId: s.submissionId === null ? null : String(s.submissionId),
           reminders: sent.filter((r) => r.unitId === s.unit).map((r) => r.stage),
+          // Why an invalid unit's mail could not be used (an error code), and the
+          // large-attachment links it sent instead of the file; null and [] otherwise.
+          reason: s.unusable?.reason ?? null,
+          cloudLinks: (s.unusable?.cloudLinks ?? []).map((l) => ({
+            provider: l.provider,
+            filename: l.filename,
+            url: l.url,
+          })),
         }));
         const report = { week, deadline: isoWithOffset(deadline.at, tz), units };
         if (opts.json) io.out(JSON.stringify(report, null, 2));
@@ -50,8 +60,13 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
           );
           for (const u of units) {
             io.out(
-              `  ${u.unit.padEnd(10)} ${u.state.padEnd(13)} ${u.submittedAt ?? '-'}${u.submissionId ? `  #${u.submissionId}` : ''}${u.reminders.length ? `  reminded: ${u.reminders.join(', ')}` : ''}`,
+              `  ${u.unit.padEnd(10)} ${u.state.padEnd(13)} ${u.submittedAt ?? '-'}${u.submissionId ? `  #${u.submissionId}` : ''}${u.reminders.length ? `  reminded: ${u.reminders.join(', ')}` : ''}${u.reason ? `  not usable: ${u.reason}` : ''}`,
             );
+            for (const l of u.cloudLinks) {
+              io.out(
+                `             link (not fetched): ${oneLine(l.filename ?? '(no file name)', 80)}  ${oneLine(l.url, 300)}`,
+              );
+            }
           }
         }
         ctx.setExit(EXIT.OK);

@@ -19,7 +19,10 @@ export function stateLabel(s: SubmissionLine): { label: string; tone: Tone } {
         ? { label: '尚未报送（未到截止时间）', tone: 'muted' }
         : { label: '未报送', tone: 'alert' };
     case 'invalid':
-      return { label: '报送无效（文件无法读取，已通知修改）', tone: 'alert' };
+      return {
+        label: `已收到邮件，未能使用（${s.unusable ?? '所附文件未能读取为问题清单'}），已通知修改`,
+        tone: 'alert',
+      };
     case 'not_expected':
       return { label: '本周无需报送', tone: 'muted' };
   }
@@ -86,7 +89,9 @@ export function summaryLines(m: DigestModel): Array<{ label: string; text: strin
     }
     const invalid = m.submissions.filter((u) => u.state === 'invalid');
     if (invalid.length > 0) {
-      parts.push(`报送无效${invalid.length}个（${invalid.map((u) => u.unitName).join('、')}）`);
+      parts.push(
+        `已收到邮件但未能使用${invalid.length}个（${invalid.map((u) => u.unitName).join('、')}）`,
+      );
     }
     if (s.pending > 0) parts.push(`尚未报送${s.pending}个（未到截止时间）`);
     lines.push({
@@ -114,6 +119,7 @@ export function summaryLines(m: DigestModel): Array<{ label: string; text: strin
     if (o.quarantined.length > 0) parts.push(`待核实来信${o.quarantined.length}封`);
     if (o.unprocessed > 0) parts.push(`待处理来信${o.unprocessed}封`);
     if (o.unsentMails.length > 0) parts.push(`未发出的邮件${o.unsentMails.length}封`);
+    if (o.cloudLinks.length > 0) parts.push(`仅含超大附件链接的来信${o.cloudLinks.length}封`);
     if (o.warnings.length > 0) parts.push(`表格有提示的单位${o.warnings.length}个`);
     lines.push({ label: '办公室', text: `${parts.join('，')}。`, tone: 'warn' });
   }
@@ -198,3 +204,11 @@ export function attachmentLine(m: DigestModel): string {
 }
 
 export const FOOTER_LINE = '本邮件由系统自动生成。如有疑问，请与联合会议办公室联系。';
+
+/** An office line for a large-attachment link a unit sent instead of its sheet. */
+export function cloudLinkLine(l: DigestModel['office']['cloudLinks'][number]): string {
+  return `${l.at} ${l.unitName}：“${l.filename}”，链接：${l.url}`;
+}
+
+export const CLOUD_LINKS_TITLE =
+  '仅发送超大附件链接（未附文件本身，已回复请以附件重新发送；链接未打开）';

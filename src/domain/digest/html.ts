@@ -22,6 +22,8 @@ import {
   targetStatusNote,
   targetTiming,
   type Tone,
+  CLOUD_LINKS_TITLE,
+  cloudLinkLine,
 } from './format';
 import { STUCK_WEEKS, type DigestModel, type ProblemItem } from './model';
 import { escapeHtml } from '../mail-body';
@@ -233,6 +235,11 @@ export function renderDigestHtml(m: DigestModel): string {
     any = true;
     add(para(`<strong>未发出的邮件${o.unsentMails.length}封</strong>`));
     add(listRows(o.unsentMails.map((u) => `${u.at} ${u.kind}（${u.to}）：${u.why}`)));
+  }
+  if (o.cloudLinks.length > 0) {
+    any = true;
+    add(para(`<strong>${escapeHtml(CLOUD_LINKS_TITLE)}</strong>`));
+    add(listRows(o.cloudLinks.map(cloudLinkLine)));
   }
   if (o.warnings.length > 0) {
     any = true;

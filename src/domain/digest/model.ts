@@ -78,6 +78,7 @@ export function buildDigestModel(input: DigestInput): DigestModel {
       office.quarantined.length +
       office.unsentMails.length +
       office.unprocessed +
+      office.cloudLinks.length +
       office.warnings.length,
   };
 

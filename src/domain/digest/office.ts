@@ -8,7 +8,7 @@ import { shortDateTimeZh } from '../zh/times';
 import type { DigestInput, OfficeSection } from './types';
 
 export function officeSection(
-  input: Pick<DigestInput, 'schedule' | 'week' | 'current' | 'office'>,
+  input: Pick<DigestInput, 'schedule' | 'week' | 'current' | 'office' | 'facts'>,
 ): OfficeSection {
   const { schedule } = input;
   const tz = schedule.programme.timezone;
@@ -33,6 +33,17 @@ export function officeSection(
             : '发送失败（邮件服务器拒收或地址无效）',
     })),
     unprocessed: input.office.unprocessed,
+    cloudLinks: [...input.facts]
+      .filter((f) => (f.cloudLinks?.length ?? 0) > 0)
+      .sort((a, b) => a.arrivedAt.getTime() - b.arrivedAt.getTime())
+      .flatMap((f) =>
+        (f.cloudLinks ?? []).map((l) => ({
+          at: shortDateTimeZh(f.arrivedAt, tz, year),
+          unitName: unitName(schedule, f.unitId),
+          filename: oneLine(l.filename ?? '（未显示文件名）', 80),
+          url: oneLine(l.url, 300),
+        })),
+      ),
     warnings: input.current
       .filter((s) => s.issues.some((i) => i.severity === 'warning'))
       .sort((a, b) => unitOrder(schedule, a.unitId) - unitOrder(schedule, b.unitId))

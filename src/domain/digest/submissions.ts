@@ -1,6 +1,8 @@
 /** Section 1 of the digest: each lead unit's submission state, reminders and projects. */
 import type { Schedule } from '../../config/schedule';
 import { leaderTitle, projectsOfUnit, unitName } from '../programme';
+import { linksOnlyZh } from '../intake/cloud-link-issue';
+import { rejectionZh } from '../reminder/compose';
 import type { UnitWeekStatus } from '../week-status';
 import { shortDateTimeZh } from '../zh/times';
 import type { DigestInput, SubmissionLine } from './types';
@@ -40,8 +42,17 @@ export function submissionLines(
         s.coveredBy === null && sheet
           ? sheet.issues.filter((i) => i.severity === 'warning').length
           : 0,
+      unusable: s.state === 'invalid' ? unusableZh(s) : null,
     };
   });
+}
+
+/** Why an invalid unit's mail could not be used, in a few words. */
+function unusableZh(s: UnitWeekStatus): string {
+  const links = s.unusable?.cloudLinks ?? [];
+  const reason = s.unusable?.reason ?? null;
+  if (reason === 'CLOUD_LINK' && links.length > 0) return linksOnlyZh(links);
+  return rejectionZh(reason ? [reason] : []);
 }
 
 /** Whether a stage sent went to the responsible leader or the chief convenor. */

@@ -15,6 +15,8 @@ import {
   summaryLines,
   targetStatusNote,
   targetTiming,
+  CLOUD_LINKS_TITLE,
+  cloudLinkLine,
 } from './format';
 import type { DigestModel } from './model';
 
@@ -105,6 +107,11 @@ export function renderDigestText(m: DigestModel): string {
     any = true;
     push(`未发出的邮件${o.unsentMails.length}封：`);
     for (const u of o.unsentMails) push(`- ${u.at} ${u.kind}（${u.to}）：${u.why}`);
+  }
+  if (o.cloudLinks.length > 0) {
+    any = true;
+    push(`${CLOUD_LINKS_TITLE}：`);
+    for (const l of o.cloudLinks) push(`- ${cloudLinkLine(l)}`);
   }
   if (o.warnings.length > 0) {
     any = true;

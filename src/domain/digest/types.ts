@@ -127,6 +127,11 @@ export interface SubmissionLine {
   leaders: string[];
   /** Warnings on the current sheet. */
   warnings: number;
+  /**
+   * For an invalid unit: why its mail could not be used, in a few words ("仅含超大附件链接
+   * （文件名：…），未附文件本身"); null otherwise.
+   */
+  unusable: string | null;
 }
 
 export interface TargetLine {
@@ -204,6 +209,8 @@ export interface OfficeSection {
   quarantined: Array<{ at: string; from: string; subject: string; reason: string }>;
   unsentMails: Array<{ at: string; kind: string; to: string; subject: string; why: string }>;
   unprocessed: number;
+  /** Large-attachment links units sent this week instead of their sheet (not fetched). */
+  cloudLinks: Array<{ at: string; unitName: string; filename: string; url: string }>;
   warnings: Array<{
     unitName: string;
     issues: Array<{ code: string; cell: string | null; message: string }>;

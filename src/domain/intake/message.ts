@@ -48,6 +48,11 @@ export interface ParsedMessage extends MessageFacts {
   headers: IntakeHeaders;
   /** The plain-text body (HTML converted when there is no text part), at most 100 000 chars. */
   text: string;
+  /**
+   * The HTML body as sent (not sanitised: never render it), at most 1 000 000 chars; null when
+   * the message has no HTML part. Untrusted: read it only with bounded, linear scans.
+   */
+  html: string | null;
   /** Every attachment, those of forwarded messages included (forwarded containers are not). */
   attachments: MailAttachment[];
   /** Messages found inside this one, outermost first. */

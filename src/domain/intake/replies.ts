@@ -24,3 +24,4 @@ export { composeReceipt } from './reply/receipt';
 export { composeCorrectionRequest, noAttachmentIssue } from './reply/correction';
 export { composeTooLargeReply, composeUnknownSenderReply } from './reply/notices';
 export { composeUnreadableReply, type UnreadableCause } from './reply/unreadable';
+export { cloudLinkNotes, composeCloudLinkRequest, type CloudLinkInput } from './reply/cloud-link';

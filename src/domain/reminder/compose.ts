@@ -5,6 +5,7 @@ import { leaderTitle, unitName } from '../programme';
 import { formatMonthDayZh, monthDayWeekdayZh, weekLabelZh } from '../zh/dates';
 import { dateTimeZh, timeZh } from '../zh/times';
 import type { Ladder, StageMoment, StageTone } from './ladder';
+import { linksOnlyZh, type CloudLinkFact } from '../intake/cloud-link-issue';
 import type { PlannedReminder, RejectedVersion } from './plan';
 
 export interface ComposeContext {
@@ -55,9 +56,11 @@ const REJECTION_ZH: Record<string, string> = {
   NOT_FILLED: '所附问题清单尚未填写',
   NO_PROJECT_OF_UNIT: '表中没有本单位牵头的项目',
   MESSAGE_TOO_LARGE: '邮件超过大小限制，未能接收',
+  CLOUD_LINK: '邮件仅含超大附件链接，未附文件本身',
 };
 
-function rejectionZh(codes: readonly string[]): string {
+/** What an unusable version's error codes mean, in a few words (the first code known). */
+export function rejectionZh(codes: readonly string[]): string {
   for (const code of codes) {
     const text = REJECTION_ZH[code];
     if (text) return text;
@@ -87,7 +90,18 @@ function projectLines(r: PlannedReminder, schedule: Schedule, withLeader: boolea
 
 /** What the unit sent this week that could not be used, one line per version. */
 function rejectedLines(rejected: readonly RejectedVersion[], tz: string): string[] {
-  return rejected.map((v) => `${dateTimeZh(v.at, tz)}发送的邮件未能使用：${rejectionZh(v.codes)}`);
+  return rejected.map((v) =>
+    v.cloudLinks && v.cloudLinks.length > 0
+      ? `${dateTimeZh(v.at, tz)}发送的邮件${linksOnlyZh(v.cloudLinks)}`
+      : `${dateTimeZh(v.at, tz)}发送的邮件未能使用：${rejectionZh(v.codes)}`,
+  );
+}
+
+/** The links of the unit's unusable versions when every one of them was links only. */
+function linksOnly(rejected: readonly RejectedVersion[]): CloudLinkFact[] | null {
+  if (rejected.length === 0) return null;
+  if (!rejected.every((v) => v.cloudLinks && v.cloudLinks.length > 0)) return null;
+  return rejected.flatMap((v) => v.cloudLinks ?? []);
 }
 
 function templateBlock(ctx: ComposeContext): Block[] {
@@ -127,7 +141,14 @@ export function composeReminder(r: PlannedReminder, ctx: ComposeContext): Compos
   const stage = r.stage;
 
   if (stage.tone === 'escalation') {
-    const subject = `【督办】${r.unit.name}未按时报送${week}问题清单`;
+    // A unit that sent only large-attachment links did send mail: the escalation says so.
+    const links = r.state === 'invalid' ? linksOnly(ctx.rejected) : null;
+    const subject = links
+      ? `【督办】${r.unit.name}${week}问题清单未能使用（仅含超大附件链接）`
+      : `【督办】${r.unit.name}未按时报送${week}问题清单`;
+    const lead = links
+      ? `${r.unit.name}${week}问题清单未能使用：该单位已发送邮件但${linksOnlyZh(links)}。报送截止时间为${deadlineFull}，截至${dateTimeZh(stage.at, tz)}，仍未收到该单位可用的问题清单。`
+      : `${r.unit.name}未按时报送${week}问题清单。报送截止时间为${deadlineFull}，截至${dateTimeZh(stage.at, tz)}，仍未收到该单位可用的问题清单。`;
     const addressees = [...new Set(r.recipients.to.map((p) => p.name))];
     const sentLines = ctx.ladder.stages
       .filter((s) => ctx.sentStages.includes(s.stage.id))
@@ -137,9 +158,7 @@ export function composeReminder(r: PlannedReminder, ctx: ComposeContext): Compos
       { type: 'para', lines: [`${addressees.join('、')}：`] },
       {
         type: 'para',
-        lines: [
-          `${r.unit.name}未按时报送${week}问题清单。报送截止时间为${deadlineFull}，截至${dateTimeZh(stage.at, tz)}，仍未收到该单位可用的问题清单。`,
-        ],
+        lines: [lead],
       },
       { type: 'list', title: '涉及项目：', items: projectLines(r, schedule, true) },
       {

@@ -2,6 +2,7 @@
 import type { Project, Schedule, Unit } from '../../config/schedule';
 import { reminderKey } from '../mail-key';
 import { projectsOfUnit } from '../programme';
+import type { CloudLinkFact } from '../intake/cloud-link-issue';
 import type { UnitWeekStatus } from '../week-status';
 import { reminderLadder, type Ladder, type StageMoment } from './ladder';
 import { recipientsFor, type ReminderRecipients } from './recipients';
@@ -11,6 +12,8 @@ export interface RejectedVersion {
   at: Date;
   /** Error codes of the version (errors.ts), most important first. */
   codes: string[];
+  /** The cloud-attachment links its mail carried instead of the file (CLOUD_LINK). */
+  cloudLinks?: CloudLinkFact[];
 }
 
 export interface PlannedReminder {
