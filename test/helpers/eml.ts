@@ -12,6 +12,8 @@ export interface TestMessage {
   date?: Date;
   messageId?: string;
   text?: string;
+  /** An HTML alternative body. */
+  html?: string;
   attachments?: Array<{ filename: string; content: Buffer; contentType?: string }>;
   headers?: Record<string, string>;
 }
@@ -31,6 +33,7 @@ export async function buildEml(m: TestMessage): Promise<Buffer> {
     date: m.date ?? new Date('2021-03-15T02:00:00Z'),
     messageId: m.messageId ?? `<${Math.random().toString(36).slice(2)}@example.cn>`,
     text: m.text ?? '请查收本周问题清单。',
+    ...(m.html === undefined ? {} : { html: m.html }),
     attachments: (m.attachments ?? []).map((a) => ({
       filename: a.filename,
       content: a.content,

@@ -104,7 +104,29 @@ export async function readAttachments(
       note: why,
     });
   }
+  await readBodyTable(r, msg);
   return { sheets: r.sheets, notes: r.notes, messageIssues: r.messageIssues, records };
+}
+
+/** How the answer names a sheet pasted into the mail's body. */
+export const BODY_TABLE_LABEL = '邮件正文中的表格';
+
+/**
+ * A sheet pasted into the body as an HTML table (what Outlook, Foxmail and WPS paste from a
+ * spreadsheet) when no attachment gave a usable sheet: read like an attached one when it has the
+ * header; otherwise it is not a sheet and the answer is what it would have been without it.
+ */
+async function readBodyTable(r: Reading, msg: ParsedMessage): Promise<void> {
+  if (r.sheets.some(isUsable) || !msg.html || !/<table[\s>]/i.test(msg.html)) return;
+  const bytes = Buffer.from(msg.html, 'utf8');
+  if (r.deps.sheets.identify(bytes).format !== 'html') return;
+  const parsed = await r.deps.sheets.read(bytes, {
+    catalog: catalogOf(r.deps.schedule),
+    referenceDate: r.referenceWeek,
+  });
+  if (!parsed.ok) return;
+  const checked = checkSheetForUnit(parsed, r.unitId, r.deps.schedule);
+  r.sheets.push({ filename: BODY_TABLE_LABEL, parsed, issues: checked.issues });
 }
 
 /** One file that may be the sheet (an attachment, or a file in an archive), read and noted. */
