@@ -8,6 +8,9 @@
 // 4. legacy binaries (.xls, .doc) converted by LibreOffice in its sandbox: time, the node
 //    process's peak RSS and LibreOffice's own, against a bare `soffice --convert-to`.
 //    `--only-convert` runs this section alone, `--no-convert` skips it.
+// 5. Word tables (.docx, read directly): duban's read of the notice-layout sheet against a bare
+//    jszip unpack of its document.xml (interleaved, same process), and the 12 MB document.xml
+//    corpus file in its own process (time, peak RSS). `--only-docx` runs this section alone.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,6 +25,7 @@ const RUNS = Number(args[args.indexOf('--runs') + 1]) || 40;
 const baselineBombs = !args.includes('--no-baseline-bombs');
 const onlyConvert = args.includes('--only-convert');
 const withConvert = !args.includes('--no-convert');
+const onlyDocx = args.includes('--only-docx');
 
 const { readIssueSheet } = require('../dist/src/adapters/excel/read-sheet.js');
 
@@ -251,6 +255,48 @@ function conversions() {
   }
 }
 
+async function wordTables() {
+  const { readDocument } = require('../dist/src/adapters/formats/read-document.js');
+  const JSZip = require('jszip');
+  const dir = path.join(ROOT, 'test/fixtures/formats');
+  const notice = path.join(dir, 'docx-python-docx-notice.docx');
+  const bytes = fs.readFileSync(notice);
+  const opts = { catalog: [], referenceDate: '2021-03-15' };
+  const bare = async () => {
+    const zip = await JSZip.loadAsync(bytes);
+    await zip.file('word/document.xml').async('string');
+  };
+  for (let i = 0; i < 5; i++) {
+    await bare();
+    await readDocument(bytes, opts);
+  }
+  const a = [];
+  const b = [];
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    await bare();
+    a.push(performance.now() - t);
+    t = performance.now();
+    await readDocument(bytes, opts);
+    b.push(performance.now() - t);
+  }
+  console.log(
+    `\n## 5. Word tables (.docx, read directly), ${RUNS} interleaved runs after 5 warm-ups`,
+  );
+  console.log(
+    '| file | size | jszip unpack of document.xml (median ms) | duban read (median ms) | ratio |',
+  );
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(
+    `| ${path.basename(notice)} | ${(bytes.length / 1024).toFixed(0)} KB | ${fmt(median(a), 2)} | ${fmt(median(b), 2)} | ${fmt(median(b) / median(a), 2)}× |`,
+  );
+  const big = path.join(dir, 'docx-corpus-word-2013-ru__poi-bug65649-large-merged-tables.docx');
+  const runs = [1, 2, 3].map(() => child('document', big));
+  console.log(
+    `\n${path.basename(big)} (${(fs.statSync(big).size / 1024).toFixed(0)} KB, document.xml 12 MB), own process, median of 3: ${fmt(median(runs.map((r) => r.ms)), 0)} ms, peak RSS ${fmt(Math.max(...runs.map((r) => r.peakMb)), 0)} MB, ${runs[0].outcome}`,
+  );
+}
+
 (async () => {
   execFileSync(
     process.execPath,
@@ -260,6 +306,7 @@ function conversions() {
   console.log(
     `# duban parse benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}`,
   );
+  if (onlyDocx) return wordTables();
   if (!onlyConvert) {
     await typical();
     bombs();
@@ -270,5 +317,6 @@ function conversions() {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
+  if (!onlyConvert) await wordTables();
   if (withConvert) conversions();
 })();

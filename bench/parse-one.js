@@ -1,6 +1,7 @@
 // Child process for bench/parse-bench.js: reads one file one way and reports time and peak RSS,
 // so each measurement's peak memory is its own. Usage: node bench/parse-one.js <mode> <file>
-// Modes: exceljs, inprocess, sandbox (read an .xlsx); convert (convertWithLibreOffice, the
+// Modes: exceljs, inprocess, sandbox (read an .xlsx); document (readDocument: any format read
+// directly, e.g. .docx); convert (convertWithLibreOffice, the
 // sandbox included), convert-read (convert, then readIssueSheet on the result), soffice (a bare
 // `soffice --convert-to` with the same options, outside the sandbox): .doc files to .docx, others
 // to .xlsx. LibreOffice's own peak RSS is measured by the parent (bench/parse-bench.js runs
@@ -92,6 +93,12 @@ async function run(mode, file) {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes);
     outcome = `${wb.worksheets.length} sheet(s)`;
+  } else if (mode === 'document') {
+    const { readDocument } = require('../dist/src/adapters/formats/read-document.js');
+    const r = await readDocument(bytes, { catalog: [], referenceDate: '2021-03-15' });
+    outcome = r.ok
+      ? `read, ${r.projects.length} project(s)`
+      : `refused ${r.issues[0] && r.issues[0].code}`;
   } else {
     const read = mode === 'sandbox' ? readIssueSheetSandboxed : readIssueSheet;
     const r = await read(bytes, { catalog: [], referenceDate: '2021-03-15' });

@@ -11,9 +11,6 @@ import { CORPUS_DIR } from '../helpers/sheets';
 /** Files whose refusal reason is known. Everything else must be read (it may not be an issue sheet). */
 const REFUSED: Record<string, string> = {
   'encrypted__calamine-password.xlsx': 'PASSWORD_PROTECTED',
-  'libreoffice-7.4_csv-utf8.xls': 'CONVERTER_MISSING',
-  'libreoffice-7.4_gov_form.xls': 'CONVERTER_MISSING',
-  'libreoffice-7.4_gov_form.ods': 'UNSUPPORTED_FORMAT',
   'bomb_1M-rows-to-XFD.xlsx': 'WORKBOOK_TOO_LARGE',
   'bomb_200MB-single-cell.xlsx': 'WORKBOOK_TOO_LARGE',
   'malformed__poi-fuzz-not-a-zip-372b.xlsx': 'NOT_A_WORKBOOK',

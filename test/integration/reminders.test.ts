@@ -264,7 +264,7 @@ describe.each(TEST_DIALECTS)('reminders on %s', (dialect) => {
     );
     const toLeader = escalation.find((m) => m.parsed.subject?.includes('区卫健局'));
     expect(toLeader?.parsed.text).toContain(
-      '2021年3月29日（星期一）10:02发送的邮件未能使用：附件为旧版Excel（.xls）或WPS表格（.et）格式，无法读取',
+      '2021年3月29日（星期一）10:02发送的邮件未能使用：附件不是可读取的问题清单文件',
     );
     expect(toLeader?.parsed.text).toContain('系统已当即回复该单位，说明需修改之处');
 

@@ -21,6 +21,13 @@ import type { IntakeOutcome } from './outcome';
 
 const NOT_A_SHEET = '不是问题清单文件（表格或Word文档），未读取';
 
+/**
+ * Names a sheet goes by. Never what decides the format (the content does), only whether a file
+ * whose content is no known format was meant as the sheet: such a file is refused as one ("not
+ * a readable sheet", "damaged") instead of the mail being told it carried no sheet at all.
+ */
+const MEANT_AS_SHEET = /\.(xlsx|xlsm|xls|et|ods|csv|docx|doc|wps|odt|zip|rar|7z)$/i;
+
 /** A file found inside an archive, as `duban ingest --json` reports it. */
 export interface InnerFileEntry {
   filename: string;
@@ -137,7 +144,11 @@ async function readOne(
   identity: FileIdentity,
   contained = false,
 ): Promise<{ used: boolean; why: string | null }> {
-  if (identity.kind === 'other' || identity.kind === 'container') {
+  const meant =
+    identity.kind === 'other' &&
+    (identity.format === 'unknown' || identity.format === 'text') &&
+    MEANT_AS_SHEET.test(label);
+  if ((identity.kind === 'other' && !meant) || identity.kind === 'container') {
     r.notes.push({ filename: label, used: false, why: NOT_A_SHEET });
     return { used: false, why: NOT_A_SHEET };
   }
