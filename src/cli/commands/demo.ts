@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import {
   digestSentAt,
   openDatabase,
+  type Db,
   remindersSent,
   weekSubmissionFacts,
 } from '../../adapters/storage';
@@ -37,6 +38,19 @@ const hooks: DemoHooks = {
     return [path.relative(process.cwd(), dir)];
   },
 };
+
+/** The files a submission was read from (the demo's status table shows what each unit sent). */
+async function filesOf(db: Db, submissionId: number): Promise<string[]> {
+  const rows = await db.kysely
+    .selectFrom('submissions as s')
+    .innerJoin('attachments as a', 'a.raw_message_id', 's.raw_message_id')
+    .select('a.filename')
+    .where('s.id', '=', submissionId)
+    .where('a.used', '=', 1)
+    .orderBy('a.ordinal')
+    .execute();
+  return rows.map((r) => r.filename ?? '(未命名附件)');
+}
 
 export function registerDemoCommand(program: Command, ctx: CommandContext): void {
   program
@@ -94,9 +108,11 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
             const links = u.unusable?.cloudLinks ?? [];
             const why = u.unusable?.reason
               ? `  not usable: ${u.unusable.reason}${links.length ? ` (${links.map((l) => l.filename ?? 'link').join(', ')})` : ''}`
-              : '';
+              : u.submissionId !== null && !u.coveredBy
+                ? `  sent: ${(await filesOf(db, u.submissionId)).join(', ') || '-'}`
+                : '';
             io.out(
-              `  ${week.padEnd(11)}${u.unit.padEnd(10)}${u.state.padEnd(10)}${(got + via).padEnd(32)}${stages.join(', ') || '-'}${why}`,
+              `  ${week.padEnd(11)}${u.unit.padEnd(10)}${u.state.padEnd(10)}${(got + via).padEnd(32)}${(stages.join(', ') || '-').padEnd(30)}${why}`,
             );
           }
         }
