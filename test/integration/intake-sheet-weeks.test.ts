@@ -2,30 +2,17 @@
  * Several sheets in one mail for different weeks: this week's and a correction of last week's
  * are each recorded for the week their own 填报时间 names, and acknowledged in one receipt.
  */
-import ExcelJS from 'exceljs';
 import { currentSubmission, submissionsForRawMessage } from '../../src/adapters/storage';
-import { writeTemplate } from '../../src/adapters/excel/template';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness } from '../helpers/intake';
-import { exampleSchedule } from '../helpers/sheets';
+import { exampleSchedule, filledTemplate } from '../helpers/sheets';
 
 const TUESDAY_10 = new Date('2021-03-16T02:00:00Z'); // after 03-15's deadline, inside its late window
 
-async function sheetFor(schedule: Schedule, week: string, progress: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(
-    (await writeTemplate({ schedule, unitId: 'jiaoyu', week })) as unknown as ExcelJS.Buffer,
-  );
-  const ws = wb.worksheets[0] as ExcelJS.Worksheet;
-  ws.getCell('F6').value =
-    '项目审批方面：无\n资金概算方面：资金缺口约200万元。\n规划用地方面：无\n工程施工方面：无\n群众工作方面：无';
-  ws.getCell('G6').value = '区财政局';
-  ws.getCell('H6').value = progress;
-  ws.getCell('I6').value = '建议区财政局尽快安排资金。';
-  return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-}
+const sheetFor = (schedule: Schedule, week: string, progress: string): Promise<Buffer> =>
+  filledTemplate(schedule, 'jiaoyu', { week, progress });
 
 describe.each(TEST_DIALECTS)('sheets for two weeks in one mail on %s', (dialect) => {
   const t = useTestDatabase(dialect);

@@ -5,37 +5,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { currentSubmission, getSubmission, submissionVersions } from '../../src/adapters/storage';
-import { writeTemplate } from '../../src/adapters/excel/template';
 import type { Schedule } from '../../src/config/schedule';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness } from '../helpers/intake';
-import { exampleSchedule, SHEETS_DIR } from '../helpers/sheets';
-import ExcelJS from 'exceljs';
+import { exampleSchedule, filledTemplate, SHEETS_DIR } from '../helpers/sheets';
 
 const EML_DIR = path.join(__dirname, '..', 'fixtures', 'eml');
 const MONDAY_10 = new Date('2021-03-15T02:00:00Z'); // 10:00 in Beijing, before the 18:00 deadline
 const TUESDAY_20 = new Date('2021-03-16T12:00:00Z'); // after the deadline, inside the late window
 
-async function filledSheet(
+const filledSheet = (
   schedule: Schedule,
   unitId: string,
   progress: string,
   due?: string,
-): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(
-    (await writeTemplate({ schedule, unitId, week: '2021-03-15' })) as unknown as ExcelJS.Buffer,
-  );
-  const ws = wb.worksheets[0] as ExcelJS.Worksheet;
-  ws.getCell('F6').value =
-    '项目审批方面：无\n资金概算方面：资金缺口约200万元。\n规划用地方面：无\n工程施工方面：无\n群众工作方面：无';
-  ws.getCell('G6').value = '区财政局';
-  ws.getCell('H6').value = progress;
-  ws.getCell('I6').value = '建议区财政局尽快安排资金。';
-  if (due) ws.getCell('E6').value = due;
-  return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-}
+): Promise<Buffer> => filledTemplate(schedule, unitId, { progress, ...(due ? { due } : {}) });
 
 describe.each(TEST_DIALECTS)('intake on %s', (dialect) => {
   const t = useTestDatabase(dialect);

@@ -9,11 +9,8 @@ import type { CloudLink } from '../cloud-links';
 import { describeCloudLink } from '../cloud-link-issue';
 import {
   bySeverity,
-  closing,
   deadlineText,
   greeting,
-  ignoredAttachments,
-  inline,
   located,
   parseInstant,
   recipient,
@@ -21,15 +18,11 @@ import {
   replySubject,
   unitAndWeek,
   when,
-  XLSX_TYPE,
+  sendAgainEnding,
+  templateAttachment,
+  templateOffer,
 } from './common';
-import type {
-  AttachmentNote,
-  ComposedReply,
-  CorrectionInput,
-  ReplyAttachment,
-  ReplyContext,
-} from './types';
+import type { AttachmentNote, ComposedReply, CorrectionInput, ReplyContext } from './types';
 
 export interface CloudLinkInput extends CorrectionInput {
   /** The links found in the body (at least one). */
@@ -85,32 +78,20 @@ export function composeCloudLinkRequest(
     blocks.push({ type: 'list', title: '另需修改的内容：', items: others, ordered: true });
   }
 
-  const how: string[] = [];
-  if (input.template) {
-    how.push(
-      `本邮件附有你单位本周的问题清单“${inline(input.template.filename)}”，已预填项目名称、攻坚目标和完成时限，可直接在其中填写。`,
-    );
-  }
-  how.push(
+  const how = [
+    ...templateOffer(input.template),
     '请将问题清单保存为Excel工作簿（.xlsx）格式，作为附件发送；问题清单文件通常较小，可作为普通附件发送。',
-  );
+  ];
   blocks.push({ type: 'list', title: '发送方法：', items: how, ordered: false });
-  blocks.push(...ignoredAttachments(ctx, new Set(input.sheets.map((s) => s.filename))));
-  blocks.push({
-    type: 'para',
-    lines: ['收到问题清单后将另行回复；如多次发送，以最后收到的一份为准。'],
-  });
-  blocks.push(...closing(ctx.schedule, now));
-
-  const attachments: ReplyAttachment[] = input.template
-    ? [
-        {
-          filename: input.template.filename,
-          contentType: XLSX_TYPE,
-          content: input.template.content,
-        },
-      ]
-    : [];
+  blocks.push(
+    ...sendAgainEnding(
+      ctx,
+      input.sheets,
+      now,
+      '收到问题清单后将另行回复；如多次发送，以最后收到的一份为准。',
+    ),
+  );
+  const attachments = templateAttachment(input.template);
   return reply(
     'correction_request',
     ctx,

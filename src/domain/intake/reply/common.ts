@@ -5,7 +5,14 @@ import type { Issue } from '../../../errors';
 import { weekLabelZh } from '../../zh/dates';
 import { dateTimeZh } from '../../zh/times';
 import { headerText, threadHeaders } from './headers';
-import type { ComposedReply, ReplyAttachment, ReplyContext, ReplyKind } from './types';
+import type {
+  ComposedReply,
+  ReadSheet,
+  ReplyAttachment,
+  ReplyContext,
+  ReplyKind,
+  TemplateFile,
+} from './types';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Longest piece of an incoming subject echoed in ours (the rest is our own prefix). */
@@ -120,5 +127,35 @@ export function bySeverity(issues: readonly Issue[]): Issue[] {
   return [
     ...issues.filter((i) => i.severity === 'error'),
     ...issues.filter((i) => i.severity !== 'error'),
+  ];
+}
+
+/** The line offering the pre-filled template attached to a correction request, if any. */
+export function templateOffer(template: TemplateFile | null): string[] {
+  return template
+    ? [
+        `本邮件附有你单位本周的问题清单“${inline(template.filename)}”，已预填项目名称、攻坚目标和完成时限，可直接在其中填写。`,
+      ]
+    : [];
+}
+
+/** The template as the reply's attachment. */
+export function templateAttachment(template: TemplateFile | null): ReplyAttachment[] {
+  return template
+    ? [{ filename: template.filename, contentType: XLSX_TYPE, content: template.content }]
+    : [];
+}
+
+/** What every request to send again ends with: attachments not used, the latest counts, closing. */
+export function sendAgainEnding(
+  ctx: ReplyContext,
+  sheets: readonly ReadSheet[],
+  now: Date,
+  line: string,
+): Block[] {
+  return [
+    ...ignoredAttachments(ctx, new Set(sheets.map((s) => s.filename))),
+    { type: 'para', lines: [line] },
+    ...closing(ctx.schedule, now),
   ];
 }

@@ -3,11 +3,8 @@ import type { Block } from '../../mail-body';
 import { issue, type Issue } from '../../../errors';
 import {
   bySeverity,
-  closing,
   deadlineText,
   greeting,
-  ignoredAttachments,
-  inline,
   located,
   parseInstant,
   recipient,
@@ -15,9 +12,11 @@ import {
   replySubject,
   unitAndWeek,
   when,
-  XLSX_TYPE,
+  sendAgainEnding,
+  templateAttachment,
+  templateOffer,
 } from './common';
-import type { ComposedReply, CorrectionInput, ReplyAttachment, ReplyContext } from './types';
+import type { ComposedReply, CorrectionInput, ReplyContext } from './types';
 
 /** The issue for a message without any attachment that could be the sheet. */
 export function noAttachmentIssue(): Issue {
@@ -65,34 +64,22 @@ export function composeCorrectionRequest(
     blocks.push({ type: 'list', title: '需要修改的内容：', items, ordered: true });
   }
 
-  const how: string[] = [];
-  if (input.template) {
-    how.push(
-      `本邮件附有你单位本周的问题清单“${inline(input.template.filename)}”，已预填项目名称、攻坚目标和完成时限，可直接在其中填写。`,
-    );
-  }
-  how.push(
-    '请将问题清单保存为Excel工作簿（.xlsx）格式，作为附件发送至本邮箱；不要压缩、加密，也不要粘贴在正文中。',
+  const how = [
+    ...templateOffer(input.template),
+    '请将问题清单作为附件发送至本邮箱（Excel或WPS表格、Word文档均可，建议保存为.xlsx格式）；不要设置密码，也不要使用“超大附件”链接。',
     '存在问题请在“项目审批方面”“资金概算方面”“规划用地方面”“工程施工方面”“群众工作方面”之后分别填写，没有的写“无”。',
     '完成时限请填写具体日期，如“3月31日”。',
-  );
+  ];
   blocks.push({ type: 'list', title: '修改方法：', items: how, ordered: false });
-  blocks.push(...ignoredAttachments(ctx, new Set(input.sheets.map((s) => s.filename))));
-  blocks.push({
-    type: 'para',
-    lines: ['收到修改后的问题清单后将另行回复；如多次发送，以最后收到的一份为准。'],
-  });
-  blocks.push(...closing(ctx.schedule, now));
-
-  const attachments: ReplyAttachment[] = input.template
-    ? [
-        {
-          filename: input.template.filename,
-          contentType: XLSX_TYPE,
-          content: input.template.content,
-        },
-      ]
-    : [];
+  blocks.push(
+    ...sendAgainEnding(
+      ctx,
+      input.sheets,
+      now,
+      '收到修改后的问题清单后将另行回复；如多次发送，以最后收到的一份为准。',
+    ),
+  );
+  const attachments = templateAttachment(input.template);
   return reply(
     'correction_request',
     ctx,
