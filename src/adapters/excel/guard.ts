@@ -15,7 +15,7 @@
 import { DubanError } from '../../errors';
 import { DEFAULT_LIMITS, type GuardLimits } from './guard-limits';
 import { inspectPart } from './part-inspection';
-import { listZipEntries, type ZipEntry } from './zip-directory';
+import { checkDeclaredSizes, listZipEntries, type ZipEntry } from './zip-directory';
 
 export { DEFAULT_LIMITS, type GuardLimits } from './guard-limits';
 export { prefixesToRewrite } from './part-inspection';
@@ -83,27 +83,11 @@ async function scanEntries(
   limits: GuardLimits,
 ): Promise<WorkbookFacts> {
   const facts: WorkbookFacts = { date1904: false, prefixedParts: new Map(), entries };
-  let declaredTotal = 0;
+  checkDeclaredSizes(entries, limits);
   let sawWorkbook = false;
   const kinds = new Set<'ods' | 'word' | 'other-office'>();
   for (const entry of entries) {
-    declaredTotal += entry.uncompressedSize;
     const name = entry.fileName;
-    if (entry.uncompressedSize > limits.maxEntryBytes || declaredTotal > limits.maxTotalBytes) {
-      throw new DubanError(
-        'WORKBOOK_TOO_LARGE',
-        `expands to over ${mb(Math.max(entry.uncompressedSize, declaredTotal))} (${name})`,
-      );
-    }
-    if (
-      entry.uncompressedSize > limits.ratioAppliesAbove &&
-      entry.uncompressedSize > entry.compressedSize * limits.maxRatio
-    ) {
-      throw new DubanError(
-        'WORKBOOK_TOO_LARGE',
-        `compression ratio over ${limits.maxRatio}:1 (${name})`,
-      );
-    }
     if (name.endsWith('/')) continue;
     const lower = name.toLowerCase();
     if (lower === 'xl/workbook.xml') sawWorkbook = true;

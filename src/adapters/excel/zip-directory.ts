@@ -187,3 +187,33 @@ export function inflateEntry(bytes: Buffer, entry: ZipEntry): Buffer {
     );
   }
 }
+
+const mb = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`;
+
+/**
+ * Refuses a package whose central directory declares too much: an entry or all of them over the
+ * limits once expanded, or an entry compressed beyond the ratio limit (WORKBOOK_TOO_LARGE). Read
+ * before anything is inflated; inflation itself never goes past a declared size (inflateEntry).
+ */
+export function checkDeclaredSizes(entries: readonly ZipEntry[], limits: GuardLimits): void {
+  let total = 0;
+  for (const entry of entries) {
+    total += entry.uncompressedSize;
+    const name = entry.fileName;
+    if (entry.uncompressedSize > limits.maxEntryBytes || total > limits.maxTotalBytes) {
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `expands to over ${mb(Math.max(entry.uncompressedSize, total))} (${name})`,
+      );
+    }
+    if (
+      entry.uncompressedSize > limits.ratioAppliesAbove &&
+      entry.uncompressedSize > entry.compressedSize * limits.maxRatio
+    ) {
+      throw new DubanError(
+        'WORKBOOK_TOO_LARGE',
+        `compression ratio over ${limits.maxRatio}:1 (${name})`,
+      );
+    }
+  }
+}

@@ -7,7 +7,12 @@
 import { DubanError } from '../../errors';
 import type { GuardLimits } from '../excel/guard-limits';
 import { NotForXmlReader, attributes } from '../excel/xml-scan';
-import { inflateEntry, listZipEntries, type ZipEntry } from '../excel/zip-directory';
+import {
+  checkDeclaredSizes,
+  inflateEntry,
+  listZipEntries,
+  type ZipEntry,
+} from '../excel/zip-directory';
 
 export interface OfficePackage {
   /**
@@ -43,26 +48,10 @@ export async function openOfficePackage(
     );
   }
   const entries = await listZipEntries(bytes, limits);
+  checkDeclaredSizes(entries, limits);
   const byName = new Map<string, ZipEntry>();
-  let total = 0;
   for (const entry of entries) {
-    total += entry.uncompressedSize;
     const name = entry.fileName;
-    if (entry.uncompressedSize > limits.maxEntryBytes || total > limits.maxTotalBytes) {
-      throw new DubanError(
-        'WORKBOOK_TOO_LARGE',
-        `expands to over ${mb(Math.max(entry.uncompressedSize, total))} (${name})`,
-      );
-    }
-    if (
-      entry.uncompressedSize > limits.ratioAppliesAbove &&
-      entry.uncompressedSize > entry.compressedSize * limits.maxRatio
-    ) {
-      throw new DubanError(
-        'WORKBOOK_TOO_LARGE',
-        `compression ratio over ${limits.maxRatio}:1 (${name})`,
-      );
-    }
     if (!name.endsWith('/')) byName.set(name.replace(/^\//, ''), entry);
   }
   return {
