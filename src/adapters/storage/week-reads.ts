@@ -6,6 +6,7 @@
 import type { DigestEditionRecord, SentReminder, WeekReads } from '../../app/ports/week-reads';
 import type {
   QuarantinedFact,
+  ReportedProject,
   ReportedSheet,
   SheetIssueFact,
   UnsentMailFact,
@@ -22,7 +23,7 @@ import { digestMails, remindersSent } from './outgoing-mails';
 import { quarantinedMessages, unprocessedMessages, unusableUnitMessages } from './raw-messages';
 import { countsAsReceived, type UnusableMessageFact } from '../../domain/unusable-message';
 import type { SubmissionRow } from './schema';
-import { submissionsContent } from './submission-content';
+import { submissionsContent, type SubmissionProjectContent } from './submission-content';
 
 /** When the week's digest was sent (its first version), if it was. */
 export async function digestSentAt(db: Db, week: string): Promise<Date | null> {
@@ -78,7 +79,9 @@ export async function weekSubmissionFacts(db: Db, week: string): Promise<WeekSub
 }
 
 /** An unusable version's reason (its first error code) and the cloud links it recorded. */
-function unusableFacts(issuesJson: string | null): Pick<SubmissionFact, 'reason' | 'cloudLinks'> {
+export function unusableFacts(
+  issuesJson: string | null,
+): Pick<SubmissionFact, 'reason' | 'cloudLinks'> {
   const parsed = parseJson<unknown>(issuesJson, []);
   const issues = Array.isArray(parsed) ? (parsed as unknown[]) : [];
   const codes = errorCodesFirst(issues);
@@ -117,32 +120,38 @@ async function sheetsWithContent(
     arrivedAt: new Date(s.arrived_at),
     status: s.status,
     issues: sheetIssues(s.issues_json),
-    projects: (content.get(s.id) ?? []).map((p) => ({
-      projectId: p.project_id,
-      nameAsWritten: p.name_as_written,
-      leadUnits: parseStringList(p.lead_units_json),
-      problems: {
-        approval: p.problems_approval,
-        funding: p.problems_funding,
-        land: p.problems_land,
-        construction: p.problems_construction,
-        community: p.problems_community,
-      },
-      uncategorizedProblems: p.uncategorized_problems,
-      responsibleDepartments: parseStringList(p.responsible_departments_json),
-      progress: p.progress,
-      nextSteps: p.next_steps,
-      targets: p.targets.map((t) => ({
-        text: t.text,
-        due: t.due,
-        dueText: t.due_text,
-        status: t.status && STATUSES.includes(t.status) ? (t.status as TargetStatus) : null,
-      })),
-    })),
+    projects: (content.get(s.id) ?? []).map(reportedProject),
   }));
 }
 
-function sheetIssues(issuesJson: string | null): SheetIssueFact[] {
+/** A stored project block (with its targets) as the digest reads it. */
+export function reportedProject(p: SubmissionProjectContent): ReportedProject {
+  return {
+    projectId: p.project_id,
+    nameAsWritten: p.name_as_written,
+    leadUnits: parseStringList(p.lead_units_json),
+    problems: {
+      approval: p.problems_approval,
+      funding: p.problems_funding,
+      land: p.problems_land,
+      construction: p.problems_construction,
+      community: p.problems_community,
+    },
+    uncategorizedProblems: p.uncategorized_problems,
+    responsibleDepartments: parseStringList(p.responsible_departments_json),
+    progress: p.progress,
+    nextSteps: p.next_steps,
+    targets: p.targets.map((t) => ({
+      text: t.text,
+      due: t.due,
+      dueText: t.due_text,
+      status: t.status && STATUSES.includes(t.status) ? (t.status as TargetStatus) : null,
+    })),
+  };
+}
+
+/** A stored issues_json as the issues found (code, cell, message). */
+export function sheetIssues(issuesJson: string | null): SheetIssueFact[] {
   return parseJson<unknown[]>(issuesJson, []).flatMap((i) => {
     const o = (i ?? {}) as Record<string, unknown>;
     return typeof o.code === 'string' && typeof o.message === 'string'
