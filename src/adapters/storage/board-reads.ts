@@ -18,7 +18,10 @@ import type { Db } from './connection';
 import { submissionsContent } from './submission-content';
 import { reportedProject, sheetIssues, StorageWeekReads, unusableFacts } from './week-reads';
 
-/** The files the given submissions were read from, by submission id. */
+/**
+ * The files the given submissions were read from, by submission id: the submission's own
+ * attachment when it names one, else the attachment of its message that was read as the sheet.
+ */
 export async function sheetFiles(
   db: Db,
   submissionIds: readonly number[],
@@ -27,11 +30,24 @@ export async function sheetFiles(
   for (const ids of chunks(submissionIds, 1000)) {
     const rows = await db.kysely
       .selectFrom('submissions')
-      .innerJoin('attachments', 'attachments.id', 'submissions.attachment_id')
-      .select(['submissions.id as submission_id', 'attachments.id', 'attachments.filename'])
+      .innerJoin('attachments', 'attachments.raw_message_id', 'submissions.raw_message_id')
+      .select([
+        'submissions.id as submission_id',
+        'submissions.attachment_id',
+        'attachments.id',
+        'attachments.filename',
+        'attachments.used',
+      ])
       .where('submissions.id', 'in', ids)
+      .orderBy('attachments.ordinal')
       .execute();
-    for (const r of rows) out.set(r.submission_id, { attachmentId: r.id, filename: r.filename });
+    for (const r of rows) {
+      const named = r.attachment_id !== null;
+      if (named ? r.attachment_id !== r.id : r.used !== 1) continue;
+      if (!out.has(r.submission_id)) {
+        out.set(r.submission_id, { attachmentId: r.id, filename: r.filename });
+      }
+    }
   }
   return out;
 }
