@@ -110,7 +110,10 @@ export function buildWeekBoard(input: {
       stateLabel: label.label,
       tone: label.tone,
       submittedAt: s.submittedAt ? dateTimeZh(s.submittedAt, tz) : null,
-      details: line ? stateDetails(line).filter((d) => !d.includes('第五部分')) : [],
+      // The arrival has its own column; the digest's pointer to its section 5 means nothing here.
+      details: line
+        ? stateDetails(line).filter((d) => !d.endsWith('收到') && !d.includes('第五部分'))
+        : [],
       reminders: stagesSent(schedule, stages),
       reason: s.unusable?.reason ?? null,
       cloudLinks: (s.unusable?.cloudLinks ?? []).map((l) => ({
