@@ -3,7 +3,17 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // cookie 2 (used by @fastify/cookie and by fastify's inject) is ES modules only, loaded with
+    // require(esm) or import(): Node 20 does both, Jest's module loader neither (without
+    // --experimental-vm-modules). Jest compiles both packages to CommonJS instead.
+    '/node_modules/(cookie|@fastify/cookie)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|@fastify/cookie)/)'],
   globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 30000,
 };

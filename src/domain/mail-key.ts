@@ -6,6 +6,7 @@
  * The strings are stored in real databases, so their format never changes:
  *   reply:<raw message id>                 the answer to a received message (receipt, request, …)
  *   release:<raw message id>:<n>           the answer to the n-th release of a quarantined message
+ *   reprocess:<raw message id>:<n>         the answer to the n-th reprocessing by the office
  *   reminder:<week>:<unit id>:<stage id>   a reminder stage to a unit for a week
  *   digest:<week>:v<version>               a version of a week's digest
  *   config-error:<sha-256 of the file>     the admin's notice of a refused schedule change
@@ -15,6 +16,7 @@
 export type MailKey =
   | { kind: 'reply'; rawMessageId: number }
   | { kind: 'release'; rawMessageId: number; release: number }
+  | { kind: 'reprocess'; rawMessageId: number; reprocess: number }
   | { kind: 'reminder'; week: string; unitId: string; stage: string }
   | { kind: 'digest'; week: string; version: number }
   | { kind: 'config-error'; sha: string };
@@ -24,6 +26,7 @@ const ID = '[a-z0-9][a-z0-9_-]*';
 const PATTERNS = {
   reply: /^reply:([1-9]\d*)$/,
   release: /^release:([1-9]\d*):([1-9]\d*)$/,
+  reprocess: /^reprocess:([1-9]\d*):([1-9]\d*)$/,
   reminder: new RegExp(`^reminder:(${WEEK}):(${ID}):(${ID})$`),
   digest: new RegExp(`^digest:(${WEEK}):v([1-9]\\d*)$`),
   configError: /^config-error:([0-9a-f]{1,64})$/,
@@ -35,6 +38,8 @@ export function formatMailKey(key: MailKey): string {
       return `reply:${key.rawMessageId}`;
     case 'release':
       return `release:${key.rawMessageId}:${key.release}`;
+    case 'reprocess':
+      return `reprocess:${key.rawMessageId}:${key.reprocess}`;
     case 'reminder':
       return `reminder:${key.week}:${key.unitId}:${key.stage}`;
     case 'digest':
@@ -50,6 +55,9 @@ export function parseMailKey(text: string): MailKey | null {
   if (m?.[1]) return { kind: 'reply', rawMessageId: Number(m[1]) };
   m = PATTERNS.release.exec(text);
   if (m?.[1] && m[2]) return { kind: 'release', rawMessageId: Number(m[1]), release: Number(m[2]) };
+  m = PATTERNS.reprocess.exec(text);
+  if (m?.[1] && m[2])
+    return { kind: 'reprocess', rawMessageId: Number(m[1]), reprocess: Number(m[2]) };
   m = PATTERNS.reminder.exec(text);
   if (m?.[1] && m[2] && m[3]) return { kind: 'reminder', week: m[1], unitId: m[2], stage: m[3] };
   m = PATTERNS.digest.exec(text);
@@ -64,6 +72,9 @@ export const replyKey = (rawMessageId: number): string =>
 /** The answer to the `release`-th release (1, 2, …) of a quarantined message. */
 export const releaseKey = (rawMessageId: number, release: number): string =>
   formatMailKey({ kind: 'release', rawMessageId, release });
+/** The answer to the office's `reprocess`-th reprocessing (1, 2, …) of a stored message. */
+export const reprocessKey = (rawMessageId: number, reprocess: number): string =>
+  formatMailKey({ kind: 'reprocess', rawMessageId, reprocess });
 export const reminderKey = (week: string, unitId: string, stage: string): string =>
   formatMailKey({ kind: 'reminder', week, unitId, stage });
 export const digestKey = (week: string, version: number): string =>

@@ -33,7 +33,7 @@ export async function enqueueComposed(
   logger?: MailLogger,
 ): Promise<boolean> {
   return queueOutgoing(db, mail, now, logger, {
-    likelyNew: ['reply', 'release'].includes(parseMailKey(mail.key)?.kind ?? ''),
+    likelyNew: ['reply', 'release', 'reprocess'].includes(parseMailKey(mail.key)?.kind ?? ''),
   });
 }
 

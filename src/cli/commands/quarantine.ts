@@ -1,19 +1,11 @@
 import * as os from 'node:os';
 import type { Command } from 'commander';
-import { sniffFile } from '../../adapters/formats/sniff';
-import { previewMessage, type InnerNames } from '../../adapters/mail/message-preview';
-import {
-  audit,
-  auditEntries,
-  getMail,
-  getRawMessage,
-  quarantinedMessages,
-} from '../../adapters/storage';
-import { processMessage } from '../../app/intake/process-message';
-import { containerOpener } from '../../compose/converters';
+import { quarantinedMessages } from '../../adapters/storage';
+import { StorageOfficeReads } from '../../adapters/storage/office-reads';
+import { releaseMessage } from '../../app/console/release-message';
+import { messagePreviewer } from '../../compose/message-preview';
 import type { Runtime } from '../../compose/runtime';
 import type { Schedule } from '../../config/schedule';
-import { releaseKey } from '../../domain/mail-key';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
@@ -57,26 +49,19 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
         'quarantine list',
         async (runtime) => {
           const rows = await quarantinedMessages(runtime.db);
-          const { maxMessageBytes } = runtime.intakeDeps().settings;
-          const opener = containerOpener();
-          const innerNames: InnerNames = async (content) => {
-            const identity = sniffFile(content);
-            if (identity.kind !== 'container') return undefined;
-            const opened = await opener.open(content, identity.format);
-            return opened.ok ? opened.files.map((f) => f.path.join(' > ')) : undefined;
-          };
+          const preview = messagePreviewer(runtime.intakeDeps().settings.maxMessageBytes);
           const items = [];
           for (const r of rows) {
-            const preview = await previewMessage(r.raw, maxMessageBytes, innerNames);
+            const p = await preview(r.raw);
             items.push({
               id: r.id,
               receivedAt: r.internal_date ?? r.received_at,
               from: r.from_address,
               subject: r.subject,
               reason: r.outcome_reason,
-              attachments: preview.attachments,
-              firstLines: preview.firstLines,
-              ...(preview.unreadable ? { unreadable: preview.unreadable } : {}),
+              attachments: p.attachments,
+              firstLines: p.firstLines,
+              ...(p.unreadable ? { unreadable: p.unreadable } : {}),
             });
           }
           if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
@@ -122,60 +107,32 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
           ctx,
           opts.config,
           'quarantine release',
-          async (runtime, schedule) => {
+          async (runtime) => {
             const id = Number(idText);
-            const row = Number.isInteger(id) ? await getRawMessage(runtime.db, id) : undefined;
-            if (!row || row.outcome !== 'quarantined') {
+            const by = opts.by?.trim() || osUser();
+            const office = new StorageOfficeReads(runtime.db);
+            const result = Number.isInteger(id)
+              ? await releaseMessage(
+                  {
+                    intake: runtime.intakeDeps(),
+                    reads: office,
+                    records: office,
+                    claimedBy: runtime.workerName,
+                  },
+                  { rawMessageId: id, unitId: opts.unit, by },
+                )
+              : ({ ok: false, error: 'not_quarantined' } as const);
+            if (!result.ok && result.error === 'not_quarantined') {
               ctx.io.err(`duban quarantine release: no quarantined message #${idText}.`);
               return ctx.setExit(EXIT.USAGE);
             }
-            if (!schedule.units.some((u) => u.id === opts.unit)) {
+            if (!result.ok) {
               ctx.io.err(
                 `duban quarantine release: --unit: no unit "${opts.unit}" in the schedule.`,
               );
               return ctx.setExit(EXIT.USAGE);
             }
-            const by = opts.by?.trim() || osUser();
-            const sequence =
-              (await auditEntries(runtime.db, { event: 'message.released', rawMessageId: id }))
-                .length + 1;
-            const key = releaseKey(id, sequence);
-            const before = await getMail(runtime.db, key);
-            const outcome = await processMessage(runtime.intakeDeps(), id, {
-              unitId: opts.unit,
-              answerKey: key,
-            });
-            for (const k of outcome.mailKeys) {
-              await runtime.outbox.deliver(k, `${runtime.workerName}:release`);
-            }
-            const after = outcome.mailKeys.includes(key)
-              ? await getMail(runtime.db, key)
-              : undefined;
-            const release = {
-              sequence,
-              by,
-              key: after ? key : null,
-              // A new mail under the key, not one an earlier attempt had queued already.
-              queued: after !== undefined && before === undefined,
-              status: after?.status ?? null,
-            };
-            await audit(runtime.db, {
-              event: 'message.released',
-              actor: by,
-              rawMessageId: id,
-              unitId: opts.unit,
-              reportingWeek: outcome.week,
-              submissionId: outcome.submissionId,
-              details: {
-                reason: row.outcome_reason,
-                by,
-                sequence,
-                outcome: outcome.outcome,
-                key: release.key,
-                queued: release.queued,
-              },
-              now: runtime.now(),
-            });
+            const { outcome, release } = result;
             const { mailKeys: _keys, ...shown } = outcome;
             ctx.io.out(
               opts.json
