@@ -4,6 +4,7 @@ describe('mail keys', () => {
   const keys: Array<[MailKey, string]> = [
     [{ kind: 'reply', rawMessageId: 42 }, 'reply:42'],
     [{ kind: 'release', rawMessageId: 42, release: 2 }, 'release:42:2'],
+    [{ kind: 'reprocess', rawMessageId: 42, reprocess: 1 }, 'reprocess:42:1'],
     [
       { kind: 'reminder', week: '2021-03-15', unitId: 'jiaoyu', stage: 'overdue' },
       'reminder:2021-03-15:jiaoyu:overdue',
@@ -26,6 +27,8 @@ describe('mail keys', () => {
     'reply:abc',
     'release:42',
     'release:42:0',
+    'reprocess:42',
+    'reprocess:0:1',
     '',
   ])('parses %j as no key of duban', (text) => {
     expect(parseMailKey(text)).toBeNull();
