@@ -11,12 +11,10 @@ import type {
   ReceivedMessage,
   RecordedAttachment,
 } from '../../app/ports/office-reads';
+import { OFFICE_EVENTS } from '../../app/console/office-actions';
 import { audit } from './audit';
 import type { Db } from './connection';
 import type { AttachmentRow, OutgoingMailRow, RawMessageRow } from './schema';
-
-/** The audit event of a dismissal: the message leaves the quarantine page. */
-export const DISMISSED = 'message.dismissed'; // OFFICE_EVENTS.dismissed
 
 const MESSAGE_COLUMNS = [
   'm.id',
@@ -191,7 +189,7 @@ export class StorageOfficeReads implements OfficeReads, OfficeRecords {
               .selectFrom('audit_log as a')
               .select('a.id')
               .whereRef('a.raw_message_id', '=', 'm.id')
-              .where('a.event', '=', DISMISSED)
+              .where('a.event', '=', OFFICE_EVENTS.dismissed)
               .whereRef('a.at', '>=', 'm.processed_at'),
           ),
         ),
