@@ -121,11 +121,11 @@ function messageCells(v: MessageView, downloads: boolean): Html {
   return html`<td data-label="时间">${timeZh(m.receivedAt)}</td>
     <td data-label="发件人">${m.from ?? '（未知）'}</td>
     <td data-label="单位">${v.unitName ?? '—'}</td>
-    <td data-label="主题">${m.subject ?? '（无主题）'}</td>
+    <td data-label="主题" class="text">${m.subject ?? '（无主题）'}</td>
     <td data-label="结果">
       ${outcomeZh(m.outcome)}${m.reason ? html`<br /><small>${m.reason}</small>` : ''}
     </td>
-    <td data-label="附件">
+    <td data-label="附件" class="text">
       ${attachmentsList(v, downloads)}
       ${downloads ? html`<a class="eml" href="/messages/${m.id}/raw.eml">原始邮件</a>` : ''}
     </td>`;
@@ -204,17 +204,19 @@ function messagesRoutes(deps: OfficeDeps): ConsoleRoute[] {
           ${
             p.items.length === 0
               ? html`<p>没有符合条件的来信。</p>`
-              : html`<table class="messages">
-                  ${MESSAGE_HEAD}
-                  <tbody>
-                    ${p.items.map(
-                      (v) =>
-                        html`<tr>
-                          ${messageCells(v, downloads)}
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
+              : html`<div class="table-wrap">
+                  <table class="messages">
+                    ${MESSAGE_HEAD}
+                    <tbody>
+                      ${p.items.map(
+                        (v) =>
+                          html`<tr>
+                            ${messageCells(v, downloads)}
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
           }
           <nav class="pager">
             ${p.page > 1 ? html`<a href="${link(p.page - 1)}">上一页</a>` : ''}
@@ -297,14 +299,16 @@ function quarantineRoutes(deps: OfficeDeps): ConsoleRoute[] {
       const id = idParam((req.params as Record<string, unknown>).id);
       const v = id === null ? null : await messageView(pageDeps(), id);
       if (!v) return notFound(reply, ctx);
-      const body = html`<table class="messages">
-          ${MESSAGE_HEAD}
-          <tbody>
-            <tr>
-              ${messageCells(v, true)}
-            </tr>
-          </tbody>
-        </table>
+      const body = html`<div class="table-wrap">
+          <table class="messages">
+            ${MESSAGE_HEAD}
+            <tbody>
+              <tr>
+                ${messageCells(v, true)}
+              </tr>
+            </tbody>
+          </table>
+        </div>
         <form method="post" action="/quarantine/${v.message.id}/${action}">
           ${csrfField(ctx)} ${fields(v, deps.schedule())}
           <button type="submit">${submit}</button>
@@ -347,26 +351,28 @@ function quarantineRoutes(deps: OfficeDeps): ConsoleRoute[] {
           ${
             items.length === 0
               ? html`<p>目前没有待处理的来信。</p>`
-              : html`<table class="messages">
-                  ${MESSAGE_HEAD}
-                  <tbody>
-                    ${items.map(
-                      (v) =>
-                        html`<tr>
-                          ${messageCells(v, true)}
-                          <td data-label="操作" class="actions">
-                            ${
-                              v.message.outcome === 'quarantined'
-                                ? html`<a href="/quarantine/${v.message.id}/release">转交单位</a>`
-                                : ''
-                            }
-                            <a href="/quarantine/${v.message.id}/reprocess">重新处理</a>
-                            <a href="/quarantine/${v.message.id}/dismiss">无需处理</a>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
+              : html`<div class="table-wrap">
+                  <table class="messages">
+                    ${MESSAGE_HEAD}
+                    <tbody>
+                      ${items.map(
+                        (v) =>
+                          html`<tr>
+                            ${messageCells(v, true)}
+                            <td data-label="操作" class="actions">
+                              ${
+                                v.message.outcome === 'quarantined'
+                                  ? html`<a href="/quarantine/${v.message.id}/release">转交单位</a>`
+                                  : ''
+                              }
+                              <a href="/quarantine/${v.message.id}/reprocess">重新处理</a>
+                              <a href="/quarantine/${v.message.id}/dismiss">无需处理</a>
+                            </td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
           }`;
         return sendPage(reply, '待处理来信', ctx, body);
       },
@@ -493,29 +499,31 @@ function digestRoutes(deps: OfficeDeps): ConsoleRoute[] {
           ${
             mails.length === 0
               ? html`<p>尚未发送过周报。</p>`
-              : html`<table>
-                  <thead>
-                    <tr>
-                      <th>周</th>
-                      <th>主题</th>
-                      <th>状态</th>
-                      <th>发送时间</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${mails.map(
-                      (m) =>
-                        html`<tr>
-                          <td data-label="周">${m.week ? formatDateZh(m.week) : '—'}</td>
-                          <td data-label="主题">
-                            <a href="/digests/${m.id}">${m.subject}</a>
-                          </td>
-                          <td data-label="状态">${STATUS_ZH[m.status] ?? m.status}</td>
-                          <td data-label="发送时间">${m.sentAt ? timeZh(m.sentAt) : '—'}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
+              : html`<div class="table-wrap">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>周</th>
+                        <th>主题</th>
+                        <th>状态</th>
+                        <th>发送时间</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${mails.map(
+                        (m) =>
+                          html`<tr>
+                            <td data-label="周">${m.week ? formatDateZh(m.week) : '—'}</td>
+                            <td data-label="主题">
+                              <a href="/digests/${m.id}">${m.subject}</a>
+                            </td>
+                            <td data-label="状态">${STATUS_ZH[m.status] ?? m.status}</td>
+                            <td data-label="发送时间">${m.sentAt ? timeZh(m.sentAt) : '—'}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>
+                </div>`
           }`;
         return sendPage(reply, '周报', ctx, body);
       },
@@ -700,58 +708,62 @@ function scheduleRoutes(deps: OfficeDeps): ConsoleRoute[] {
           </section>
           <section>
             <h2>催报安排</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>阶段</th>
-                  <th>时间</th>
-                  <th>发送</th>
-                  <th>抄送</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${s.cycle.reminders.map(
-                  (r) =>
-                    html`<tr>
-                      <td data-label="阶段">${r.id}</td>
-                      <td data-label="时间">
-                        截止${r.offsetDays >= 0 ? '后' : '前'}${Math.abs(r.offsetDays)}个${
-                          r.workingDays ? '工作日' : '自然日'
-                        }
-                        ${r.time}
-                      </td>
-                      <td data-label="发送">${audiences(r.to)}</td>
-                      <td data-label="抄送">${audiences(r.cc)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>阶段</th>
+                    <th>时间</th>
+                    <th>发送</th>
+                    <th>抄送</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${s.cycle.reminders.map(
+                    (r) =>
+                      html`<tr>
+                        <td data-label="阶段">${r.id}</td>
+                        <td data-label="时间">
+                          截止${r.offsetDays >= 0 ? '后' : '前'}${Math.abs(r.offsetDays)}个${
+                            r.workingDays ? '工作日' : '自然日'
+                          }
+                          ${r.time}
+                        </td>
+                        <td data-label="发送">${audiences(r.to)}</td>
+                        <td data-label="抄送">${audiences(r.cc)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
           </section>
           <section>
             <h2>报送单位</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>单位</th>
-                  <th>发件地址</th>
-                  <th>催报收件人</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${s.units.map(
-                  (u) =>
-                    html`<tr>
-                      <td data-label="单位">${u.name} <small>(${u.id})</small></td>
-                      <td data-label="发件地址">${u.addresses.join('、')}</td>
-                      <td data-label="催报收件人">
-                        ${u.remind.to.join('、')}${
-                          u.remind.cc.length ? html`；抄送 ${u.remind.cc.join('、')}` : ''
-                        }
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>单位</th>
+                    <th>发件地址</th>
+                    <th>催报收件人</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${s.units.map(
+                    (u) =>
+                      html`<tr>
+                        <td data-label="单位">${u.name} <small>(${u.id})</small></td>
+                        <td data-label="发件地址">${u.addresses.join('、')}</td>
+                        <td data-label="催报收件人">
+                          ${u.remind.to.join('、')}${
+                            u.remind.cc.length ? html`；抄送 ${u.remind.cc.join('、')}` : ''
+                          }
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>
           </section>
           <section>
             <h2>项目与攻坚目标</h2>
