@@ -116,31 +116,35 @@ function attachmentsList(v: MessageView, downloads: boolean): Html {
   </ul>`;
 }
 
-function messageCells(v: MessageView, downloads: boolean): Html {
+/**
+ * One message as a card: block elements that stack on a 390 px phone (a wide table would hide the
+ * attachments and actions off to the side).
+ */
+function messageCard(v: MessageView, downloads: boolean, actions?: Html): Html {
   const m = v.message;
-  return html`<td data-label="时间">${timeZh(m.receivedAt)}</td>
-    <td data-label="发件人">${m.from ?? '（未知）'}</td>
-    <td data-label="单位">${v.unitName ?? '—'}</td>
-    <td data-label="主题" class="text">${m.subject ?? '（无主题）'}</td>
-    <td data-label="结果">
-      ${outcomeZh(m.outcome)}${m.reason ? html`<br /><small>${m.reason}</small>` : ''}
-    </td>
-    <td data-label="附件" class="text">
-      ${attachmentsList(v, downloads)}
-      ${downloads ? html`<a class="eml" href="/messages/${m.id}/raw.eml">原始邮件</a>` : ''}
-    </td>`;
+  return html`<article class="message" id="m${m.id}">
+    <h3>${m.subject ?? '（无主题）'}</h3>
+    <p class="muted">
+      #${m.id} · ${timeZh(m.receivedAt)} · ${m.from ?? '（发件人未知）'} ·
+      ${v.unitName ?? '非登记单位'}
+    </p>
+    <p>
+      处理结果：${outcomeZh(m.outcome)}${m.reason ? html`（${m.reason}）` : ''}${
+        m.week ? html`；报送周：${formatDateZh(m.week)}` : ''
+      }
+    </p>
+    ${v.firstLines ? html`<p class="note">${v.firstLines}</p>` : ''}
+    <div>附件：${attachmentsList(v, downloads)}</div>
+    ${
+      downloads || actions
+        ? html`<p class="actions">
+            ${downloads ? html`<a href="/messages/${m.id}/raw.eml">下载原始邮件</a>` : ''}
+            ${actions ?? ''}
+          </p>`
+        : ''
+    }
+  </article>`;
 }
-
-const MESSAGE_HEAD = html`<thead>
-  <tr>
-    <th>时间</th>
-    <th>发件人</th>
-    <th>单位</th>
-    <th>主题</th>
-    <th>处理结果</th>
-    <th>附件</th>
-  </tr>
-</thead>`;
 
 function isOffice(ctx: PageContext): boolean {
   return ctx.viewer?.role === 'office' || ctx.viewer?.role === 'admin';
@@ -204,19 +208,7 @@ function messagesRoutes(deps: OfficeDeps): ConsoleRoute[] {
           ${
             p.items.length === 0
               ? html`<p>没有符合条件的来信。</p>`
-              : html`<div class="table-wrap">
-                  <table class="messages">
-                    ${MESSAGE_HEAD}
-                    <tbody>
-                      ${p.items.map(
-                        (v) =>
-                          html`<tr>
-                            ${messageCells(v, downloads)}
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              : html`${p.items.map((v) => messageCard(v, downloads))}`
           }
           <nav class="pager">
             ${p.page > 1 ? html`<a href="${link(p.page - 1)}">上一页</a>` : ''}
@@ -299,16 +291,7 @@ function quarantineRoutes(deps: OfficeDeps): ConsoleRoute[] {
       const id = idParam((req.params as Record<string, unknown>).id);
       const v = id === null ? null : await messageView(pageDeps(), id);
       if (!v) return notFound(reply, ctx);
-      const body = html`<div class="table-wrap">
-          <table class="messages">
-            ${MESSAGE_HEAD}
-            <tbody>
-              <tr>
-                ${messageCells(v, true)}
-              </tr>
-            </tbody>
-          </table>
-        </div>
+      const body = html`${messageCard(v, true)}
         <form method="post" action="/quarantine/${v.message.id}/${action}">
           ${csrfField(ctx)} ${fields(v, deps.schedule())}
           <button type="submit">${submit}</button>
@@ -351,28 +334,19 @@ function quarantineRoutes(deps: OfficeDeps): ConsoleRoute[] {
           ${
             items.length === 0
               ? html`<p>目前没有待处理的来信。</p>`
-              : html`<div class="table-wrap">
-                  <table class="messages">
-                    ${MESSAGE_HEAD}
-                    <tbody>
-                      ${items.map(
-                        (v) =>
-                          html`<tr>
-                            ${messageCells(v, true)}
-                            <td data-label="操作" class="actions">
-                              ${
-                                v.message.outcome === 'quarantined'
-                                  ? html`<a href="/quarantine/${v.message.id}/release">转交单位</a>`
-                                  : ''
-                              }
-                              <a href="/quarantine/${v.message.id}/reprocess">重新处理</a>
-                              <a href="/quarantine/${v.message.id}/dismiss">无需处理</a>
-                            </td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>
-                </div>`
+              : html`${items.map((v) =>
+                  messageCard(
+                    v,
+                    true,
+                    html`${
+                        v.message.outcome === 'quarantined'
+                          ? html`<a href="/quarantine/${v.message.id}/release">转交单位</a>`
+                          : ''
+                      }
+                      <a href="/quarantine/${v.message.id}/reprocess">重新处理</a>
+                      <a href="/quarantine/${v.message.id}/dismiss">无需处理</a>`,
+                  ),
+                )}`
           }`;
         return sendPage(reply, '待处理来信', ctx, body);
       },
