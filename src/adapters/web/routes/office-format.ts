@@ -48,3 +48,25 @@ export function idParam(text: unknown): number | null {
   if (typeof text !== 'string' || !/^[1-9]\d{0,14}$/.test(text)) return null;
   return Number(text);
 }
+
+/** Why a message came to its outcome, in the office's words (the code itself otherwise). */
+const REASON_ZH: Record<string, string> = {
+  UNKNOWN_SENDER: '发件人未登记',
+  AUTO_REPLY: '自动回复',
+  BOUNCE: '退信',
+  READ_RECEIPT: '已读回执',
+  OWN_MAIL: '本系统发出的邮件',
+  MAILING_LIST: '邮件列表',
+  BULK_PRECEDENCE: '群发邮件',
+  FORWARDED_WITHOUT_SHEET: '转发邮件未附问题清单',
+  FORWARDED_BY_RULE: '自动转发',
+  NO_ATTACHMENT: '未附问题清单',
+  HISTORY: '启用前的历史邮件',
+  DMARC_FAIL: '未通过发件域验证（DMARC）',
+};
+
+/** "发件人未登记（UNKNOWN_SENDER）": the code stays visible for looking it up. */
+export function reasonZh(reason: string): string {
+  const zh = REASON_ZH[reason];
+  return zh ? `${zh}（${reason}）` : reason;
+}

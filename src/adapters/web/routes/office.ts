@@ -30,6 +30,7 @@ import {
   idParam,
   OUTCOME_ZH,
   outcomeZh,
+  reasonZh,
   sizeZh,
   timeZh,
 } from './office-format';
@@ -129,7 +130,7 @@ function messageCard(v: MessageView, downloads: boolean, actions?: Html): Html {
       ${v.unitName ?? '非登记单位'}
     </p>
     <p>
-      处理结果：${outcomeZh(m.outcome)}${m.reason ? html`（${m.reason}）` : ''}${
+      处理结果：${outcomeZh(m.outcome)}${m.reason ? html`：${reasonZh(m.reason)}` : ''}${
         m.week ? html`；报送周：${formatDateZh(m.week)}` : ''
       }
     </p>
