@@ -13,6 +13,7 @@ import { registerHealthCommand } from './commands/health';
 import { registerStatusCommand } from './commands/status';
 import { registerRemindCommand } from './commands/remind';
 import { registerDigestCommand } from './commands/digest';
+import { registerLoginLinkCommand } from './commands/login-link';
 
 export type { CommandContext };
 
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerStatusCommand(program, ctx);
   registerRemindCommand(program, ctx);
   registerDigestCommand(program, ctx);
+  registerLoginLinkCommand(program, ctx);
   return program;
 }
 

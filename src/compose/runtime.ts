@@ -14,7 +14,13 @@ import {
   type MailTransport,
 } from '../adapters/mail/transport';
 import { openDatabaseFor, type DatabaseUse, type Db } from '../adapters/storage';
-import { loadConfig, type DubanConfig, type ImapConfig, type ServiceEnv } from '../config/env';
+import {
+  loadConfig,
+  type DubanConfig,
+  type ImapConfig,
+  type ServiceEnv,
+  type WebEnv,
+} from '../config/env';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
 import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
@@ -30,6 +36,8 @@ export interface Runtime {
   transport: MailTransport;
   service: ServiceEnv;
   imap: ImapConfig | null;
+  /** The console's settings (the `web` role). */
+  web: WebEnv;
   intake: IntakeSettings;
   logger: Logger;
   now(): Date;
@@ -69,7 +77,7 @@ export interface RuntimeOptions {
 export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { schedule, env, cwd, logger } = opts;
   // Every configuration problem first, all listed at once, before any connection is opened.
-  const { imap, service, mail, database } =
+  const { imap, service, mail, database, web } =
     opts.config ?? loadConfig(env, { mailbox: schedule.programme.mailbox, cwd });
   for (const warning of mail.warnings) logger.warn({ warning }, 'mail settings');
   const db = await openDatabaseFor(database.url, opts.database ?? 'create', { cwd });
@@ -108,6 +116,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     transport,
     service,
     imap,
+    web,
     intake,
     logger,
     now,

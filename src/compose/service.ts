@@ -44,12 +44,20 @@ import type { Runtime } from './runtime';
 import { reminderStillDue } from '../app/reminders';
 import { weekReadsOver } from './week-deps';
 import { startScheduler, type Scheduler } from './scheduler';
+import { startWeb, type WebRole } from './web';
 
 /** Outcomes of an inline delivery that need no outbound job (the row records each of them). */
 const INLINE_SETTLED: ReadonlySet<string> = new Set(['sent', 'already_sent', 'failed', 'capped']);
 
-export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler';
-export const ALL_ROLES: readonly Role[] = ['watcher', 'intake', 'outbound', 'sweeper', 'scheduler'];
+export type Role = 'watcher' | 'intake' | 'outbound' | 'sweeper' | 'scheduler' | 'web';
+export const ALL_ROLES: readonly Role[] = [
+  'watcher',
+  'intake',
+  'outbound',
+  'sweeper',
+  'scheduler',
+  'web',
+];
 
 export interface Service {
   /** The watcher while this process holds the watcher's lease, else null. */
@@ -59,6 +67,8 @@ export interface Service {
   readonly scheduler: Scheduler | null;
   /** Redis reachability as this process sees it (outages are logged once). */
   redis: RedisWatch;
+  /** The console (the `web` role), when this process runs it. */
+  readonly web: WebRole | null;
   /** Runs the sweeper once (tests, and the periodic timer); `graceMs` default sweepGraceMs. */
   sweep(graceMs?: number): Promise<{ messages: number; mails: number }>;
   stop(deadlineMs?: number): Promise<void>;
@@ -328,6 +338,9 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
   }
   // ---- end of the scheduler role.
 
+  // ---- web role (src/compose/web.ts): the console on HTTP_HOST:HTTP_PORT.
+  const web = roles.has('web') ? await startWeb(runtime, queues) : null;
+
   return {
     get watcher() {
       return watcher;
@@ -337,6 +350,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
       return scheduler;
     },
     redis,
+    web,
     sweep,
     async stop(deadlineMs = 20_000) {
       if (sweepTimer) clearTimeout(sweepTimer);
@@ -344,6 +358,7 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
       // Stop taking new work first (the leased roles stop and release their leases), then let
       // work in hand finish within the deadline.
       const steps: Array<() => Promise<unknown>> = [
+        async () => web?.close(),
         ...leased.map((role) => () => role.stop()),
         ...workers.map((w) => () => closeWithin(w, deadlineMs)),
         () => queues.close(),

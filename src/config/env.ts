@@ -14,12 +14,14 @@ import { IMAP_VARIABLES, parseImapEnv, type ImapConfig, type LoadEnvOptions } fr
 import { envError, valueOrThrow, type Env, type Parsed } from './env/reader';
 import { parseServiceEnv, SERVICE_VARIABLES, type ServiceEnv } from './service-env';
 import { parseSmtpEnv, SMTP_VARIABLES, type MailSettings } from './env/smtp';
+import { parseWebEnv, WEB_VARIABLES, type WebEnv } from './env/web';
 
 export * from './env/imap';
 export { EnvReader, type Env, type EnvCode, type Parsed } from './env/reader';
 export { databaseUrlFromEnv, type DatabaseSettings } from './env/database';
 export type { ServiceEnv } from './service-env';
 export type { MailSettings } from './env/smtp';
+export { parseWebEnv, readWebEnv, type WebEnv } from './env/web';
 
 /**
  * Every variable duban reads, for deployment files to be checked against (the compose test):
@@ -32,6 +34,7 @@ export const DUBAN_VARIABLES: readonly string[] = [
   ...IMAP_VARIABLES,
   ...SMTP_VARIABLES,
   ...SERVICE_VARIABLES,
+  ...WEB_VARIABLES,
 ];
 
 /** Everything the service reads from the environment. */
@@ -43,6 +46,8 @@ export interface DubanConfig {
   /** Redis, the queues, intake answers, the log level. */
   service: ServiceEnv;
   database: DatabaseSettings;
+  /** The console (the `web` role): HTTP_HOST, HTTP_PORT, PUBLIC_URL, CONSOLE_IDLE_MINUTES. */
+  web: WebEnv;
 }
 
 export interface LoadConfigOptions extends LoadEnvOptions {
@@ -63,11 +68,18 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions): 
   const mail = parseSmtpEnv(env, { mailbox: options.mailbox, cwd });
   const service = parseServiceEnv(env);
   const database = parseDatabaseEnv(env, cwd);
-  if (!imap.ok || !mail.ok || !service.ok || !database.ok) {
-    const sections: Parsed<unknown>[] = [imap, mail, service, database];
+  const web = parseWebEnv(env);
+  if (!imap.ok || !mail.ok || !service.ok || !database.ok || !web.ok) {
+    const sections: Parsed<unknown>[] = [imap, mail, service, database, web];
     throw envError(sections.flatMap((s) => (s.ok ? [] : [s])));
   }
-  return { imap: imap.value, mail: mail.value, service: service.value, database: database.value };
+  return {
+    imap: imap.value,
+    mail: mail.value,
+    service: service.value,
+    database: database.value,
+    web: web.value,
+  };
 }
 
 /** The IMAP section alone (for `duban health`): ENV_INVALID listing its problems. */

@@ -10,6 +10,7 @@
  *   reminder:<week>:<unit id>:<stage id>   a reminder stage to a unit for a week
  *   digest:<week>:v<version>               a version of a week's digest
  *   config-error:<sha-256 of the file>     the admin's notice of a refused schedule change
+ *   login:<sha-256 of the token>           a console sign-in link
  * Unit and stage ids match /^[a-z0-9][a-z0-9_-]*$/ (the schedule schema), so ':' separates safely.
  */
 
@@ -19,7 +20,8 @@ export type MailKey =
   | { kind: 'reprocess'; rawMessageId: number; reprocess: number }
   | { kind: 'reminder'; week: string; unitId: string; stage: string }
   | { kind: 'digest'; week: string; version: number }
-  | { kind: 'config-error'; sha: string };
+  | { kind: 'config-error'; sha: string }
+  | { kind: 'login'; tokenHash: string };
 
 const WEEK = String.raw`\d{4}-\d{2}-\d{2}`;
 const ID = '[a-z0-9][a-z0-9_-]*';
@@ -30,6 +32,7 @@ const PATTERNS = {
   reminder: new RegExp(`^reminder:(${WEEK}):(${ID}):(${ID})$`),
   digest: new RegExp(`^digest:(${WEEK}):v([1-9]\\d*)$`),
   configError: /^config-error:([0-9a-f]{1,64})$/,
+  login: /^login:([0-9a-f]{64})$/,
 };
 
 export function formatMailKey(key: MailKey): string {
@@ -46,6 +49,8 @@ export function formatMailKey(key: MailKey): string {
       return `digest:${key.week}:v${key.version}`;
     case 'config-error':
       return `config-error:${key.sha}`;
+    case 'login':
+      return `login:${key.tokenHash}`;
   }
 }
 
@@ -64,6 +69,8 @@ export function parseMailKey(text: string): MailKey | null {
   if (m?.[1] && m[2]) return { kind: 'digest', week: m[1], version: Number(m[2]) };
   m = PATTERNS.configError.exec(text);
   if (m?.[1]) return { kind: 'config-error', sha: m[1] };
+  m = PATTERNS.login.exec(text);
+  if (m?.[1]) return { kind: 'login', tokenHash: m[1] };
   return null;
 }
 
@@ -80,6 +87,8 @@ export const reminderKey = (week: string, unitId: string, stage: string): string
 export const digestKey = (week: string, version: number): string =>
   formatMailKey({ kind: 'digest', week, version });
 export const configErrorKey = (sha: string): string => formatMailKey({ kind: 'config-error', sha });
+/** A console sign-in link, by the sha-256 of its token (never the token itself). */
+export const loginKey = (tokenHash: string): string => formatMailKey({ kind: 'login', tokenHash });
 
 /** The LIKE prefix of every digest version of a week (for listing them in SQL). */
 export function digestKeyPrefix(week: string): string {

@@ -51,6 +51,8 @@ describe.each(TEST_DIALECTS)('a Redis outage under duban serve on %s', (dialect)
       DUBAN_QUEUE_PREFIX: `test-${randomBytes(6).toString('hex')}`,
       RETRY_DELAY_MS: '200',
       LOG_LEVEL: 'info',
+      // The console on a free port (the default 8080 may be taken).
+      HTTP_PORT: '0',
     };
     child = spawn(process.execPath, [path.join(ROOT, 'bin/duban.js'), 'serve'], {
       cwd,

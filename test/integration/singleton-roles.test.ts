@@ -50,6 +50,8 @@ describe.each(TEST_DIALECTS)('two full-role services on %s', (dialect) => {
         REDIS_URL: redis.url,
         DUBAN_QUEUE_PREFIX: 'singleton',
         LEASE_TTL_MS: String(TTL),
+        // Both processes run the console: each on a free port.
+        HTTP_PORT: '0',
       },
       cwd: fs.mkdtempSync(
         path.join(os.tmpdir(), `duban-singleton-${randomBytes(3).toString('hex')}-`),

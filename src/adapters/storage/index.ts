@@ -15,3 +15,4 @@ export * from './outgoing-mails';
 export * from './outgoing-mail-backlog';
 export * from './auto-replies';
 export * from './database-use';
+export * from './console-sign-in';

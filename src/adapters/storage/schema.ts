@@ -255,6 +255,29 @@ export interface Database {
   message_claims: MessageClaimsTable;
   role_fences: RoleFencesTable;
   auto_replies: AutoRepliesTable;
+  login_tokens: LoginTokensTable;
+  console_sessions: ConsoleSessionsTable;
+}
+
+/** A one-time sign-in link of the console (0011), by the sha-256 of its token. */
+export interface LoginTokensTable {
+  token_hash: string;
+  /** Lower-cased. */
+  email: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** Set when the link was used: a link works once. */
+  used_at: Timestamp | null;
+}
+
+/** A signed-in browser (0011), by the sha-256 of its cookie's random id. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  /** Lower-cased; the role is read from the schedule in force at each request. */
+  email: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
 }
 
 /** An automatic reply counting for the daily cap, per RCPT TO address (0007). */

@@ -92,6 +92,8 @@ export async function startFaultStack(opts: {
       // The mail-loop guard (10 automatic replies per address a day) would hold answers back.
       MAIL_DAILY_CAP: '10000',
       LOG_LEVEL: 'info',
+      // Several full services run the console: each on a free port.
+      HTTP_PORT: '0',
       ...Object.fromEntries(Object.entries(FAULT_TIMINGS).map(([k, v]) => [k, String(v)])),
     };
     const cwd = path.join(dir, 'service');

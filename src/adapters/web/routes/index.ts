@@ -1,0 +1,11 @@
+/**
+ * Every route of the console, in one list: the server registers it and the security tests walk
+ * it, so a route added here is guarded like the others. Each module adds its factory's list.
+ */
+import type { WebDeps } from '../deps';
+import type { ConsoleRoute } from '../route';
+import { signInRoutes } from './sign-in';
+
+export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
+  return [...signInRoutes(deps)];
+}
