@@ -60,6 +60,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
+# The console's stylesheet, served from the source tree (src/adapters/web/server.ts).
+COPY --from=build /app/src/adapters/web/assets ./src/adapters/web/assets
 
 # `duban <command>` on the PATH, for `docker compose exec app duban status --week …`.
 RUN ln -s /app/bin/duban.js /usr/local/bin/duban \

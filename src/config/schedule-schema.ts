@@ -54,10 +54,10 @@ const person = z.strictObject(personFields);
 
 const officeMember = z.strictObject({
   ...personFields,
-  admin: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Receives configuration errors and operational alerts.' }),
+  admin: z.boolean().default(false).meta({
+    description:
+      'Receives configuration errors and operational alerts; may open the console’s operator pages (/ops).',
+  }),
 });
 
 const unit = z

@@ -19,7 +19,7 @@ export interface Person {
 }
 
 export interface OfficeMember extends Person {
-  /** Receives configuration errors and operational alerts. */
+  /** Receives configuration errors and operational alerts; the console's admin role (/ops). */
   admin: boolean;
 }
 
