@@ -159,6 +159,27 @@ describe('access rules on every route of consoleRoutes', () => {
     expect(css.body).toContain('overflow-x: auto');
   });
 
+  it('guards what is mounted outside the route list, with its own CSP under its prefix', async () => {
+    const mounted = harness(t.db);
+    const app = buildWebServer(mounted.deps, {
+      cspByPrefix: { '/ops/queues': "default-src 'self'; script-src 'self'" },
+      extend: (scope, guard) => {
+        scope.get('/ops/queues', { preHandler: guard('admin') }, async () => 'board');
+      },
+    });
+    const office = await sessionCookie(t.db, OFFICE);
+    const admin = await sessionCookie(t.db, ADMIN);
+    expect((await app.inject({ url: '/ops/queues' })).headers.location).toMatch(/^\/login\?next=/);
+    const refused = await app.inject({ url: '/ops/queues', headers: { cookie: office.cookie } });
+    expect(refused.statusCode).toBe(403);
+    const shown = await app.inject({ url: '/ops/queues', headers: { cookie: admin.cookie } });
+    expect(shown.body).toBe('board');
+    expect(shown.headers['content-security-policy']).toBe("default-src 'self'; script-src 'self'");
+    const missing = await app.inject({ url: '/nowhere', headers: { cookie: admin.cookie } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('退出');
+  });
+
   it('answers an error with a plain page, never the stack or message', async () => {
     const failing = harness(t.db, {}, () => [
       {

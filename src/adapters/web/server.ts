@@ -34,7 +34,11 @@ export interface WebServerOptions {
    */
   cspByPrefix?: Readonly<Record<string, string>>;
   /** Registers what is not a ConsoleRoute (e.g. Bull Board's plugin), after the routes. */
-  extend?: (app: FastifyInstance) => Promise<void> | void;
+  extend?: (
+    app: FastifyInstance,
+    /** A preHandler for a given access: sign-in, role and CSRF as for a ConsoleRoute. */
+    guard: (access: Access) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>,
+  ) => Promise<void> | void;
 }
 
 const STYLESHEET = path.join(PACKAGE_ROOT, 'src', 'adapters', 'web', 'assets', 'console.css');
@@ -93,9 +97,22 @@ export function buildWebServer(deps: WebDeps, options: WebServerOptions = {}): F
   const sendPage = (reply: FastifyReply, status: number, body: string): FastifyReply =>
     reply.code(status).type('text/html; charset=utf-8').send(body);
 
-  app.setNotFoundHandler((req, reply) =>
-    sendPage(reply, 404, plainPage(ctxOf(req), '页面不存在', '您访问的页面不存在，请检查地址。')),
-  );
+  const sessionOf = async (req: FastifyRequest): Promise<OpenSession | null> =>
+    openSession(deps.db, req.cookies[SESSION_COOKIE], {
+      schedule: deps.schedule(),
+      now: deps.now(),
+      idleMinutes: deps.web.idleMinutes,
+    });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    // The frame shows the navigation to a signed-in visitor.
+    req.consoleSession = await sessionOf(req).catch(() => null);
+    return sendPage(
+      reply,
+      404,
+      plainPage(ctxOf(req), '页面不存在', '您访问的页面不存在，请检查地址。'),
+    );
+  });
   app.setErrorHandler((err: { statusCode?: number }, req, reply) => {
     const status =
       err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -120,13 +137,6 @@ export function buildWebServer(deps: WebDeps, options: WebServerOptions = {}): F
       .send(css);
   });
 
-  const sessionOf = async (req: FastifyRequest): Promise<OpenSession | null> =>
-    openSession(deps.db, req.cookies[SESSION_COOKIE], {
-      schedule: deps.schedule(),
-      now: deps.now(),
-      idleMinutes: deps.web.idleMinutes,
-    });
-
   for (const route of options.routes ?? consoleRoutes(deps)) {
     const download = isDownload(route);
     app.route({
@@ -150,7 +160,27 @@ export function buildWebServer(deps: WebDeps, options: WebServerOptions = {}): F
       },
     });
   }
-  if (options.extend) void app.register(async (scope) => options.extend?.(scope));
+  /**
+   * For what options.extend registers outside the route list (Bull Board under /ops): a
+   * preHandler applying the same rules as a ConsoleRoute of this access.
+   */
+  const guard =
+    (access: Access) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      req.consoleSession = await sessionOf(req);
+      const refusal = refuse(access, false, req, req.consoleSession);
+      if (refusal === 'login') {
+        await reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 302);
+      } else if (refusal !== null) {
+        const [title, text] = REFUSALS[refusal];
+        await sendPage(
+          reply,
+          refusal,
+          plainPage(refusal === 401 ? anonymous() : ctxOf(req), title, text),
+        );
+      }
+    };
+  if (options.extend) void app.register(async (scope) => options.extend?.(scope, guard));
   return app;
 }
 
