@@ -102,6 +102,18 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     },
     redis,
   );
+  // ---- web role (src/compose/web.ts): the console on HTTP_HOST:HTTP_PORT. First, so that a port
+  // that cannot be had stops the start before any other role takes work.
+  let web: WebRole | null = null;
+  if (roles.has('web')) {
+    try {
+      web = await startWeb(runtime, queues);
+    } catch (err) {
+      await queues.close().catch(() => undefined);
+      redis.close();
+      throw err;
+    }
+  }
   const workers: Worker[] = [];
   const leased: LeasedRole[] = [];
   const leases = new Leases({
@@ -337,9 +349,6 @@ export async function startService(runtime: Runtime, options: ServiceOptions): P
     });
   }
   // ---- end of the scheduler role.
-
-  // ---- web role (src/compose/web.ts): the console on HTTP_HOST:HTTP_PORT.
-  const web = roles.has('web') ? await startWeb(runtime, queues) : null;
 
   return {
     get watcher() {

@@ -40,7 +40,8 @@ export function registerServeCommand(
       'after',
       '\nConfiguration comes from the environment (README: Environment variables). SIGTERM or\n' +
         'SIGINT stops taking work, lets work in hand finish within --shutdown-seconds, and exits.\n\n' +
-        'Exit codes: 0 stopped cleanly; 1 configuration error; 69 database unavailable.',
+        "Exit codes: 0 stopped cleanly; 1 configuration error or the console's port taken; 69 database\n" +
+        'unavailable.',
     )
     .action(async (opts: { config?: string; roles: string; shutdownSeconds: string }) => {
       const { io } = ctx;
@@ -74,11 +75,22 @@ export function registerServeCommand(
       } catch (err) {
         return exitForError(err, ctx, 'serve');
       }
-      const service = await startService(runtime, {
-        roles: roles as Role[],
-        sweepEveryMs: runtime.service.sweepEveryMs,
-        sweepGraceMs: runtime.service.sweepGraceMs,
-      });
+      let service;
+      try {
+        service = await startService(runtime, {
+          roles: roles as Role[],
+          sweepEveryMs: runtime.service.sweepEveryMs,
+          sweepGraceMs: runtime.service.sweepGraceMs,
+        });
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+        await runtime.close();
+        io.err(
+          `duban serve: the console cannot listen on ${runtime.web.host}:${runtime.web.port} (${String(code)}); set HTTP_HOST / HTTP_PORT, or leave out the web role (--roles).`,
+        );
+        return ctx.setExit(EXIT.USAGE);
+      }
       // The admin edits the YAML by hand: re-validate on change and on SIGHUP; an invalid edit
       // keeps the running schedule (and the admin is mailed the errors).
       const file = resolveSchedulePath(opts.config, { ...io, err: () => undefined });
