@@ -416,3 +416,19 @@ describe('duban login-link', () => {
     expect(io.stdout).toBe('');
   });
 });
+
+describe('sign-in records on PostgreSQL', () => {
+  const pg = useTestDatabase('postgres');
+
+  it('uses a link once and keeps sessions by their hash', async () => {
+    const link = await issueLoginLink(pg.db, { email: OFFICE, publicUrl: 'http://x', now: T0 });
+    const h = harness(pg.db);
+    const token = tokenOf(link.url);
+    expect((await h.app.inject({ url: `/login/${token}` })).statusCode).toBe(200);
+    const used = await h.app.inject({ method: 'POST', url: `/login/${token}` });
+    expect(used.statusCode).toBe(303);
+    expect((await h.app.inject({ method: 'POST', url: `/login/${token}` })).statusCode).toBe(410);
+    const home = await h.app.inject({ url: '/', headers: { cookie: cookieOf(used) } });
+    expect(home.headers.location).toMatch(/^\/weeks\/\d{4}-\d{2}-\d{2}$/);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { weekContaining } from '../../../domain/calendar';
-import { usableLoginToken, useLoginToken } from '../../storage';
+import { pruneConsoleSignIn, usableLoginToken, useLoginToken } from '../../storage';
 import type { WebDeps } from '../deps';
 import { html } from '../html';
 import { page } from '../layout';
@@ -208,6 +208,12 @@ export function signInRoutes(
         // A new session id at every sign-in: whatever id the browser had is dropped.
         await endSession(deps.db, req.cookies[SESSION_COOKIE]);
         const session = await startSession(deps.db, email, ctx.now);
+        // Old records go at each sign-in: sessions past the idle timeout, links past expiry.
+        await pruneConsoleSignIn(
+          deps.db,
+          new Date(ctx.now.getTime() - deps.web.idleMinutes * 60_000),
+          ctx.now,
+        );
         setSessionCookie(reply, session.id);
         await audit(deps.db, {
           event: 'console.signed_in',
