@@ -205,6 +205,9 @@ describe('access rules on every route of consoleRoutes', () => {
     h.clock.now = T0;
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/weeks/2021-03-22');
+    const board = await h.app.inject({ url: '/weeks/2021-03-22', headers: { cookie: s.cookie } });
+    expect(board.statusCode).toBe(200);
+    expect(board.body).toContain('退出');
   });
 });
 

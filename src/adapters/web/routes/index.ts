@@ -2,10 +2,15 @@
  * Every route of the console, in one list: the server registers it and the security tests walk
  * it, so a route added here is guarded like the others. Each module adds its factory's list.
  */
+import { StorageBoardReads } from '../../storage/board-reads';
 import type { WebDeps } from '../deps';
 import type { ConsoleRoute } from '../route';
+import { boardRoutes } from './board';
 import { signInRoutes } from './sign-in';
 
 export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
-  return [...signInRoutes(deps)];
+  return [
+    ...signInRoutes(deps),
+    ...boardRoutes({ reads: new StorageBoardReads(deps.db), schedule: deps.schedule }),
+  ];
 }
