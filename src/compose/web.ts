@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Queues } from '../adapters/queue';
 import type { WebDeps } from '../adapters/web/deps';
 import { buildWebServer } from '../adapters/web/server';
+import { officeDepsOver } from './office';
 import type { Runtime } from './runtime';
 
 export function webDepsOver(runtime: Runtime, queues: Pick<Queues, 'enqueueOutbound'>): WebDeps {
@@ -16,6 +17,7 @@ export function webDepsOver(runtime: Runtime, queues: Pick<Queues, 'enqueueOutbo
     web: runtime.web,
     mailFrom: runtime.mail.from,
     logger: runtime.logger.child({ component: 'web' }),
+    office: officeDepsOver(runtime),
     async sendMail(mail) {
       await runtime.outbox.queue(mail);
       // Should Redis be down, the sweeper finds the queued mail again.

@@ -8,6 +8,7 @@ import { auditEntries, type Db } from '../../src/adapters/storage';
 import type { WebDeps } from '../../src/adapters/web/deps';
 import type { ConsoleRoute } from '../../src/adapters/web/route';
 import { consoleRoutes } from '../../src/adapters/web/routes';
+import type { OfficeDeps } from '../../src/adapters/web/routes/office';
 import { SAME_ANSWER } from '../../src/adapters/web/routes/sign-in';
 import { buildWebServer, CONSOLE_CSP, isDownload } from '../../src/adapters/web/server';
 import { issueLoginLink, sha256Text, startSession } from '../../src/adapters/web/sign-in';
@@ -53,6 +54,8 @@ function harness(
     mailFrom: 'duban@example.cn',
     sendMail: async (m) => void mails.push(m),
     logger: pino({ level: 'silent' }),
+    // The office pages' ports are not exercised here: only their access rules are.
+    office: {} as OfficeDeps,
   };
   const app = buildWebServer(deps, routes ? { routes: routes(deps) } : {});
   return { app, deps, mails, clock };
@@ -139,7 +142,8 @@ describe('access rules on every route of consoleRoutes', () => {
         url: concrete(route.url),
         headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
       });
-      expect([route.url, ok.statusCode < 400]).toEqual([route.url, true]);
+      // Past the guard (the handler's own answer may be anything but a refusal).
+      expect([route.url, [401, 403].includes(ok.statusCode)]).toEqual([route.url, false]);
     }
   });
 
@@ -178,6 +182,21 @@ describe('access rules on every route of consoleRoutes', () => {
     const missing = await app.inject({ url: '/nowhere', headers: { cookie: admin.cookie } });
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('退出');
+  });
+
+  it('keeps a route’s own CSP (a framed stored mail), framed by the console only', async () => {
+    const own = harness(t.db, {}, () => [
+      {
+        method: 'GET',
+        url: '/framed',
+        access: 'public',
+        handler: async (_req, reply) =>
+          reply.header('content-security-policy', "default-src 'none'").send('x'),
+      },
+    ]);
+    const res = await own.app.inject({ url: '/framed' });
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 
   it('answers an error with a plain page, never the stack or message', async () => {

@@ -8,6 +8,7 @@ import type { Schedule } from '../../config/schedule';
 import type { WebEnv } from '../../config/env/web';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import type { Logger } from '../../log';
+import type { OfficeDeps } from './routes/office';
 
 export interface WebDeps {
   db: Db;
@@ -21,4 +22,6 @@ export interface WebDeps {
   /** Queues a mail in the outbox and hands it to delivery. */
   sendMail(mail: OutgoingMail): Promise<void>;
   logger: Logger;
+  /** The office pages' ports (src/compose/office.ts); without them those pages are not served. */
+  office?: OfficeDeps;
 }

@@ -81,10 +81,14 @@ export function buildWebServer(deps: WebDeps, options: WebServerOptions = {}): F
   app.decorateRequest('consoleSession', null);
 
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('Content-Security-Policy', cspFor(req.url.split('?')[0] ?? '/'));
+    // A route that sets its own policy keeps it (a stored digest shown in a sandboxed frame of
+    // the console): it may then be framed by the console itself, never by another site.
+    const own = reply.hasHeader('Content-Security-Policy');
+    if (!own) reply.header('Content-Security-Policy', cspFor(req.url.split('?')[0] ?? '/'));
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');
-    reply.header('X-Frame-Options', 'DENY');
+    if (!reply.hasHeader('X-Frame-Options'))
+      reply.header('X-Frame-Options', own ? 'SAMEORIGIN' : 'DENY');
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
     return payload;
   });

@@ -6,11 +6,13 @@ import { StorageBoardReads } from '../../storage/board-reads';
 import type { WebDeps } from '../deps';
 import type { ConsoleRoute } from '../route';
 import { boardRoutes } from './board';
+import { officeRoutes } from './office';
 import { signInRoutes } from './sign-in';
 
 export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
   return [
     ...signInRoutes(deps),
     ...boardRoutes({ reads: new StorageBoardReads(deps.db), schedule: deps.schedule }),
+    ...(deps.office ? officeRoutes(deps.office) : []),
   ];
 }
