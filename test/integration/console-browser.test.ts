@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ALL_ROLES } from '../../src/compose/service';
 import { Redis } from 'ioredis';
 import { migrateToLatest, type Db } from '../../src/adapters/storage';
@@ -223,9 +223,9 @@ describeConsole('the console in a browser', () => {
     await signedIn(page).waitFor();
   }
 
-  /** Chooses the unit in any unit picker on the page (on the list or on the confirmation). */
-  async function chooseUnit(page: Page, unitId: string): Promise<void> {
-    const select = page.locator(`select:has(option[value="${unitId}"])`);
+  /** Chooses the unit in a unit picker within `scope` (the held message's entry, or the page). */
+  async function chooseUnit(scope: Page | Locator, unitId: string): Promise<void> {
+    const select = scope.locator(`select:has(option[value="${unitId}"])`);
     if (await select.count()) await select.first().selectOption(unitId);
   }
 
@@ -259,18 +259,29 @@ describeConsole('the console in a browser', () => {
 
     // The quarantine: release the held message to its unit, confirmed.
     await page.goto(`${base}/quarantine`);
+    // The held message's entry: the innermost element with its sender and a release button.
     const item = page
-      .locator('main :is(tr, li, article, section)')
-      .filter({ hasText: held.sender });
-    await expect(item.count()).resolves.toBeGreaterThan(0);
+      .locator('main :is(tr, li, article, section, form, div)')
+      .filter({ hasText: held.sender })
+      .filter({ has: page.getByRole('button', { name: /放行/ }) })
+      .last();
+    await expect(item.count()).resolves.toBe(1);
     await fits('quarantine');
     await screenshot(page, `quarantine-${shot}`);
-    await chooseUnit(page, held.unitId);
-    await item.first().getByRole('button', { name: /放行/ }).click();
+    await chooseUnit(item, held.unitId);
+    await item.getByRole('button', { name: /放行/ }).click();
+    await page.waitForLoadState();
+    // The confirmation step (the unit may be asked for here instead).
     await chooseUnit(page, held.unitId);
     await fits('release confirmation');
     await screenshot(page, `release-${shot}`);
-    await page.getByRole('button', { name: /确认/ }).click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: /确认/ }).click(),
+    ]);
+    // A redirect or a page; 403 would be a missing CSRF token, 401 a lost session.
+    expect(`${answer.status()} ${answer.url()}`).toMatch(/^[23]\d\d /);
+    await page.waitForLoadState();
 
     // Its receipt among the unit's mails (the intake answers it as the job runs).
     await until(
