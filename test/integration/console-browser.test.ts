@@ -51,6 +51,13 @@ function consoleMissing(): string[] {
   if (!(ALL_ROLES as readonly string[]).includes('web')) {
     missing.push('the `web` role of duban serve (ALL_ROLES in src/compose/service.ts)');
   }
+  const commands = path.join(ROOT, 'src/cli/commands');
+  const hasLoginLink = fs
+    .readdirSync(commands)
+    .some((f) =>
+      fs.readFileSync(path.join(commands, f), 'utf8').includes(".command('login-link')"),
+    );
+  if (!hasLoginLink) missing.push('the command duban login-link (src/cli/commands/)');
   return missing;
 }
 
@@ -160,17 +167,20 @@ describeConsole('the console in a browser', () => {
     );
     serve.stdout?.on('data', (d: Buffer) => void (serveLog += d.toString()));
     serve.stderr?.on('data', (d: Buffer) => void (serveLog += d.toString()));
+    // Ready when the sign-in page answers (the console's first page, public).
     await until(
-      `duban serve to answer ${base}/healthz`,
+      `duban serve to answer ${base}/login`,
       async () => {
         if (serve?.exitCode !== null) throw new Error(`duban serve exited:\n${serveLog}`);
-        return fetch(`${base}/healthz`).then(
+        return fetch(`${base}/login`).then(
           (r) => r.ok,
           () => false,
         );
       },
       30_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nduban serve said:\n${serveLog}`);
+    });
   });
 
   afterAll(async () => {
