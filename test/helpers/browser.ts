@@ -142,6 +142,8 @@ export async function openPage(
     ...options,
   });
   const outside = await guardOutsideRequests(context);
+  // Fail in seconds, not the default 30: every page is served from this machine.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   return { context, page, outside };
 }
