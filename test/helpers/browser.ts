@@ -189,6 +189,18 @@ export async function drawsChineseGlyphs(page: Page): Promise<boolean> {
   })()`);
 }
 
+/**
+ * Makes the first element matching `selector` visible as a person would: by clicking the summary
+ * of each closed <details> around it, outermost first.
+ */
+export async function reveal(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 5 && !(await page.locator(selector).first().isVisible()); i++) {
+    const closed = page.locator(`details:not([open]):has(${selector}) > summary`).first();
+    if (!(await closed.count())) return;
+    await closed.click();
+  }
+}
+
 /** Whether the page fits its viewport's width (no sideways scrolling on a phone). */
 export async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate<boolean>(

@@ -27,7 +27,7 @@ import { ALL_ROLES } from '../../src/compose/service';
 import { Redis } from 'ioredis';
 import { migrateToLatest, type Db } from '../../src/adapters/storage';
 import type { Schedule } from '../../src/config/schedule';
-import { fitsWidth, screenshot, useBrowser, type Viewport } from '../helpers/browser';
+import { fitsWidth, reveal, screenshot, useBrowser, type Viewport } from '../helpers/browser';
 import { capture, ROOT, run } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
@@ -257,19 +257,21 @@ describeConsole('the console in a browser', () => {
     // The week board: 区教育局 sent on time; its name leads to its page.
     await page.goto(`${base}/weeks/${WEEK}`);
     await signedIn(page).waitFor();
-    await expect(page.locator('main').innerText()).resolves.toContain('区教育局');
+    await expect(page.locator('main').textContent()).resolves.toContain('区教育局');
     await fits('week board');
     await screenshot(page, `week-${shot}`);
     await page.locator('main a[href="/units/jiaoyu"]').first().click();
     await page.waitForURL(`${base}/units/jiaoyu`);
-    await expect(page.locator('main').innerText()).resolves.toContain('主体结构施工');
+    await expect(page.locator('main').textContent()).resolves.toContain('主体结构施工');
     await fits('unit page');
     await screenshot(page, `unit-${shot}`);
 
     // The original, byte for byte.
+    const file = 'main a[href^="/attachments/"]';
+    await reveal(page, file);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.locator('main a[href^="/attachments/"]').first().click(),
+      page.locator(file).first().click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     expect(fs.readFileSync(await download.path()).equals(original)).toBe(true);
@@ -305,7 +307,9 @@ describeConsole('the console in a browser', () => {
       `the receipt to ${held.unitName} on /units/${held.unitId}`,
       async () => {
         await page.goto(`${base}/units/${held.unitId}`);
-        return (await page.locator('main').innerText()).includes(`已收到：${held.unitName}`);
+        return ((await page.locator('main').textContent()) ?? '').includes(
+          `已收到：${held.unitName}`,
+        );
       },
       20_000,
     );
