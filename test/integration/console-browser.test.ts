@@ -1,6 +1,8 @@
 /**
- * The console in a real browser (issue 9): `duban serve` (roles web, intake, outbound) on a SQLite
- * database, Debian's chromium through playwright-core, as the office uses it:
+ * The console in a real browser (issue 9): the service's roles web, intake and outbound started as
+ * `duban serve` starts them (openRuntime + startService, in-process for a fixed clock: Tuesday
+ * 2021-03-16 10:00 in Beijing) on a SQLite database, Debian's chromium through playwright-core, as
+ * the office uses it:
  *
  *   a link from `duban login-link --email office@example.cn` → the week board → a unit's page →
  *   download the original sheet (the very bytes received) → /quarantine: release a held message
@@ -20,11 +22,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { ALL_ROLES } from '../../src/compose/service';
-import { Redis } from 'ioredis';
+import { openRuntime, type Runtime } from '../../src/compose/runtime';
+import { ALL_ROLES, startService, type Role, type Service } from '../../src/compose/service';
+import pino from 'pino';
 import { migrateToLatest, type Db } from '../../src/adapters/storage';
 import type { Schedule } from '../../src/config/schedule';
 import { fitsWidth, reveal, screenshot, useBrowser, type Viewport } from '../helpers/browser';
@@ -39,6 +41,8 @@ jest.setTimeout(60_000);
 
 const WEEK = '2021-03-15';
 const MONDAY_11 = new Date('2021-03-15T03:00:00Z');
+/** The console's clock: Tuesday 10:00 in Beijing, the week of 2021-03-15 closed. */
+const NOW = new Date('2021-03-16T02:00:00Z');
 const OFFICE = 'office@example.cn';
 const CONFIG = path.join(ROOT, 'config', 'schedule.example.yaml');
 
@@ -96,10 +100,10 @@ describeConsole('the console in a browser', () => {
   let db: Db;
   let h: IntakeHarness;
   let schedule: Schedule;
-  let serve: ChildProcess | undefined;
-  let serveLog = '';
+  let runtime: Runtime | undefined;
+  let service: Service | undefined;
   let base: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   let cwd: string;
   /** The bytes of 区教育局's sheet as sent, to compare with the download. */
   let original: Buffer;
@@ -147,8 +151,6 @@ describeConsole('the console in a browser', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      PATH: process.env.PATH,
-      TZ: 'UTC',
       DATABASE_URL: t.url,
       DUBAN_CONFIG: CONFIG,
       HTTP_HOST: '127.0.0.1',
@@ -157,61 +159,35 @@ describeConsole('the console in a browser', () => {
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       DUBAN_QUEUE_PREFIX: `test-console-${randomBytes(6).toString('hex')}`,
       OUTBOX_DIR: path.join(cwd, 'outbox'),
-      LOG_LEVEL: 'warn',
     };
-    // The compiled CLI (test/global-setup.js builds dist/ first), as `npx duban serve` runs.
-    serve = spawn(
-      process.execPath,
-      [path.join(ROOT, 'bin/duban.js'), 'serve', '--roles', 'web,intake,outbound'],
-      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    serve.stdout?.on('data', (d: Buffer) => void (serveLog += d.toString()));
-    serve.stderr?.on('data', (d: Buffer) => void (serveLog += d.toString()));
-    // Ready when the sign-in page answers (the console's first page, public).
-    await until(
-      `duban serve to answer ${base}/login`,
-      async () => {
-        if (serve?.exitCode !== null) throw new Error(`duban serve exited:\n${serveLog}`);
-        return fetch(`${base}/login`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      30_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\nduban serve said:\n${serveLog}`);
+    runtime = await openRuntime({
+      schedule,
+      env,
+      cwd,
+      logger: pino({ level: 'silent' }),
+      now: () => NOW,
     });
+    // `web` is not a Role on a branch without the console (the test is skipped there).
+    const roles = ['web', 'intake', 'outbound'] as string[] as Role[];
+    service = await startService(runtime, { roles, sweepEveryMs: 1000 });
   });
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve?.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (serve.exitCode === null) serve.kill('SIGKILL');
-    }
+    await service?.queues.intake.obliterate({ force: true }).catch(() => undefined);
+    await service?.queues.outbound.obliterate({ force: true }).catch(() => undefined);
+    await service?.stop(5_000);
+    await runtime?.close();
     await h?.close();
     await t?.drop();
-    // The queues' keys under this run's prefix.
-    if (env?.DUBAN_QUEUE_PREFIX) {
-      const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
-      await redis.connect();
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${env.DUBAN_QUEUE_PREFIX}:*`);
-        cursor = next;
-        keys.push(...batch);
-      } while (cursor !== '0');
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
     if (cwd) fs.rmSync(cwd, { recursive: true, force: true });
   });
 
   /** A fresh one-time link, as `duban login-link --email office@example.cn` prints it. */
   async function loginLink(): Promise<string> {
-    const { code, io } = await run(['login-link', '--email', OFFICE], capture(env, cwd));
+    const { code, io } = await run(
+      ['login-link', '--email', OFFICE, '--now', NOW.toISOString()],
+      capture(env, cwd),
+    );
     if (code !== 0) throw new Error(`duban login-link exited ${code}:\n${io.stderr}`);
     const link = /https?:\/\/\S+/.exec(io.stdout)?.[0];
     if (!link) throw new Error(`no link in the output of duban login-link:\n${io.stdout}`);
