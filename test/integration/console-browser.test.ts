@@ -254,17 +254,23 @@ describeConsole('the console in a browser', () => {
 
     // The quarantine: release the held message to its unit, confirmed.
     await page.goto(`${base}/quarantine`);
-    // The held message's entry: the innermost element with its sender and a release button.
+    // The held message's entry: the innermost element with its sender and a release control
+    // (转交单位: a link to the confirmation page, or a button).
+    const releaseControl = page.locator('a, button').filter({ hasText: /转交|放行/ });
     const item = page
       .locator('main :is(tr, li, article, section, form, div)')
       .filter({ hasText: held.sender })
-      .filter({ has: page.getByRole('button', { name: /放行/ }) })
+      .filter({ has: releaseControl })
       .last();
     await expect(item.count()).resolves.toBe(1);
     await fits('quarantine');
     await screenshot(page, `quarantine-${shot}`);
     await chooseUnit(item, held.unitId);
-    await item.getByRole('button', { name: /放行/ }).click();
+    await item
+      .locator('a, button')
+      .filter({ hasText: /转交|放行/ })
+      .first()
+      .click();
     await page.waitForLoadState();
     // The confirmation step (the unit may be asked for here instead).
     await chooseUnit(page, held.unitId);
