@@ -8,6 +8,9 @@
 #   Dovecot         installed only (the IMAP tests start private instances); as root, also the
 #                   system user duban-mailtest that runs them
 #   docker-compose  for test/integration/compose.test.ts (validates docker-compose.yml; no engine)
+#   chromium        with DUBAN_WITH_BROWSER=1 (scripts/test.sh sets it): Debian's chromium and a CJK
+#                   font (fonts-noto-cjk) for the console's browser tests (test/helpers/browser.ts,
+#                   playwright-core drives /usr/bin/chromium; no browser is ever downloaded)
 #
 # What is missing is installed from Debian's packages (apt-get, through sudo when not root) and
 # started. A server someone else runs is used as it is, never restarted or reconfigured.
@@ -51,11 +54,14 @@ apt_install() {
   note "installing Debian packages: $* (log: $log)"
   # A UTF-8 locale for maintainer scripts: the postgresql package creates its first cluster with
   # the installing environment's locale, and SQL_ASCII would garble Chinese text.
+  # Another apt-get or dpkg at work (unattended upgrades, a second test run) holds the lock:
+  # wait for it rather than fail.
+  local wait_lock=(-o DPkg::Lock::Timeout=600)
   local install=(env DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 LC_ALL=C.UTF-8
-    apt-get install -y --no-install-recommends "$@")
+    apt-get "${wait_lock[@]}" install -y --no-install-recommends "$@")
   if as_root "${install[@]}" >"$log" 2>&1; then return 0; fi
   note "apt-get install failed; running apt-get update and trying again"
-  if as_root apt-get update >>"$log" 2>&1 && as_root "${install[@]}" >>"$log" 2>&1; then
+  if as_root apt-get "${wait_lock[@]}" update >>"$log" 2>&1 && as_root "${install[@]}" >>"$log" 2>&1; then
     return 0
   fi
   tail -n 20 "$log" >&2
@@ -306,6 +312,17 @@ ensure_package() {
 # Only install here; starting per-run servers belongs to the test harness.
 ensure_extras() {
   ensure_dovecot
+  if [[ ${DUBAN_WITH_BROWSER:-0} == 1 ]]; then
+    ensure_browser
+  fi
+}
+
+# The console's browser tests and scripts/screenshots.js drive Debian's chromium through
+# playwright-core (never a browser Playwright downloads). The console is Chinese: without a CJK
+# font every character renders as an empty box (the tests check that it does not).
+ensure_browser() {
+  ensure_command chromium chromium
+  ensure_package fonts-noto-cjk
 }
 
 # ---------------------------------------------------------------------------------------------

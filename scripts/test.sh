@@ -5,7 +5,8 @@
 #   npm test -- test/unit/foo      (extra arguments go to jest)
 #
 # 1. installs node_modules with `npm ci` when missing or older than package-lock.json;
-# 2. makes sure PostgreSQL, Redis and tools are there (scripts/ensure-services.sh);
+# 2. makes sure PostgreSQL, Redis and tools (LibreOffice, chromium) are there
+#    (scripts/ensure-services.sh);
 # 3. typecheck, eslint (with the import direction), import cycles, prettier --check, then jest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,7 +21,7 @@ export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
 ensure_node_modules
 
-DUBAN_WITH_LIBREOFFICE=1 phase 'services' bash scripts/ensure-services.sh
+DUBAN_WITH_LIBREOFFICE=1 DUBAN_WITH_BROWSER=1 phase 'services' bash scripts/ensure-services.sh
 phase 'typecheck' npx --no-install tsc --noEmit -p .
 phase 'eslint' npx --no-install eslint .
 phase 'import cycles' node scripts/check-imports.js
