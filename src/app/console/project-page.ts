@@ -66,10 +66,12 @@ export async function projectPage(
   schedule: Schedule,
   projectId: string,
   now: Date,
+  /** The newest week shown (a Monday); default: the week of `now`. */
+  endWeek?: string,
 ): Promise<ProjectPageView | null> {
   const project = projectById(schedule, projectId);
   if (!project) return null;
-  const latest = weekContaining(now, schedule);
+  const latest = endWeek ?? weekContaining(now, schedule);
   const all = Array.from({ length: PROJECT_WEEKS + LOOKBACK_WEEKS }, (_, i) =>
     addDays(latest, -7 * i),
   );

@@ -98,10 +98,12 @@ export async function unitPage(
   schedule: Schedule,
   unitId: string,
   now: Date,
+  /** The newest week shown (a Monday); default: the week of `now`. */
+  endWeek?: string,
 ): Promise<UnitPageView | null> {
   const unit = unitById(schedule, unitId);
   if (!unit) return null;
-  const latest = weekContaining(now, schedule);
+  const latest = endWeek ?? weekContaining(now, schedule);
   const weeks = Array.from({ length: UNIT_WEEKS }, (_, i) => addDays(latest, -7 * i));
   const perWeek = await Promise.all(
     weeks.map(async (week) => ({

@@ -52,6 +52,13 @@ function param(req: FastifyRequest, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** `?week=` on a unit's or project's page: the newest week shown (the week board links so). */
+function endWeekOf(req: FastifyRequest): string | undefined {
+  const text = query(req, 'week');
+  const w = text === null ? null : weekParam(text);
+  return w && w.kind !== 'invalid' ? w.week : undefined;
+}
+
 function query(req: FastifyRequest, name: string): string | null {
   const q = (req.query ?? {}) as Record<string, unknown>;
   const v = q[name];
@@ -96,7 +103,7 @@ export function renderWeekBoard(v: WeekBoardView, ctx: PageContext): string {
   const rows = v.units.map(
     (u) =>
       html`<tr class="state-${u.state}">
-        <td><a href="/units/${encodeURIComponent(u.unitId)}">${u.unitName}</a></td>
+        <td><a href="/units/${encodeURIComponent(u.unitId)}?week=${v.week}">${u.unitName}</a></td>
         <td>
           <span class="tone-${u.tone}">${u.stateLabel}</span>${
             u.reason ? html`<br /><small>原因代码：${u.reason}</small>` : ''
@@ -200,7 +207,7 @@ function renderVersion(v: VersionView): Html {
       (p) =>
         html`<section class="project-block">
           <h4>
-            ${p.projectId ? html`<a href="/projects/${encodeURIComponent(p.projectId)}">${p.name}</a>` : p.name}
+            ${p.projectId ? html`<a href="/projects/${encodeURIComponent(p.projectId)}?week=${v.week}">${p.name}</a>` : p.name}
           </h4>
           <dl>
             <dt>存在问题</dt>
@@ -433,7 +440,13 @@ export function boardRoutes(deps: BoardDeps): ConsoleRoute[] {
       url: '/units/:id',
       access: 'leader',
       async handler(req, reply, ctx) {
-        const view = await unitPage(deps.reads, deps.schedule(), param(req, 'id'), ctx.now);
+        const view = await unitPage(
+          deps.reads,
+          deps.schedule(),
+          param(req, 'id'),
+          ctx.now,
+          endWeekOf(req),
+        );
         if (!view) return notFoundPage(reply, ctx, '未找到该单位。');
         return send(reply, renderUnitPage(view, ctx));
       },
@@ -443,7 +456,13 @@ export function boardRoutes(deps: BoardDeps): ConsoleRoute[] {
       url: '/projects/:id',
       access: 'leader',
       async handler(req, reply, ctx) {
-        const view = await projectPage(deps.reads, deps.schedule(), param(req, 'id'), ctx.now);
+        const view = await projectPage(
+          deps.reads,
+          deps.schedule(),
+          param(req, 'id'),
+          ctx.now,
+          endWeekOf(req),
+        );
         if (!view) return notFoundPage(reply, ctx, '未找到该项目。');
         return send(reply, renderProjectPage(view, ctx));
       },
