@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { BullQueueReads, Queues, connectionOf, redisProbe } from '../../src/adapters/queue';
 import { StorageOperatorReads, toTimestamp, type Db } from '../../src/adapters/storage';
 import { operatorRoutes, type OperatorDeps } from '../../src/adapters/web/routes/operator';
-import { opsRoutes } from '../../src/adapters/web/routes/ops';
+import { opsRoutes, registerBullBoard } from '../../src/adapters/web/routes/ops';
 import type { ConsoleRoute, Viewer } from '../../src/adapters/web/route';
 import type { HealthSettings } from '../../src/app/service-health';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
@@ -371,5 +371,47 @@ describe('/ops (sqlite)', () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('Bull Board under /ops/queues', () => {
+  async function board(allow: boolean): Promise<FastifyInstance> {
+    const app = Fastify();
+    await registerBullBoard(app, [queues.intake, queues.outbound], async (_req, reply) => {
+      if (!allow) await reply.code(403).send('forbidden');
+    });
+    await app.ready();
+    return app;
+  }
+
+  it('serves its page and assets from the console itself, with no link outside it', async () => {
+    const app = await board(true);
+    const res = await app.inject({ method: 'GET', url: '/ops/queues/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<base href="/ops/queues/"');
+    expect(res.body).not.toMatch(/(?:src|href)="https?:/);
+    const assets = [...res.body.matchAll(/(?:src|href)="(static\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(2);
+    for (const asset of assets) {
+      const got = await app.inject({ method: 'GET', url: `/ops/queues/${asset ?? ''}` });
+      expect({ asset, status: got.statusCode }).toEqual({ asset, status: 200 });
+    }
+    const api = await app.inject({ method: 'GET', url: '/ops/queues/api/queues' });
+    expect(api.statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('refuses whoever the guard refuses, and actions from another origin', async () => {
+    const refused = await board(false);
+    expect((await refused.inject({ method: 'GET', url: '/ops/queues/' })).statusCode).toBe(403);
+    await refused.close();
+    const app = await board(true);
+    const forged = await app.inject({
+      method: 'PUT',
+      url: '/ops/queues/api/queues/intake/retry/failed',
+      headers: { origin: 'https://elsewhere.example.org', host: 'localhost:80' },
+    });
+    expect(forged.statusCode).toBe(403);
+    await app.close();
   });
 });

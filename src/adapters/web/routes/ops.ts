@@ -230,8 +230,8 @@ export async function registerBullBoard(
   queues: readonly Queue[],
   guard: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
 ): Promise<void> {
-  // Loaded here, not at the top: @fastify/static (under @bull-board/fastify) requires an ES module,
-  // which Node 20 loads (require(esm)) and Jest cannot: the /ops page stays testable under Jest.
+  // Loaded on first use: only a process serving the console needs Bull Board (with its view
+  // engine and static files), not every module that imports the /ops page.
   const { createBullBoard } = await import('@bull-board/api');
   const { BullMQAdapter } = await import('@bull-board/api/bullMQAdapter');
   const { FastifyAdapter } = await import('@bull-board/fastify');
