@@ -167,6 +167,31 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("checks the app's health on /readyz with Node (the image has no curl) and publishes the console on the host's loopback only", () => {
+    const app = service(composeConfig(), 'app');
+    const check = record(app.healthcheck, 'app.healthcheck');
+    const test = (check.test as unknown[]).map(String);
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    const script = test[3] ?? '';
+    expect(script).toContain("fetch('http://127.0.0.1:8080/readyz')");
+    expect(script).toMatch(/process\.exit\(r\.ok\?0:1\)/);
+    expect(script).toMatch(/catch\(\(\)=>process\.exit\(1\)\)/);
+    // The script itself runs: against a port nobody listens on, it exits 1 (unhealthy).
+    const probe = spawnSync(process.execPath, ['-e', script.replace('8080', '9')], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(probe.status).toBe(1);
+    // docker-compose 1.29 prints the short form, Compose v2 the long one.
+    const published = (app.ports as unknown[]).map((p) =>
+      typeof p === 'string'
+        ? p.replace(/\/tcp$/, '')
+        : (({ host_ip, published: port, target }: Record<string, unknown>) =>
+            `${String(host_ip)}:${String(port)}:${String(target)}`)(record(p, 'port')),
+    );
+    expect(published).toEqual(['127.0.0.1:8080:8080']);
+  });
+
   it('holds no mail secrets itself and passes IMAP/SMTP settings through from the environment', () => {
     const bare = environment(service(composeConfig(), 'app'));
     for (const key of ['IMAP_PASSWORD', 'SMTP_PASSWORD', 'IMAP_HOST', 'SMTP_HOST']) {

@@ -63,14 +63,7 @@ export type MailLogger = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<
 
 /** How long a claim holds before it is taken over (MAIL_CLAIM_LEASE_MS). */
 export const DEFAULT_CLAIM_LEASE_MS = 10 * 60_000;
-/** A mail still not sent this long after it was queued is an error, not only a warning. */
-export const LATE_ERROR_AFTER_MS = 60 * 60_000;
-
-/** How late a mail queued `ageMs` ago and not sent is: null while within its window. */
-export function lateness(ageMs: number, leaseMs: number): 'warn' | 'error' | null {
-  if (ageMs >= Math.max(LATE_ERROR_AFTER_MS, leaseMs)) return 'error';
-  return ageMs >= leaseMs ? 'warn' : null;
-}
+export { LATE_ERROR_AFTER_MS, lateness } from '../../domain/mail-lateness';
 
 export interface SendOptions {
   /** Unique per attempt, e.g. "<host>:<pid>:<job id>:<attempt>". */

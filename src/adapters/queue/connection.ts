@@ -5,6 +5,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
+import type { RedisProbe } from '../../app/ports/operator-reads';
 import { DubanError } from '../../errors';
 
 /** Connection options for BullMQ (or ioredis) from a redis:// URL. */
@@ -140,4 +141,9 @@ export function readyWithin(client: Redis, ms: number): Promise<void> {
     timer.unref();
     client.once('ready', done);
   });
+}
+
+/** The RedisProbe port (src/app/ports/operator-reads.ts): one PING per call, `timeoutMs` at most. */
+export function redisProbe(redisUrl: string, timeoutMs = 2_000): RedisProbe {
+  return { probe: () => probeRedis(redisUrl, timeoutMs) };
 }

@@ -10,6 +10,7 @@ export {
   readyWithin,
   redisCall,
   redisClient,
+  redisProbe,
 } from './connection';
 export { intakeJobId, outboundJobId } from './ids';
 export {
@@ -22,6 +23,7 @@ export {
   type OutboundJob,
   type QueueSettings,
 } from './queues';
+export { BullQueueReads, JOB_STATES } from './queue-reads';
 export { RedisWatch } from './redis-watch';
 export {
   closeWithin,

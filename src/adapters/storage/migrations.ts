@@ -25,6 +25,7 @@ import { submissionPerMessageWeek } from './migration-0008';
 import { unitOfEveryMessage } from './migration-0009';
 import { auditByMessage } from './migration-audit-by-message';
 import { consoleSignIn } from './migration-0011';
+import { operatorMetricsIndexes } from './migration-operator-metrics-indexes';
 
 interface ColumnTypes {
   /** 64-bit integers: ids and references to them, sizes, IMAP UIDs (unsigned 32-bit). */
@@ -336,6 +337,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0009_unit_of_every_message': unitOfEveryMessage,
     '0010_audit_by_message': auditByMessage,
     '0011_console_sign_in': consoleSignIn,
+    '0012_operator_metrics_indexes': operatorMetricsIndexes,
   };
 }
 

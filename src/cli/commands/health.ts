@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { lateness } from '../../adapters/mail/send';
-import { openDatabaseFor, unprocessedMessages, unsentMails } from '../../adapters/storage';
-import { probeRedis } from '../../adapters/queue';
+import { StorageOperatorReads, openDatabaseFor } from '../../adapters/storage';
+import { redisProbe } from '../../adapters/queue';
+import { assessHealth } from '../../app/service-health';
 import { databaseUrlFromEnv, loadEnv } from '../../config/env';
 import { readServiceEnv } from '../../config/service-env';
 import { EXIT } from '../exit-codes';
@@ -46,54 +46,17 @@ export function registerHealthCommand(program: Command, ctx: CommandContext): vo
         return exitForError(err, ctx, 'health');
       }
       try {
-        const stallMinutes = imap?.stallMinutes ?? 10;
-        const boxes = await db.kysely.selectFrom('mailbox_state').selectAll().execute();
-        const mailboxes = boxes.map((b) => {
-          const last = b.last_success_at ? new Date(b.last_success_at) : null;
-          return {
-            account: b.account,
-            mailbox: b.mailbox,
-            lastSuccessAt: b.last_success_at,
-            lastError: b.last_error,
-            stalled: !last || now.getTime() - last.getTime() > stallMinutes * 60_000,
-          };
-        });
-        const backlogBefore = new Date(now.getTime() - 10 * 60_000);
-        const unprocessed = (await unprocessedMessages(db, backlogBefore)).length;
-        // Every mail queued longer ago than its window and not sent (nor failed for good):
-        // waiting, being retried, or claimed by a sender that may have died mid-send.
-        const lateMails = (await unsentMails(db, new Date(now.getTime() - leaseMs))).map((m) => {
-          const ageMs = now.getTime() - m.queuedAt.getTime();
-          return {
-            key: m.key,
-            kind: m.kind,
-            status: m.status,
-            ageMinutes: Math.floor(ageMs / 60_000),
-            attempts: m.attempts,
-            level: lateness(ageMs, leaseMs) ?? 'warn',
-            lastError: m.error,
-          };
-        });
-        const unsent = lateMails.length;
-        // A configured mailbox that has never synced is as bad as a stalled one.
-        const neverSynced = imap !== null && !mailboxes.some((m) => m.account === imap.account);
-        // Redis on its own line: its outage is never the mailbox's error (REDIS_UNAVAILABLE).
-        const redis = await probeRedis(redisUrl);
-        const healthy =
-          !neverSynced &&
-          mailboxes.every((m) => !m.stalled) &&
-          unprocessed === 0 &&
-          unsent === 0 &&
-          redis.reachable;
-        const report = {
-          healthy,
-          neverSynced,
-          mailboxes,
-          unprocessedMessages: unprocessed,
-          unsentMails: unsent,
-          lateMails,
-          redis,
-        };
+        const report = await assessHealth(
+          { reads: new StorageOperatorReads(db), redis: redisProbe(redisUrl, 3_000) },
+          {
+            stallMinutes: imap?.stallMinutes ?? 10,
+            leaseMs,
+            watchedAccount: imap?.account ?? null,
+          },
+          now,
+        );
+        const { healthy, neverSynced, mailboxes, lateMails, redis } = report;
+        const { unprocessedMessages: unprocessed, unsentMails: unsent } = report;
         if (opts.json) io.out(JSON.stringify(report, null, 2));
         else {
           io.out(healthy ? 'healthy' : 'UNHEALTHY');
