@@ -6,11 +6,31 @@ import type { FastifyInstance } from 'fastify';
 import type { Queues } from '../adapters/queue';
 import type { WebDeps } from '../adapters/web/deps';
 import { buildWebServer } from '../adapters/web/server';
+import { BULL_BOARD_PATH, registerBullBoard } from '../adapters/web/routes/ops';
+import { StorageOperatorReads } from '../adapters/storage/operator-reads';
+import { BullQueueReads } from '../adapters/queue/queue-reads';
+import { redisProbe } from '../adapters/queue/connection';
 import { officeDepsOver } from './office';
 import type { Runtime } from './runtime';
 
-export function webDepsOver(runtime: Runtime, queues: Pick<Queues, 'enqueueOutbound'>): WebDeps {
+/** The operator's and the admin's views of the service: health, metrics, queues. */
+function operatorDepsOver(runtime: Runtime, queues: Queues): Pick<WebDeps, 'operator' | 'ops'> {
+  const reads = new StorageOperatorReads(runtime.db);
+  const settings = {
+    stallMinutes: runtime.imap?.stallMinutes ?? 10,
+    leaseMs: runtime.service.mailClaimLeaseMs,
+    watchedAccount: runtime.imap?.account ?? null,
+  };
+  const queueReads = new BullQueueReads([queues.intake, queues.outbound]);
   return {
+    operator: { reads, redis: redisProbe(runtime.service.redisUrl), queues: queueReads, settings },
+    ops: { reads, queues: queueReads, settings, timeZone: runtime.schedule.programme.timezone },
+  };
+}
+
+export function webDepsOver(runtime: Runtime, queues: Queues): WebDeps {
+  return {
+    ...operatorDepsOver(runtime, queues),
     db: runtime.db,
     schedule: () => runtime.schedule,
     now: runtime.now,
@@ -34,7 +54,16 @@ export interface WebRole {
 }
 
 export async function startWeb(runtime: Runtime, queues: Queues): Promise<WebRole> {
-  const app = buildWebServer(webDepsOver(runtime, queues));
+  const app = buildWebServer(webDepsOver(runtime, queues), {
+    // Bull Board's own page: its scripts and styles are served locally; its loading screen uses
+    // inline styles.
+    cspByPrefix: {
+      [BULL_BOARD_PATH]:
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
+    },
+    extend: (app, guard) =>
+      registerBullBoard(app, [queues.intake, queues.outbound], guard('admin')),
+  });
   const address = await app.listen({ host: runtime.web.host, port: runtime.web.port });
   runtime.logger.info({ address, publicUrl: runtime.web.publicUrl }, 'console listening');
   return {

@@ -9,6 +9,8 @@ import type { WebEnv } from '../../config/env/web';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import type { Logger } from '../../log';
 import type { OfficeDeps } from './routes/office';
+import type { OperatorDeps } from './routes/operator';
+import type { OpsRouteDeps } from './routes/ops';
 
 export interface WebDeps {
   db: Db;
@@ -24,4 +26,8 @@ export interface WebDeps {
   logger: Logger;
   /** The office pages' ports (src/compose/office.ts); without them those pages are not served. */
   office?: OfficeDeps;
+  /** /healthz, /readyz, /metrics (no sign-in, no data); without them they are not served. */
+  operator?: OperatorDeps;
+  /** The admin's /ops page. */
+  ops?: OpsRouteDeps;
 }

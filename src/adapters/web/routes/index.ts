@@ -7,6 +7,8 @@ import type { WebDeps } from '../deps';
 import type { ConsoleRoute } from '../route';
 import { boardRoutes } from './board';
 import { officeRoutes } from './office';
+import { operatorRoutes } from './operator';
+import { opsRoutes } from './ops';
 import { signInRoutes } from './sign-in';
 
 export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
@@ -14,5 +16,7 @@ export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
     ...signInRoutes(deps),
     ...boardRoutes({ reads: new StorageBoardReads(deps.db), schedule: deps.schedule }),
     ...(deps.office ? officeRoutes(deps.office) : []),
+    ...(deps.operator ? operatorRoutes(deps.operator) : []),
+    ...(deps.ops ? opsRoutes(deps.ops) : []),
   ];
 }
