@@ -7,7 +7,8 @@ import type { MessageTable } from './schedule-error-en';
 import type { Expected, Found, IdOf, PlaceRef, Scalar } from './schedule-error';
 
 const quote = (value: Scalar): string => (typeof value === 'string' ? `“${value}”` : String(value));
-const ref = (r: PlaceRef) => `${r.path}（第${r.line}行）`;
+/** The other half of a clash: “第18行的 people.convenors[0].id”. */
+const ref = (r: PlaceRef) => `第${r.line}行的 ${r.path}`;
 const mean = (s: string | undefined) => (s === undefined ? '' : `您是否要写“${s}”？`);
 const list = (xs: string[]) => xs.join('、');
 
@@ -15,7 +16,7 @@ const EXPECTED: Record<Expected, string> = {
   string: '文字',
   number: '数字',
   int: '整数',
-  boolean: 'true 或 false',
+  boolean: '布尔值（true 或 false）',
   array: '列表（以“- ”开头的多行，或 [a, b]）',
   object: '键值映射（“键: 值”形式的多行）',
   record: '键值映射（“键: 值”形式的多行）',
@@ -58,7 +59,7 @@ const WEEKDAY: Record<string, string> = {
 
 /** The yaml package's error codes the office is likely to meet, in words. */
 const YAML_REASONS: Record<string, string> = {
-  BAD_INDENT: '缩进不正确，同一层级的各行应对齐',
+  BAD_INDENT: '缩进不正确，或方括号、花括号没有闭合',
   MISSING_CHAR: '缺少配对的符号（如引号、方括号或花括号）',
   UNEXPECTED_TOKEN: '此处出现了不应有的符号',
   BLOCK_AS_IMPLICIT_KEY: '键的写法不正确，键应写在一行内，后跟冒号和空格',
@@ -160,11 +161,11 @@ export const ZH: MessageTable = {
   projects_empty: () => '至少需要一个项目。',
   other: (p) => `取值不符合要求（${p.text}）。`,
 
-  person_id_taken: (p) => `id“${p.id}”已被 ${ref(p.first)} 使用；每个人员的 id 须各不相同。`,
+  person_id_taken: (p) => `id“${p.id}”已被${ref(p.first)} 使用；每个人员的 id 须各不相同。`,
   head_id_taken: (p) =>
-    `单位“${p.unit}”负责人的默认 id 为“${p.generated}”，但已被 ${ref(p.first)} 使用；请为该负责人单独填写“id”。`,
+    `单位“${p.unit}”负责人的默认 id 为“${p.generated}”，但已被${ref(p.first)} 使用；请为该负责人单独填写“id”。`,
   no_admin: () => '办公室成员中没有人设置“admin: true”，配置错误和运行提醒将无人接收。',
-  unit_id_taken: (p) => `单位 id“${p.id}”已被 ${ref(p.first)} 使用。`,
+  unit_id_taken: (p) => `单位 id“${p.id}”已被${ref(p.first)} 使用。`,
   address_repeated: (p) => `地址“${p.address}”在本单位中重复列出。`,
   address_taken: (p) =>
     `地址“${p.address}”已属于单位${p.unitHasId ? `“${p.unit}”` : ` ${p.unit} `}（${ref(p.first)}）；` +
@@ -175,7 +176,7 @@ export const ZH: MessageTable = {
     `“${p.name}”也是单位“${p.other}”的名称或别名（${ref(p.first)}），报表中出现时将无法区分。`,
   project_name_taken: (p) =>
     `“${p.name}”也是项目“${p.other}”的名称或别名（${ref(p.first)}），报表中出现时将无法区分。`,
-  project_id_taken: (p) => `项目 id“${p.id}”已被 ${ref(p.first)} 使用。`,
+  project_id_taken: (p) => `项目 id“${p.id}”已被${ref(p.first)} 使用。`,
   lead_unit_repeated: (p) => `牵头单位“${p.unit}”在本项目中重复列出。`,
   unknown_unit: (p) =>
     `units 中没有定义单位“${p.unit}”。` +
@@ -187,7 +188,7 @@ export const ZH: MessageTable = {
     `“${p.leader}”是办公室成员；项目负责领导须为以下召集人之一：${convenors(p.convenors)}。`,
   unknown_leader: (p) =>
     `“${p.leader}”不是召集人 id；项目负责领导须为以下之一：${convenors(p.convenors)}。${mean(p.suggestion)}`,
-  stage_id_taken: (p) => `提醒阶段 id“${p.id}”已被 ${ref(p.first)} 使用。`,
+  stage_id_taken: (p) => `提醒阶段 id“${p.id}”已被${ref(p.first)} 使用。`,
   to_and_cc: (p) => `“${p.audience}”同时列在“to”和“cc”中；该对象只会以“to”收到一封邮件。`,
   period_reversed: (p) => `攻坚工作的结束日期（${p.to}）早于开始日期（${p.from}）。`,
   date_outside_year: (p) => `${p.date}不在${p.year}年内，请列在 years: ${p.other} 下。`,
