@@ -16,3 +16,4 @@ export * from './outgoing-mail-backlog';
 export * from './auto-replies';
 export * from './database-use';
 export * from './console-sign-in';
+export * from './reprocess-selection';
