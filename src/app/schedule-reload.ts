@@ -15,8 +15,8 @@
  * that is missing for a moment (between unlink and rename) is logged and waited out. (Watching
  * the directory rather than the file is the source's business: src/adapters/files/.)
  */
-import type { ConfigError } from '../config/schedule-error';
-import { formatScheduleError } from '../config/schedule-error-format';
+import { readFailureDetail, type ConfigError } from '../config/schedule-error';
+import { formatScheduleError, scheduleMessage } from '../config/schedule-error-format';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
 import type { Clock } from './ports/clock';
@@ -28,12 +28,13 @@ export { composeConfigErrorMail };
 
 /**
  * What a reload did. `messages` are the errors (refused) or warnings (applied) as the office reads
- * them (zh-CN, `file:line:column 位置：说明`), in the order of the structured list beside them.
+ * them (zh-CN, `file:line:column 位置：说明`), in the order of the structured list beside them;
+ * for an unreadable file, why, in one line.
  */
 export type ReloadOutcome =
   | { result: 'applied'; warnings: ConfigError[]; messages: string[] }
   | { result: 'unchanged' }
-  | { result: 'unreadable'; message: string }
+  | { result: 'unreadable'; message: string; messages: string[] }
   | {
       result: 'refused';
       errors: ConfigError[];
@@ -108,7 +109,11 @@ export async function startScheduleReload(
         { file: shown, trigger, code: reading.code },
         'schedule file unreadable; the running schedule is kept',
       );
-      return { result: 'unreadable', message: reading.code };
+      return {
+        result: 'unreadable',
+        message: reading.code,
+        messages: [`${shown}：${scheduleMessage(readFailureDetail(reading.code), 'zh-CN')}`],
+      };
     }
     const { result, sha256 } = reading;
     if (sha256 === currentSha) return { result: 'unchanged' };

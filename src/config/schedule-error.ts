@@ -197,3 +197,11 @@ export function says<K extends ScheduleErrorKind>(
 ): string {
   return encodeDetail(detail(kind, ...params));
 }
+
+/** Why a file could not be read, from its error code (ENOENT, EACCES …). */
+export function readFailureDetail(code: string): ScheduleErrorDetail {
+  if (code === 'ENOENT') return detail('file_missing');
+  if (code === 'EISDIR') return detail('file_is_directory');
+  if (code === 'EACCES' || code === 'EPERM') return detail('file_permission');
+  return detail('file_unreadable', { reason: code });
+}

@@ -9,6 +9,7 @@ import type { PathSegment } from './schedule-checks';
 import {
   detail,
   encodeDetail,
+  readFailureDetail,
   scalar,
   withSuggestion,
   type Expected,
@@ -33,11 +34,7 @@ export function yamlDetail(e: { code: string; message: string }): ScheduleErrorD
 }
 
 export function readFailure(err: unknown): ScheduleErrorDetail {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return detail('file_missing');
-  if (code === 'EISDIR') return detail('file_is_directory');
-  if (code === 'EACCES' || code === 'EPERM') return detail('file_permission');
-  return detail('file_unreadable', { reason: code ?? (err as Error).message });
+  return readFailureDetail((err as NodeJS.ErrnoException).code ?? (err as Error).message);
 }
 
 const EXPECTED = new Set<string>([

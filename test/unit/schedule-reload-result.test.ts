@@ -12,7 +12,9 @@ const EXAMPLE = path.join(ROOT, 'config/schedule.example.yaml');
 const EXAMPLE_TEXT = fs.readFileSync(EXAMPLE, 'utf8');
 
 /** A schedule source over a text the test changes. */
-function textSource(initial: string): ScheduleSource & { text: string } {
+function textSource(
+  initial: string,
+): ScheduleSource & { text: string; read: ScheduleSource['read'] } {
   const source = {
     name: 'config/schedule.yaml',
     text: initial,
@@ -77,6 +79,14 @@ describe('the schedule reload result (read by the console)', () => {
     // An unchanged file does not replace the last result.
     expect(await reloader.reload('again')).toEqual({ result: 'unchanged' });
     expect(reloader.last()?.trigger).toBe('SIGHUP');
+
+    // A file gone for a moment (between unlink and rename): why, in the office's words.
+    source.read = async () => ({ readable: false, code: 'ENOENT' });
+    expect(await reloader.reload('watch')).toEqual({
+      result: 'unreadable',
+      message: 'ENOENT',
+      messages: ['config/schedule.yaml：配置文件不存在。'],
+    });
     reloader.stop();
   });
 });
