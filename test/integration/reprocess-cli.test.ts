@@ -100,28 +100,29 @@ describe('duban reprocess on SQLite', () => {
     expect(audits).toHaveLength(2);
   });
 
-  it('answers again under a new key with --answer', async () => {
+  it('answers again under a new key with --answer, numbered after every earlier reprocess', async () => {
     const id = ids.jiaoyu as number;
+    // The week's reprocess above was the first (audit log): the first new answer is the second.
     const first = await duban(['reprocess', '--id', String(id), '--answer', '--json']);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.io.stdout)).toMatchObject({
       newAnswers: 1,
-      messages: [{ id, answerKey: `reprocess:${id}:1`, newAnswer: true }],
+      messages: [{ id, answerKey: `reprocess:${id}:2`, newAnswer: true }],
     });
     const second = await duban(['reprocess', '--id', String(id), '--answer', '--json']);
     expect(JSON.parse(second.io.stdout)).toMatchObject({
-      messages: [{ id, answerKey: `reprocess:${id}:2`, newAnswer: true }],
+      messages: [{ id, answerKey: `reprocess:${id}:3`, newAnswer: true }],
     });
     expect(sentByCli()).toHaveLength(2);
     expect((await answersTo(t.db, id)).map((a) => `${a.key} ${a.status}`)).toEqual([
       `reply:${id} sent`,
-      `reprocess:${id}:1 sent`,
       `reprocess:${id}:2 sent`,
+      `reprocess:${id}:3 sent`,
     ]);
     // Without --answer, the latest answer's key is reused: nothing more is sent.
     const again = await duban(['reprocess', '--id', String(id), '--json']);
     expect(JSON.parse(again.io.stdout)).toMatchObject({
-      messages: [{ id, answerKey: `reprocess:${id}:2`, newAnswer: false }],
+      messages: [{ id, answerKey: `reprocess:${id}:3`, newAnswer: false }],
     });
     expect(sentByCli()).toHaveLength(2);
   });

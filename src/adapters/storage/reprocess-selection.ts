@@ -16,6 +16,7 @@ export interface MessageToReprocess {
   id: number;
   unitId: string | null;
   outcome: string | null;
+  reason: string | null;
 }
 
 /** The stored messages matching every given criterion, oldest first. */
@@ -23,13 +24,20 @@ export async function messagesToReprocess(
   db: Db,
   selection: ReprocessSelection,
 ): Promise<MessageToReprocess[]> {
-  let q = db.kysely.selectFrom('raw_messages').select(['id', 'unit_id', 'outcome']);
+  let q = db.kysely
+    .selectFrom('raw_messages')
+    .select(['id', 'unit_id', 'outcome', 'outcome_reason']);
   if (selection.week !== undefined) q = q.where('reporting_week', '=', selection.week);
   if (selection.unitId !== undefined) q = q.where('unit_id', '=', selection.unitId);
   if (selection.ids !== undefined)
     q = q.where('id', 'in', selection.ids.length ? selection.ids : [0]);
   const rows = await q.orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, unitId: r.unit_id, outcome: r.outcome }));
+  return rows.map((r) => ({
+    id: r.id,
+    unitId: r.unit_id,
+    outcome: r.outcome,
+    reason: r.outcome_reason,
+  }));
 }
 
 export interface AnswerMail {

@@ -15,6 +15,7 @@ import {
   auditEntries,
   getMail,
   messagesToReprocess,
+  type MessageToReprocess,
   type ReprocessSelection,
 } from '../../adapters/storage';
 import { processMessage } from '../../app/intake/process-message';
@@ -143,21 +144,29 @@ export function registerReprocessCommand(program: Command, ctx: CommandContext):
             messages: [],
           };
           for (const row of rows) {
-            summary.messages.push(await reprocessOne(row.id, row.unitId));
+            summary.messages.push(await reprocessOne(row));
             progress.tick();
           }
           progress.done();
 
-          async function reprocessOne(
-            id: number,
-            unitId: string | null,
-          ): Promise<ReprocessedMessage> {
+          async function reprocessOne(row: MessageToReprocess): Promise<ReprocessedMessage> {
+            const { id, unitId } = row;
             const answers = await answersTo(runtime.db, id);
             const latest = answers[answers.length - 1];
-            const reprocesses = answers.filter((a) => parseMailKey(a.key)?.kind === 'reprocess');
-            const key = opts.answer
-              ? reprocessKey(id, reprocesses.length + 1)
-              : (latest?.key ?? replyKey(id));
+            // The n of reprocess:<id>:<n> follows every earlier reprocess of the message (by the
+            // console or this command, each in the audit log) and every such key: never one taken.
+            const reprocessed = (
+              await auditEntries(runtime.db, { event: 'message.reprocessed', rawMessageId: id })
+            ).length;
+            const lastN = Math.max(
+              0,
+              ...answers.map((a) => {
+                const k = parseMailKey(a.key);
+                return k?.kind === 'reprocess' ? k.reprocess : 0;
+              }),
+            );
+            const sequence = Math.max(reprocessed, lastN) + 1;
+            const key = opts.answer ? reprocessKey(id, sequence) : (latest?.key ?? replyKey(id));
             // The office's decision stands: a released message stays the unit's.
             const released =
               (await auditEntries(runtime.db, { event: 'message.released', rawMessageId: id }))
@@ -186,7 +195,15 @@ export function registerReprocessCommand(program: Command, ctx: CommandContext):
                 unitId: outcome.unit,
                 reportingWeek: outcome.week,
                 submissionId: outcome.submissionId,
-                details: { by, outcome: outcome.outcome, key: answerKey, newAnswer },
+                details: {
+                  by,
+                  before: { outcome: row.outcome, reason: row.reason },
+                  outcome: outcome.outcome,
+                  reason: outcome.reason,
+                  sequence: opts.answer ? sequence : null,
+                  key: answerKey,
+                  queued: newAnswer,
+                },
                 now: runtime.now(),
               });
               return {
