@@ -1,6 +1,7 @@
 /** The mail that tells the office admins why a changed schedule file was refused. */
 import * as path from 'node:path';
-import { formatConfigError, type ConfigError } from '../config/load-schedule';
+import type { ConfigError } from '../config/schedule-error';
+import { formatScheduleError } from '../config/schedule-error-format';
 import type { Schedule } from '../config/schedule';
 import { configErrorKey } from '../domain/mail-key';
 import { mailAddress } from '../domain/mail/address';
@@ -27,8 +28,8 @@ export function composeConfigErrorMail(input: {
     '',
     `${dateTimeZh(now, timezone)}，系统读取修改后的配置文件“${input.shown}”时发现${errors.length}处错误，修改未生效。系统继续按修改前的配置运行，提醒和汇总照常发送。`,
     '',
-    '错误清单（文件:行:列: 位置: 说明）：',
-    ...errors.map((e, i) => `${i + 1}. ${formatConfigError(e)}`),
+    '错误清单（文件:行:列 位置：说明）：',
+    ...errors.map((e, i) => `${i + 1}. ${formatScheduleError(e, 'zh-CN')}`),
     '',
     '请按以上说明改正后保存，系统将自动重新读取；也可先运行 duban config check 检查。',
     '',

@@ -15,7 +15,8 @@
  * that is missing for a moment (between unlink and rename) is logged and waited out. (Watching
  * the directory rather than the file is the source's business: src/adapters/files/.)
  */
-import { formatConfigError, type ConfigError } from '../config/load-schedule';
+import { readFailureDetail, type ConfigError } from '../config/schedule-error';
+import { formatScheduleError, scheduleMessage } from '../config/schedule-error-format';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
 import type { Clock } from './ports/clock';
@@ -25,11 +26,28 @@ import { composeConfigErrorMail } from './config-error-mail';
 
 export { composeConfigErrorMail };
 
+/**
+ * What a reload did. `messages` are the errors (refused) or warnings (applied) as the office reads
+ * them (zh-CN, `file:line:column 位置：说明`), in the order of the structured list beside them;
+ * for an unreadable file, why, in one line.
+ */
 export type ReloadOutcome =
-  | { result: 'applied'; warnings: ConfigError[] }
+  | { result: 'applied'; warnings: ConfigError[]; messages: string[] }
   | { result: 'unchanged' }
-  | { result: 'unreadable'; message: string }
-  | { result: 'refused'; errors: ConfigError[]; mail: SendOutcome | 'missing' | 'no_admin' };
+  | { result: 'unreadable'; message: string; messages: string[] }
+  | {
+      result: 'refused';
+      errors: ConfigError[];
+      messages: string[];
+      mail: SendOutcome | 'missing' | 'no_admin';
+    };
+
+/** The last reload that read the file (an unchanged file does not replace it). */
+export interface LastReload {
+  at: Date;
+  trigger: string;
+  outcome: Exclude<ReloadOutcome, { result: 'unchanged' }>;
+}
 
 /** What a reload reads, replaces and mails through. */
 export interface ScheduleReloadDeps {
@@ -61,6 +79,8 @@ export interface ScheduleReloadOptions extends ScheduleReloadDeps {
 export interface ScheduleReloader {
   /** Validates the schedule now and applies or refuses it. */
   reload(trigger: string): Promise<ReloadOutcome>;
+  /** The last reload that did not find the content unchanged (for the console); null before. */
+  last(): LastReload | null;
   stop(): void;
 }
 
@@ -74,14 +94,26 @@ export async function startScheduleReload(
   let currentSha: string | null = await source.fingerprint();
 
   let chain: Promise<unknown> = Promise.resolve();
+  let last: LastReload | null = null;
   const reloadOnce = async (trigger: string): Promise<ReloadOutcome> => {
+    const outcome = await readAndApply(trigger);
+    if (outcome.result !== 'unchanged') last = { at: options.clock.now(), trigger, outcome };
+    return outcome;
+  };
+  const zh = (list: ConfigError[], severity: 'error' | 'warning') =>
+    list.map((e) => formatScheduleError(e, 'zh-CN', severity));
+  const readAndApply = async (trigger: string): Promise<ReloadOutcome> => {
     const reading = await source.read();
     if (!reading.readable) {
       logger.error(
         { file: shown, trigger, code: reading.code },
         'schedule file unreadable; the running schedule is kept',
       );
-      return { result: 'unreadable', message: reading.code };
+      return {
+        result: 'unreadable',
+        message: reading.code,
+        messages: [`${shown}：${scheduleMessage(readFailureDetail(reading.code), 'zh-CN')}`],
+      };
     }
     const { result, sha256 } = reading;
     if (sha256 === currentSha) return { result: 'unchanged' };
@@ -90,7 +122,7 @@ export async function startScheduleReload(
     if (result.ok) {
       running.set(result.schedule);
       for (const w of result.warnings) {
-        logger.warn({ warning: formatConfigError(w, 'warning') }, 'schedule warning');
+        logger.warn({ warning: formatScheduleError(w, 'en', 'warning') }, 'schedule warning');
       }
       logger.info({ file: shown, trigger, sha256 }, 'schedule reloaded and applied');
       if (options.onApplied) {
@@ -100,16 +132,25 @@ export async function startScheduleReload(
           logger.error({ err }, 'applying the reloaded schedule failed');
         }
       }
-      return { result: 'applied', warnings: result.warnings };
+      return {
+        result: 'applied',
+        warnings: result.warnings,
+        messages: zh(result.warnings, 'warning'),
+      };
     }
 
     for (const e of result.errors) {
-      logger.error({ error: formatConfigError(e) }, 'schedule error');
+      logger.error({ error: formatScheduleError(e, 'en') }, 'schedule error');
     }
     logger.error(
       { file: shown, trigger, errors: result.errors.length, sha256 },
       'schedule change refused; the running schedule is kept',
     );
+    const refused = {
+      result: 'refused',
+      errors: result.errors,
+      messages: zh(result.errors, 'error'),
+    } as const;
     const now = options.clock.now();
     const mail = composeConfigErrorMail({
       schedule: running.get(),
@@ -121,12 +162,12 @@ export async function startScheduleReload(
     });
     if (!mail) {
       logger.warn({}, 'no office admin (admin: true) to tell about the schedule errors');
-      return { result: 'refused', errors: result.errors, mail: 'no_admin' };
+      return { ...refused, mail: 'no_admin' };
     }
     const outbox = options.outboxAt(now);
     await outbox.queue(mail);
     const outcome = await outbox.deliver(mail.key, options.claimedBy);
-    return { result: 'refused', errors: result.errors, mail: outcome };
+    return { ...refused, mail: outcome };
   };
 
   const reload = (trigger: string): Promise<ReloadOutcome> => {
@@ -162,6 +203,7 @@ export async function startScheduleReload(
 
   return {
     reload,
+    last: () => last,
     stop() {
       if (timer) clearTimeout(timer);
       timer = null;

@@ -10,6 +10,11 @@ export interface CliIO {
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Where progress of long commands goes (src/cli/progress.ts): stderr, raw (no line added), with
+   * whether it is a terminal. Absent: progress is written as plain lines through `err`.
+   */
+  progress?: { write(text: string): unknown; isTTY?: boolean };
 }
 
 /** Handed to every command: where to write, and how to report the exit code. */
@@ -23,6 +28,7 @@ export const processIO: CliIO = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
   cwd: process.cwd(),
+  progress: process.stderr,
 };
 
 export const EXAMPLE_SCHEDULE = path.join(PACKAGE_ROOT, 'config', 'schedule.example.yaml');

@@ -14,6 +14,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerRemindCommand } from './commands/remind';
 import { registerDigestCommand } from './commands/digest';
 import { registerLoginLinkCommand } from './commands/login-link';
+import { registerReprocessCommand } from './commands/reprocess';
 
 export type { CommandContext };
 
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerIngestCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerQuarantineCommands(program, ctx);
+  registerReprocessCommand(program, ctx);
   registerHealthCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerRemindCommand(program, ctx);

@@ -3,8 +3,10 @@
  *
  * The admin edits this file by hand, and a misread schedule can mark a unit late wrongly, so
  * loading is strict and explains itself: every problem (YAML syntax, shape, cross-references) is
- * reported in one pass, each with file:line:column, the path of the offending value and a plain
- * English sentence. Nothing outside src/config/ needs to know the file is YAML.
+ * reported in one pass, each with file:line:column, the path of the offending value and its kind
+ * with the values of its message (schedule-error.ts), worded in zh-CN or English by
+ * formatScheduleError (schedule-error-format.ts). Nothing outside src/config/ needs to know the
+ * file is YAML.
  */
 
 import { promises as fs } from 'node:fs';
@@ -22,26 +24,19 @@ import type { Code } from '../errors';
 import type { Schedule } from './schedule';
 import { crossCheck, renderPath, type PathSegment } from './schedule-checks';
 import { scheduleSchema } from './schedule-schema';
+import { decodeDetail, detail, type ConfigError, type ScheduleErrorDetail } from './schedule-error';
+import { formatScheduleError, scheduleMessage } from './schedule-error-format';
 import {
   allowedKeysAt,
   genericMessage,
   readFailure,
-  unknownKeyMessage,
-  yamlMessage,
+  unknownKeyDetail,
+  yamlDetail,
 } from './schedule-messages';
 import { normalise } from './schedule-normalise';
 
-export interface ConfigError {
-  file: string;
-  /** 1-based; 0 when the problem is the file as a whole (it cannot be read). */
-  line: number;
-  /** 1-based; 0 with line 0. */
-  column: number;
-  /** Where in the document, e.g. projects[2].lead_units[1]; empty for the file as a whole. */
-  path: string;
-  /** A plain English sentence an office admin understands. */
-  message: string;
-}
+export type { ConfigError };
+export { formatScheduleError };
 
 export type ScheduleResult =
   | { ok: true; schedule: Schedule; warnings: ConfigError[] }
@@ -53,11 +48,23 @@ export type ScheduleResult =
       code: Extract<Code, 'CONFIG_INVALID' | 'CONFIG_NOT_FOUND'>;
     };
 
-/** `file:line:column: path: message` (position and path left out when there are none). */
-export function formatConfigError(e: ConfigError, severity: 'error' | 'warning' = 'error'): string {
-  const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
-  const what = severity === 'warning' ? `warning: ${e.message}` : e.message;
-  return e.path ? `${where}: ${e.path}: ${what}` : `${where}: ${what}`;
+/** A problem at a place, with its English sentence. */
+function configError(
+  file: string,
+  line: number,
+  column: number,
+  path: string,
+  d: ScheduleErrorDetail,
+): ConfigError {
+  return {
+    file,
+    line,
+    column,
+    path,
+    kind: d.kind,
+    params: d.params,
+    message: scheduleMessage(d, 'en'),
+  };
 }
 
 /**
@@ -88,15 +95,7 @@ export async function loadScheduleFile(
     return {
       ok: false,
       code: 'CONFIG_INVALID',
-      errors: [
-        {
-          ...wholeFile(displayName, ''),
-          line: 1,
-          column: 1,
-          message:
-            'The file is not UTF-8 text (perhaps it was saved as GBK/ANSI); save it again with UTF-8 encoding.',
-        },
-      ],
+      errors: [configError(displayName, 1, 1, '', detail('not_utf8'))],
       warnings: [],
     };
   }
@@ -110,17 +109,17 @@ export function loadScheduleText(text: string, fileName: string): ScheduleResult
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number, path: string, message: string): ConfigError => {
+  const at = (offset: number, path: string, d: ScheduleErrorDetail): ConfigError => {
     const { line, col } = lineCounter.linePos(offset);
-    return { file: fileName, line, column: col, path, message };
+    return configError(fileName, line, col, path, d);
   };
 
-  const warnings: ConfigError[] = doc.warnings.map((w) => at(w.pos[0], '', yamlMessage(w)));
+  const warnings: ConfigError[] = doc.warnings.map((w) => at(w.pos[0], '', yamlDetail(w)));
   if (doc.errors.length > 0) {
     return {
       ok: false,
       code: 'CONFIG_INVALID',
-      errors: sortErrors(doc.errors.map((e) => at(e.pos[0], '', yamlMessage(e)))),
+      errors: sortErrors(doc.errors.map((e) => at(e.pos[0], '', yamlDetail(e)))),
       warnings,
     };
   }
@@ -132,14 +131,14 @@ export function loadScheduleText(text: string, fileName: string): ScheduleResult
     return {
       ok: false,
       code: 'CONFIG_INVALID',
-      errors: [at(0, '', `The file cannot be read as YAML: ${(err as Error).message}`)],
+      errors: [at(0, '', detail('yaml_unresolvable', { detail: (err as Error).message }))],
       warnings,
     };
   }
 
   const lineOf = (path: PathSegment[]) => lineCounter.linePos(offsetOf(doc, path, 'value')).line;
-  const report = (path: PathSegment[], target: Target, message: string) =>
-    at(offsetOf(doc, path, target), renderPath(path), message);
+  const report = (path: PathSegment[], target: Target, d: ScheduleErrorDetail) =>
+    at(offsetOf(doc, path, target), renderPath(path), d);
 
   const errors: ConfigError[] = [];
   const parsed = scheduleSchema.safeParse(raw, { error: genericMessage, reportInput: true });
@@ -149,18 +148,19 @@ export function loadScheduleText(text: string, fileName: string): ScheduleResult
       if (issue.code === 'unrecognized_keys') {
         const allowed = allowedKeysAt(path);
         for (const key of issue.keys) {
-          errors.push(report([...path, key], 'key', unknownKeyMessage(key, allowed)));
+          errors.push(report([...path, key], 'key', unknownKeyDetail(key, allowed)));
         }
       } else if (issue.code === 'invalid_type' && issue.input === undefined && path.length > 0) {
-        errors.push(report(path, 'parent', issue.message));
+        errors.push(report(path, 'parent', decodeDetail(issue.message)));
       } else {
-        errors.push(report(path, issue.code === 'invalid_key' ? 'key' : 'value', issue.message));
+        const target = issue.code === 'invalid_key' ? 'key' : 'value';
+        errors.push(report(path, target, decodeDetail(issue.message)));
       }
     }
   }
 
   for (const issue of crossCheck(raw, lineOf)) {
-    const e = report(issue.path, issue.at, issue.message);
+    const e = report(issue.path, issue.at, issue.detail);
     (issue.severity === 'error' ? errors : warnings).push(e);
   }
 
@@ -236,6 +236,6 @@ function sortErrors(list: ConfigError[]): ConfigError[] {
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function wholeFile(file: string, message: string): ConfigError {
-  return { file, line: 0, column: 0, path: '', message };
+function wholeFile(file: string, d: ScheduleErrorDetail): ConfigError {
+  return configError(file, 0, 0, '', d);
 }

@@ -8,7 +8,8 @@
  */
 
 import { addDays, daysBetween, isRealIsoDate, isWeekend, weekdayOf } from './iso-date';
-import { didYouMean } from './suggest';
+import { detail, withSuggestion, type PlaceRef, type ScheduleErrorDetail } from './schedule-error';
+import { closest } from './suggest';
 
 export type PathSegment = string | number;
 
@@ -17,7 +18,7 @@ export interface CheckIssue {
   path: PathSegment[];
   /** Point at the key of the last path segment, or at its value. */
   at: 'key' | 'value';
-  message: string;
+  detail: ScheduleErrorDetail;
 }
 
 /** Where a path is in the file ("line 12"), so a message can point at the other half of a clash. */
@@ -43,11 +44,11 @@ const LONG_RANGE_DAYS = 14;
 
 export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
   const issues: CheckIssue[] = [];
-  const error = (path: PathSegment[], message: string, at: 'key' | 'value' = 'value') =>
-    issues.push({ severity: 'error', path, at, message });
-  const warn = (path: PathSegment[], message: string, at: 'key' | 'value' = 'value') =>
-    issues.push({ severity: 'warning', path, at, message });
-  const ref = (path: PathSegment[]) => `${renderPath(path)} (line ${lineOf(path)})`;
+  const error = (path: PathSegment[], d: ScheduleErrorDetail, at: 'key' | 'value' = 'value') =>
+    issues.push({ severity: 'error', path, at, detail: d });
+  const warn = (path: PathSegment[], d: ScheduleErrorDetail, at: 'key' | 'value' = 'value') =>
+    issues.push({ severity: 'warning', path, at, detail: d });
+  const ref = (path: PathSegment[]): PlaceRef => ({ path: renderPath(path), line: lineOf(path) });
 
   const root = obj(raw) ?? {};
   const programme = obj(root.programme) ?? {};
@@ -59,13 +60,17 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
 
   // ---- People: ids are shared by everyone, since audiences and leaders refer to them.
   const personIds = new Map<string, PathSegment[]>();
-  const notePerson = (idPath: PathSegment[], id: string, duplicateMessage: string) => {
+  const notePerson = (
+    idPath: PathSegment[],
+    id: string,
+    duplicate: (first: PlaceRef) => ScheduleErrorDetail,
+  ) => {
     const first = personIds.get(id);
-    if (first) error(idPath, duplicateMessage.replace('{first}', ref(first)));
+    if (first) error(idPath, duplicate(ref(first)));
     else personIds.set(id, idPath);
   };
-  const personIdMessage = (id: string) =>
-    `The id "${id}" is already used by {first}; every person needs a different id.`;
+  const personIdMessage = (id: string) => (first: PlaceRef) =>
+    detail('person_id_taken', { id, first });
 
   const chiefId = str(obj(people.chief_convenor)?.id);
   if (chiefId !== undefined) {
@@ -90,11 +95,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     notePerson(['people', 'office', i, 'id'], id, personIdMessage(id));
   });
   if (office.length > 0 && !anyAdmin) {
-    warn(
-      ['people', 'office'],
-      'No office member has "admin: true", so nobody will receive configuration errors and alerts.',
-      'key',
-    );
+    warn(['people', 'office'], detail('no_admin'), 'key');
   }
 
   // ---- Units: ids, sender addresses, names.
@@ -104,7 +105,9 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
   const addressOwner = new Map<string, { unit: number; path: PathSegment[] }>();
   const unitLabel = (i: number) => {
     const id = str(obj(units[i])?.id);
-    return id === undefined ? `units[${i}]` : `"${id}"`;
+    return id === undefined
+      ? { unit: `units[${i}]`, unitHasId: false }
+      : { unit: id, unitHasId: true };
   };
 
   units.forEach((u, i) => {
@@ -114,7 +117,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     if (id !== undefined) {
       const first = unitIds.get(id);
       if (first) {
-        error(['units', i, 'id'], `The unit id "${id}" is already used by ${ref(first)}.`);
+        error(['units', i, 'id'], detail('unit_id_taken', { id, first: ref(first) }));
       } else unitIds.set(id, ['units', i, 'id']);
     }
 
@@ -124,19 +127,15 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
       const path = ['units', i, 'addresses', j];
       const owner = addressOwner.get(address);
       if (owner && owner.unit === i) {
-        warn(path, `The address "${address}" is listed twice for this unit.`);
+        warn(path, detail('address_repeated', { address }));
       } else if (owner) {
         error(
           path,
-          `The address "${address}" already belongs to unit ${unitLabel(owner.unit)} at ${ref(owner.path)}; ` +
-            'an address can belong to one unit only, so that duban knows who sent a sheet.',
+          detail('address_taken', { address, ...unitLabel(owner.unit), first: ref(owner.path) }),
         );
       } else addressOwner.set(address, { unit: i, path });
       if (address === mailbox) {
-        error(
-          path,
-          `"${address}" is the office mailbox (programme.mailbox); it cannot also be a unit's sender address.`,
-        );
+        error(path, detail('address_is_mailbox', { address }));
       }
     });
 
@@ -154,8 +153,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
       if (other && other.unitId !== (id ?? `#${i}`)) {
         error(
           n.path,
-          `"${n.name}" is also a name or alias of unit "${other.unitId}" at ${ref(other.path)}; ` +
-            'sheets naming it could not be told apart.',
+          detail('unit_name_taken', { name: n.name, other: other.unitId, first: ref(other.path) }),
         );
       } else if (!other) unitByName.set(key, { unitId: id ?? `#${i}`, path: n.path });
     }
@@ -168,10 +166,8 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
         notePerson(['units', i, 'head', 'id'], headId, personIdMessage(headId));
       } else if (typeof head.id === 'undefined') {
         const generated = `${id}-head`;
-        notePerson(
-          ['units', i, 'head'],
-          generated,
-          `The head of unit "${id}" gets the id "${generated}", which is already used by {first}; give the head an "id" of its own.`,
+        notePerson(['units', i, 'head'], generated, (first) =>
+          detail('head_id_taken', { unit: id, generated, first }),
         );
       }
     }
@@ -188,7 +184,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     if (id !== undefined) {
       const first = projectIds.get(id);
       if (first) {
-        error(['projects', i, 'id'], `The project id "${id}" is already used by ${ref(first)}.`);
+        error(['projects', i, 'id'], detail('project_id_taken', { id, first: ref(first) }));
       } else projectIds.set(id, ['projects', i, 'id']);
     }
 
@@ -206,8 +202,11 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
       if (other && other.projectId !== (id ?? `#${i}`)) {
         error(
           n.path,
-          `"${n.name}" is also a name or alias of project "${other.projectId}" at ${ref(other.path)}; ` +
-            'sheets naming it could not be told apart.',
+          detail('project_name_taken', {
+            name: n.name,
+            other: other.projectId,
+            first: ref(other.path),
+          }),
         );
       } else if (!other) projectByName.set(key, { projectId: id ?? `#${i}`, path: n.path });
     }
@@ -218,38 +217,36 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
       if (lead === undefined) return;
       const path = ['projects', i, 'lead_units', j];
       if (seenLeads.has(lead)) {
-        warn(path, `The lead unit "${lead}" is listed twice for this project.`);
+        warn(path, detail('lead_unit_repeated', { unit: lead }));
         return;
       }
       seenLeads.add(lead);
       if (unitIds.has(lead)) return;
       // People often write the unit's name (教育局) where its id belongs.
       const byName = unitByName.get(nameKey(lead));
-      const hint = byName
-        ? ` (lead_units takes unit ids: did you mean "${byName.unitId}"?)`
-        : didYouMean(lead, unitIds.keys());
-      error(path, `Unit "${lead}" is not defined under units${hint}.`);
+      const suggestion = byName ? byName.unitId : closest(lead, unitIds.keys());
+      error(
+        path,
+        detail('unknown_unit', withSuggestion({ unit: lead, byName: !!byName }, suggestion)),
+      );
     });
 
     const leaderValue = project.responsible_leader;
     const leader = str(leaderValue);
     if (leader !== undefined && !convenorIds.has(leader)) {
       const path = ['projects', i, 'responsible_leader'];
-      const allowed = convenorIds.size ? [...convenorIds].join(', ') : '(no convenors are defined)';
+      const convenors = [...convenorIds];
       if (leader === chiefId) {
-        error(
-          path,
-          `"${leader}" is the chief convenor; the responsible leader must be one of the convenors: ${allowed}.`,
-        );
+        error(path, detail('leader_is_chief', { leader, convenors }));
       } else if (officeIds.has(leader)) {
-        error(
-          path,
-          `"${leader}" is an office member; the responsible leader must be one of the convenors: ${allowed}.`,
-        );
+        error(path, detail('leader_is_office', { leader, convenors }));
       } else {
         error(
           path,
-          `"${leader}" is not a convenor id${didYouMean(leader, convenorIds)}; the responsible leader must be one of: ${allowed}.`,
+          detail(
+            'unknown_leader',
+            withSuggestion({ leader, convenors }, closest(leader, convenorIds)),
+          ),
         );
       }
     }
@@ -264,10 +261,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     if (id !== undefined) {
       const first = stageIds.get(id);
       if (first) {
-        error(
-          ['cycle', 'reminders', i, 'id'],
-          `The reminder stage id "${id}" is already used by ${ref(first)}.`,
-        );
+        error(['cycle', 'reminders', i, 'id'], detail('stage_id_taken', { id, first: ref(first) }));
       } else stageIds.set(id, ['cycle', 'reminders', i, 'id']);
     }
     overlapInToAndCc(['cycle', 'reminders', i], stage);
@@ -279,10 +273,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     const to = new Set(list(spec.to).filter((a) => typeof a === 'string'));
     list(spec.cc).forEach((a, j) => {
       if (typeof a === 'string' && to.has(a)) {
-        warn(
-          [...path, 'cc', j],
-          `"${a}" is both in "to" and in "cc"; it will receive the mail once, in "to".`,
-        );
+        warn([...path, 'cc', j], detail('to_and_cc', { audience: a }));
       }
     });
   }
@@ -296,7 +287,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
   if (validFrom && validTo && validTo < validFrom) {
     error(
       ['programme', 'active', 'to'],
-      `The programme ends (${validTo}) before it starts (${validFrom}).`,
+      detail('period_reversed', { from: validFrom, to: validTo }),
     );
   }
 
@@ -318,17 +309,14 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
           error(
             path,
             start === end
-              ? `${start} is not in ${yearKey}; list it under years: ${other}.`
-              : `The range "${entry}" runs outside ${yearKey}; split it and list the ${other} days under years: ${other}.`,
+              ? detail('date_outside_year', { date: start, year: yearKey, other })
+              : detail('range_outside_year', { value: entry, year: yearKey, other }),
           );
           return;
         }
         const span = daysBetween(start, end) + 1;
         if (span > LONG_RANGE_DAYS) {
-          warn(
-            path,
-            `The range "${entry}" spans ${span} days; public holidays rarely last more than a week, so check the end date.`,
-          );
+          warn(path, detail('long_range', { value: entry, days: span }));
         }
         for (let d = start; d <= end; d = addDays(d, 1)) {
           if (kind === 'holidays') {
@@ -337,16 +325,9 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
           }
           const holiday = holidayDates.get(d);
           if (holiday) {
-            error(
-              path,
-              `${d} is listed both as a holiday at ${ref(holiday)} and as a make-up workday; keep only one.`,
-            );
+            error(path, detail('holiday_and_workday', { date: d, first: ref(holiday) }));
           } else if (!isWeekend(d)) {
-            const day = weekdayOf(d);
-            warn(
-              path,
-              `${d} is a ${day[0]?.toUpperCase()}${day.slice(1)}, a working day anyway; make-up workdays (调休) normally fall on a weekend.`,
-            );
+            warn(path, detail('workday_not_weekend', { date: d, weekday: weekdayOf(d) }));
           }
         }
       });
@@ -361,11 +342,7 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
     const path = obj(root.calendar) ? ['calendar', 'years'] : ['calendar'];
     for (let y = first; y <= last; y++) {
       if (!(String(y) in years)) {
-        warn(
-          path,
-          `There is no calendar for ${y}, when the programme runs: only weekends will count as non-working days. Add its holidays and make-up workdays under years: ${y}.`,
-          'key',
-        );
+        warn(path, detail('no_calendar_year', { year: y }), 'key');
       }
     }
   }

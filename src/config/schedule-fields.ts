@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { Audience, HolidayRule } from './schedule';
 import { ISO_DATE_PATTERN, WEEKDAYS, isRealIsoDate } from './iso-date';
-import { closest, didYouMean } from './suggest';
+import { says, scalar, withSuggestion, type IdOf } from './schedule-error';
+import { closest } from './suggest';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
@@ -38,8 +39,24 @@ export const HOLIDAY_RULES = [
   'keep',
 ] as const satisfies readonly HolidayRule[];
 
-export const quote = (value: unknown): string =>
-  typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+/** The closest of `allowed` to a string input, for "did you mean". */
+const nearest = (input: unknown, allowed: readonly string[]) =>
+  typeof input === 'string' ? closest(input, allowed) : undefined;
+
+/** An e-mail address as people mistype it in Chinese input mode: full-width ＠ and ．, spaces. */
+export function emailSuggestion(value: string): string | undefined {
+  const fixed = value
+    .normalize('NFKC')
+    .replace(/[。．]/g, '.')
+    .replace(/\s+/g, '')
+    .replace(/^[<“"'‘]+|[>”"'’；;，,。.]+$/g, '');
+  if (fixed === value || !EMAIL.test(fixed)) return undefined;
+  return fixed;
+}
+
+// The same test zod's z.email() applies, for suggestions.
+const EMAIL =
+  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 // ---------------------------------------------------------------------------------------------
 // Time zones
@@ -73,19 +90,18 @@ export function canonicalTimezone(tz: string): string | null {
 }
 
 function timezoneMessage(tz: string): string {
-  let hint = '';
+  let hint: string | undefined;
   if (CHINA_ZONE_GUESSES.has(tz.toLowerCase().replace(/\s/g, ''))) hint = DEFAULT_TIMEZONE;
   else {
     const zones = Intl.supportedValuesOf('timeZone');
     // Match on the city too, so "Shanghai" finds "Asia/Shanghai".
     hint =
       closest(tz, zones) ??
-      zones.find((z) => z.split('/').pop()?.toLowerCase() === tz.toLowerCase()) ??
-      '';
+      zones.find((z) => z.split('/').pop()?.toLowerCase() === tz.toLowerCase());
   }
-  return (
-    `${quote(tz)} is not an IANA time zone name; write it as Area/City, like ${DEFAULT_TIMEZONE}` +
-    (hint ? ` (did you mean "${hint}"?).` : '.')
+  return says(
+    'timezone',
+    withSuggestion({ value: tz, example: DEFAULT_TIMEZONE }, hint || undefined),
   );
 }
 
@@ -93,14 +109,17 @@ function timezoneMessage(tz: string): string {
 // Field builders
 
 export const text = (description: string) =>
-  z.string().trim().min(1, { error: 'This must not be empty.' }).meta({ description });
+  z
+    .string()
+    .trim()
+    .min(1, { error: says('must_not_be_empty') })
+    .meta({ description });
 
-export const id = (kind: string, description: string) =>
+export const id = (kind: IdOf, description: string) =>
   z
     .string()
     .regex(ID_PATTERN, {
-      error: (iss) =>
-        `${quote(iss.input)} is not a valid ${kind} id: use only lower-case letters, digits, "-" and "_", starting with a letter or digit (like "jiaoyu" or "convenor-1").`,
+      error: (iss) => says('invalid_id', { value: scalar(iss.input), idOf: kind }),
     })
     .meta({ description });
 
@@ -109,7 +128,13 @@ export const email = (description: string) =>
     .email({
       error: (iss) =>
         iss.code === 'invalid_format'
-          ? `${quote(iss.input)} is not a valid e-mail address (expected something like name@example.cn).`
+          ? says(
+              'invalid_email',
+              withSuggestion(
+                { value: scalar(iss.input) },
+                typeof iss.input === 'string' ? emailSuggestion(iss.input) : undefined,
+              ),
+            )
           : undefined,
     })
     .meta({ description });
@@ -119,10 +144,10 @@ export const isoDate = (description: string) =>
     .string()
     .regex(ISO_DATE_PATTERN, {
       abort: true,
-      error: (iss) => `${quote(iss.input)} is not a date written as YYYY-MM-DD (like 2021-03-25).`,
+      error: (iss) => says('date_format', { value: scalar(iss.input) }),
     })
     .refine(isRealIsoDate, {
-      error: (iss) => `${quote(iss.input)} is not a real calendar date.`,
+      error: (iss) => says('date_not_real', { value: String(iss.input) }),
     })
     .meta({ description, examples: ['2021-03-25'] });
 
@@ -132,14 +157,16 @@ export const wallTime = (description: string) =>
       // YAML 1.1 reads an unquoted 18:00 as the number 1080; say how to write it instead.
       error: (iss) =>
         iss.code === 'invalid_type' && typeof iss.input === 'number'
-          ? `Expected a time like "18:00", found the number ${iss.input}; put the time in quotes.`
+          ? says('time_as_number', { value: iss.input })
           : undefined,
     })
     .regex(TIME_PATTERN, {
       error: (iss) => {
         const s = String(iss.input);
-        const padded = /^\d:\d\d$/.test(s) ? ` (write "0${s}")` : '';
-        return `${quote(s)} is not a valid time: write HH:MM on a 24-hour clock, from 00:00 to 23:59${padded}.`;
+        return says(
+          'time_format',
+          /^\d:\d\d$/.test(s) ? { value: s, padded: `0${s}` } : { value: s },
+        );
       },
     })
     .meta({ description, examples: ['18:00'] });
@@ -149,8 +176,13 @@ export const weekday = (description: string) =>
     .enum(WEEKDAYS, {
       error: (iss) =>
         iss.code === 'invalid_value'
-          ? `${quote(iss.input)} is not a weekday: write one of ${WEEKDAYS.join(', ')}` +
-            `${typeof iss.input === 'string' ? didYouMean(iss.input, WEEKDAYS) : ''}.`
+          ? says(
+              'weekday',
+              withSuggestion(
+                { value: scalar(iss.input), allowed: [...WEEKDAYS] },
+                nearest(iss.input, WEEKDAYS),
+              ),
+            )
           : undefined,
     })
     .meta({ description });
@@ -159,8 +191,13 @@ export const audience = z
   .enum(AUDIENCES, {
     error: (iss) =>
       iss.code === 'invalid_value'
-        ? `${quote(iss.input)} is not an audience: use one of ${AUDIENCES.join(', ')}` +
-          `${typeof iss.input === 'string' ? didYouMean(iss.input, AUDIENCES) : ''}.`
+        ? says(
+            'audience',
+            withSuggestion(
+              { value: scalar(iss.input), allowed: [...AUDIENCES] },
+              nearest(iss.input, AUDIENCES),
+            ),
+          )
         : undefined,
   })
   .meta({
@@ -174,13 +211,13 @@ export const digestAudience = z
     error: (iss) => {
       if (iss.code !== 'invalid_value') return undefined;
       const value = iss.input;
-      const allowed = DIGEST_AUDIENCES.join(', ');
+      const allowed = [...DIGEST_AUDIENCES];
       if (typeof value === 'string' && (AUDIENCES as readonly string[]).includes(value)) {
-        return `The digest covers all projects, so it cannot go to ${quote(value)}; use ${allowed}.`;
+        return says('digest_audience_unit_only', { value, allowed });
       }
-      return (
-        `${quote(value)} is not a digest audience: use one of ${allowed}` +
-        `${typeof value === 'string' ? didYouMean(value, DIGEST_AUDIENCES) : ''}.`
+      return says(
+        'digest_audience',
+        withSuggestion({ value: scalar(value), allowed }, nearest(value, DIGEST_AUDIENCES)),
       );
     },
   })
@@ -190,21 +227,20 @@ export const calendarEntry = z
   .string()
   .regex(DATE_OR_RANGE_PATTERN, {
     abort: true,
-    error: (iss) =>
-      `${quote(iss.input)} is neither a date (2021-04-05) nor a range of dates (2021-02-11..2021-02-17).`,
+    error: (iss) => says('calendar_entry_format', { value: scalar(iss.input) }),
   })
   .superRefine((value, ctx) => {
     const [, from = '', to] = DATE_OR_RANGE_PATTERN.exec(value) ?? [];
     for (const d of to === undefined ? [from] : [from, to]) {
       if (!isRealIsoDate(d)) {
-        ctx.addIssue({ code: 'custom', message: `${quote(d)} is not a real calendar date.` });
+        ctx.addIssue({ code: 'custom', message: says('date_not_real', { value: d }) });
         return;
       }
     }
     if (to !== undefined && to < from) {
       ctx.addIssue({
         code: 'custom',
-        message: `The range ${quote(value)} ends before it starts; write the earlier date first.`,
+        message: says('range_reversed', { value }),
       });
     }
   })

@@ -1,57 +1,59 @@
 /**
- * The messages an office admin reads about a schedule file that cannot be used: YAML syntax,
- * an unreadable file, and the schema issues the schema does not word itself (wrong type,
- * missing or unknown key).
+ * What is wrong with a schedule file that cannot be used, as structured details
+ * (schedule-error.ts): YAML syntax, an unreadable file, and the schema issues the schema does not
+ * word itself (wrong type, missing or unknown key).
  */
 import { z } from 'zod';
 import { capCodePoints } from '../domain/one-line';
 import type { PathSegment } from './schedule-checks';
+import {
+  detail,
+  encodeDetail,
+  readFailureDetail,
+  scalar,
+  withSuggestion,
+  type Expected,
+  type Found,
+  type ScheduleErrorDetail,
+} from './schedule-error';
 import { scheduleSchema } from './schedule-schema';
-import { didYouMean } from './suggest';
+import { closest } from './suggest';
 
-const YAML_HINTS: Record<string, string> = {
-  DUPLICATE_KEY: 'This key appears twice in the same mapping; keep only one.',
-  TAB_AS_INDENT: 'Tabs are not allowed for indentation in YAML; indent with spaces.',
-  MULTIPLE_DOCS: 'The file holds more than one YAML document ("---"); keep only one schedule.',
+const YAML_KINDS: Record<string, ScheduleErrorDetail> = {
+  DUPLICATE_KEY: detail('yaml_duplicate_key'),
+  TAB_AS_INDENT: detail('yaml_tab_indent'),
+  MULTIPLE_DOCS: detail('yaml_multiple_docs'),
 };
 
-export function yamlMessage(e: { code: string; message: string }): string {
-  const hint = YAML_HINTS[e.code];
-  if (hint) return hint;
+export function yamlDetail(e: { code: string; message: string }): ScheduleErrorDetail {
+  const known = YAML_KINDS[e.code];
+  if (known) return known;
   // The yaml package appends " at line L, column C" even without pretty errors on some paths.
   const text = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  return `YAML syntax error: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
+  return detail('yaml_syntax', { yamlCode: e.code, detail: text });
 }
 
-export function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'The schedule file does not exist.';
-  if (code === 'EISDIR') return 'This is a directory, not a schedule file.';
-  if (code === 'EACCES' || code === 'EPERM') {
-    return 'The schedule file cannot be read (permission denied).';
-  }
-  return `The schedule file cannot be read (${code ?? (err as Error).message}).`;
+export function readFailure(err: unknown): ScheduleErrorDetail {
+  return readFailureDetail((err as NodeJS.ErrnoException).code ?? (err as Error).message);
 }
 
-const EXPECTED: Record<string, string> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list (lines starting with "- ", or [a, b])',
-  object: 'a mapping of keys ("key: value" lines)',
-  record: 'a mapping of keys ("key: value" lines)',
-};
+const EXPECTED = new Set<string>([
+  'string',
+  'number',
+  'int',
+  'boolean',
+  'array',
+  'object',
+  'record',
+]);
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (typeof value === 'string') {
-    return `the text "${capCodePoints(value, 41)}"`;
-  }
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  return 'a mapping';
+function foundOf(value: unknown): Found {
+  if (value === null || value === undefined) return { type: 'nothing' };
+  if (typeof value === 'string') return { type: 'text', text: capCodePoints(value, 41) };
+  if (typeof value === 'number') return { type: 'number', text: String(value) };
+  if (typeof value === 'boolean') return { type: 'boolean', text: String(value) };
+  if (Array.isArray(value)) return { type: 'list' };
+  return { type: 'mapping' };
 }
 
 const lastKey = (path: readonly PropertyKey[]): string | undefined => {
@@ -59,61 +61,57 @@ const lastKey = (path: readonly PropertyKey[]): string | undefined => {
   return typeof last === 'string' ? last : undefined;
 };
 
-/** Messages for the issues the schema does not word itself (wrong type, missing key …). */
-export const genericMessage: z.core.$ZodErrorMap = (iss) => {
+/** The detail of a schema issue the schema does not word itself (wrong type, missing key …). */
+function genericDetail(iss: Parameters<z.core.$ZodErrorMap>[0]): ScheduleErrorDetail | undefined {
   const path = iss.path ?? [];
   switch (iss.code) {
     case 'invalid_type': {
-      const expected = EXPECTED[iss.expected] ?? iss.expected;
+      const expected = (EXPECTED.has(iss.expected) ? iss.expected : 'other') as Expected;
       const input = iss.input;
       if (path.length === 0) {
         return input === null || input === undefined
-          ? 'The file is empty; it must hold the schedule (programme, people, units, projects, cycle, calendar).'
-          : `The file must be a mapping of keys (programme: …, people: …), not ${describeValue(input)}.`;
+          ? detail('empty_file')
+          : detail('root_not_mapping', { found: foundOf(input) });
       }
       const key = lastKey(path);
-      if (input === undefined) return `The required key "${key ?? '?'}" is missing.`;
-      if (input === null) {
-        return key
-          ? `"${key}" has no value; expected ${expected}.`
-          : `This entry is empty; expected ${expected}.`;
-      }
-      let hint = '';
+      if (input === undefined) return detail('required_key', { key: key ?? '?' });
+      if (input === null) return detail('no_value', key ? { key, expected } : { expected });
+      let hint: 'quote' | 'boolean' | 'list' | undefined;
       if (iss.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
-        hint = ' Put it in quotes if it is meant as text.';
+        hint = 'quote';
       } else if (iss.expected === 'boolean' && typeof input === 'string') {
-        hint = ' Write true or false, without quotes.';
+        hint = 'boolean';
       } else if (iss.expected === 'array' && typeof input === 'string') {
-        hint = ` Write a list even for one entry: [${input}].`;
+        hint = 'list';
       }
-      return `Expected ${expected}, found ${describeValue(input)}.${hint}`;
+      const found = foundOf(input);
+      return detail('wrong_type', hint ? { expected, found, hint } : { expected, found });
     }
     case 'invalid_value': {
-      const values = iss.values.map(String);
+      const allowed = iss.values.map(String);
       const input = iss.input;
-      const shown = typeof input === 'string' ? `"${input}"` : describeValue(input);
-      return (
-        `${shown[0]?.toUpperCase() ?? ''}${shown.slice(1)} is not allowed here: use one of ` +
-        `${values.join(', ')}${typeof input === 'string' ? didYouMean(input, values) : ''}.`
-      );
+      const suggestion = typeof input === 'string' ? closest(input, allowed) : undefined;
+      return detail('not_allowed', withSuggestion({ value: scalar(input), allowed }, suggestion));
     }
     case 'invalid_key':
-      return `"${String(iss.input)}" is not a year: the keys under calendar.years must be four-digit years like 2021.`;
+      return detail('not_a_year', { key: String(iss.input) });
     case 'too_small':
-      if (iss.origin === 'array') return `This list needs at least ${String(iss.minimum)} entry.`;
-      if (iss.origin === 'string') return 'This must not be empty.';
+      if (iss.origin === 'array') return detail('list_too_short', { minimum: Number(iss.minimum) });
+      if (iss.origin === 'string') return detail('must_not_be_empty');
       return undefined;
-    case 'unrecognized_keys':
-      // Replaced by one message per key, with the allowed keys, in loadScheduleText.
-      return `Unknown keys: ${iss.keys.join(', ')}.`;
     default:
       return undefined;
   }
+}
+
+/** zod's error map for the schedule: every issue it words carries its detail. */
+export const genericMessage: z.core.$ZodErrorMap = (iss) => {
+  const d = genericDetail(iss);
+  return d ? encodeDetail(d) : undefined;
 };
 
-export function unknownKeyMessage(key: string, allowed: string[]): string {
-  const list = allowed.length ? ` Allowed keys here: ${allowed.join(', ')}.` : '';
-  return `Unknown key "${key}"${didYouMean(key, allowed)}.${list}`;
+export function unknownKeyDetail(key: string, allowed: string[]): ScheduleErrorDetail {
+  return detail('unknown_key', withSuggestion({ key, allowed }, closest(key, allowed)));
 }
 
 /** The keys the schema allows in the mapping at `path`, for "unknown key" messages. */

@@ -8,12 +8,14 @@
  * are in schedule-checks.ts, because they must run even when the shape is partly wrong, so the
  * admin sees every mistake in one pass.
  *
- * Messages are plain English sentences for an office admin. Generic ones (wrong type, missing key,
- * unknown key) are written in load-schedule.ts; the ones here know what the field means.
+ * Each error is a structured detail (schedule-error.ts), worded per language by
+ * schedule-error-format.ts. Generic ones (wrong type, missing key, unknown key) come from
+ * schedule-messages.ts; the ones here know what the field means.
  */
 
 import { z } from 'zod';
-import { didYouMean } from './suggest';
+import { says, scalar, withSuggestion } from './schedule-error';
+import { closest } from './suggest';
 import {
   audience,
   calendarEntry,
@@ -23,7 +25,6 @@ import {
   HOLIDAY_RULES,
   id,
   isoDate,
-  quote,
   text,
   timezone,
   wallTime,
@@ -70,7 +71,7 @@ const unit = z
       .meta({ description: 'Other ways the unit is written in sheets, e.g. 教育局.' }),
     addresses: z
       .array(email('A sender address of the unit.'))
-      .min(1, { error: 'A unit needs at least one sender address.' })
+      .min(1, { error: says('unit_addresses_empty') })
       .meta({
         description:
           'Addresses the unit sends its sheet from. Mail from them is attributed to this unit, so an address belongs to one unit only.',
@@ -80,8 +81,7 @@ const unit = z
         to: z
           .array(email('A reminder recipient.'))
           .min(1, {
-            error:
-              'Reminders need at least one recipient; leave "to" out to use the unit’s addresses.',
+            error: says('remind_to_empty'),
           })
           .optional()
           .meta({ description: 'Reminder recipients (default: the unit’s addresses).' }),
@@ -119,14 +119,14 @@ const project = z
       .meta({ description: 'Other ways the project name is written in sheets.' }),
     lead_units: z
       .array(z.string().meta({ description: 'A unit id from units.' }))
-      .min(1, { error: 'A project needs at least one lead unit.' })
+      .min(1, { error: says('lead_units_empty') })
       .meta({ description: 'Lead unit ids (项目总牵头单位); any of them may send the sheet.' }),
     responsible_leader: z
       .string()
       .meta({ description: 'Id of the convenor who is the project’s responsible leader.' }),
     targets: z
       .array(target)
-      .min(1, { error: 'A project needs at least one target.' })
+      .min(1, { error: says('targets_empty') })
       .meta({ description: 'Targets (攻坚目标) with their due dates, in the notice’s order.' }),
   })
   .meta({ description: 'A key project of the programme.' });
@@ -136,9 +136,9 @@ const reminderStage = z
     id: id('reminder stage', 'Stable id of the stage, e.g. morning.'),
     offset_days: z
       .number()
-      .int({ error: 'offset_days must be a whole number of days.' })
-      .min(-6, { error: 'offset_days must be between -6 and 6: the cycle is weekly.' })
-      .max(6, { error: 'offset_days must be between -6 and 6: the cycle is weekly.' })
+      .int({ error: says('offset_days_whole') })
+      .min(-6, { error: says('offset_days_range') })
+      .max(6, { error: says('offset_days_range') })
       .meta({
         description:
           'Days relative to the (holiday-shifted) deadline day: 0 = that day, 1 = the day after, -1 = the day before.',
@@ -150,7 +150,7 @@ const reminderStage = z
     time: wallTime('Time of day the stage is sent, HH:MM.'),
     to: z
       .array(audience)
-      .min(1, { error: 'A reminder stage needs at least one audience in "to".' })
+      .min(1, { error: says('stage_to_empty') })
       .meta({ description: 'Audiences the reminder is addressed to.' }),
     cc: z.array(audience).default([]).meta({ description: 'Audiences copied.' }),
   })
@@ -182,7 +182,7 @@ const digest = z
     time: wallTime('Time of day the digest is sent, HH:MM.'),
     to: z
       .array(digestAudience)
-      .min(1, { error: 'The digest needs at least one audience in "to".' })
+      .min(1, { error: says('digest_to_empty') })
       .meta({ description: 'Audiences the digest is addressed to.' }),
     cc: z.array(digestAudience).default([]).meta({ description: 'Audiences copied.' }),
   })
@@ -211,7 +211,7 @@ const calendarYear = z
 export const scheduleSchema = z
   .strictObject({
     version: z
-      .literal(1, { error: 'Only version 1 of the schedule format exists; write "version: 1".' })
+      .literal(1, { error: says('version') })
       .default(1)
       .meta({ description: 'Format version of this file.' }),
     programme: z
@@ -236,21 +236,21 @@ export const scheduleSchema = z
         chief_convenor: person.meta({ description: 'The chief convenor (总召集人).' }),
         convenors: z
           .array(person)
-          .min(1, { error: 'At least one convenor is needed.' })
+          .min(1, { error: says('convenors_empty') })
           .meta({ description: 'The convenors (召集人); each project names one of them.' }),
         office: z
           .array(officeMember)
-          .min(1, { error: 'At least one office member is needed.' })
+          .min(1, { error: says('office_empty') })
           .meta({ description: 'Members of the joint meeting office (联合会议办公室).' }),
       })
       .meta({ description: 'The leadership group and the office, by role.' }),
     units: z
       .array(unit)
-      .min(1, { error: 'At least one unit is needed.' })
+      .min(1, { error: says('units_empty') })
       .meta({ description: 'Member units (lead units and responsible departments).' }),
     projects: z
       .array(project)
-      .min(1, { error: 'At least one project is needed.' })
+      .min(1, { error: says('projects_empty') })
       .meta({ description: 'The projects, in the notice’s order.' }),
     cycle: z
       .strictObject({
@@ -264,8 +264,13 @@ export const scheduleSchema = z
           .enum(HOLIDAY_RULES, {
             error: (iss) =>
               iss.code === 'invalid_value'
-                ? `${quote(iss.input)} is not allowed: use one of ${HOLIDAY_RULES.join(', ')}` +
-                  `${typeof iss.input === 'string' ? didYouMean(iss.input, HOLIDAY_RULES) : ''}.`
+                ? says(
+                    'holiday_rule',
+                    withSuggestion(
+                      { value: scalar(iss.input), allowed: [...HOLIDAY_RULES] },
+                      typeof iss.input === 'string' ? closest(iss.input, HOLIDAY_RULES) : undefined,
+                    ),
+                  )
                 : undefined,
           })
           .default('next_working_day')
@@ -274,9 +279,9 @@ export const scheduleSchema = z
           }),
         late_window_working_days: z
           .number()
-          .int({ error: 'late_window_working_days must be a whole number of working days.' })
-          .min(0, { error: 'late_window_working_days cannot be negative.' })
-          .max(5, { error: 'late_window_working_days must be at most 5: the cycle is weekly.' })
+          .int({ error: says('late_window_whole') })
+          .min(0, { error: says('late_window_negative') })
+          .max(5, { error: says('late_window_max') })
           .default(1)
           .meta({
             description:

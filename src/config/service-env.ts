@@ -5,6 +5,7 @@
  * variable is one field of ServiceEnv and one read in parseServiceEnv.
  */
 import { EnvReader, valueOrThrow, type Env, type Parsed } from './env/reader';
+import { parseLang, type Lang } from './schedule-error-format';
 
 export interface ServiceEnv {
   redisUrl: string;
@@ -39,6 +40,11 @@ export interface ServiceEnv {
   replyToUnknownSenders: boolean;
   authservId: string | null;
   logLevel: string;
+  /**
+   * The language of schedule errors in CLI output (DUBAN_LANG, default zh-CN: the office reads
+   * them). The admin alert mail and the console are always zh-CN; logs always English.
+   */
+  lang: Lang;
 }
 
 /** Every variable of this section. */
@@ -56,6 +62,7 @@ export const SERVICE_VARIABLES = [
   'LEASE_TTL_MS',
   'INTAKE_REPLY_UNKNOWN',
   'AUTHSERV_ID',
+  'DUBAN_LANG',
 ] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -77,6 +84,10 @@ export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
   }
   const logLevel = (r.string('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) r.problem(`LOG_LEVEL: use one of ${LOG_LEVELS.join(', ')}.`);
+  const langText = r.string('DUBAN_LANG');
+  const lang = langText === undefined ? 'zh-CN' : parseLang(langText);
+  if (lang === null)
+    r.problem(`DUBAN_LANG: "${langText ?? ''}" is not a language; use zh-CN or en.`);
   // Every number of this section is a whole one: (name, default, min, max).
   const number = (name: string, fallback: number, min: number, max: number) =>
     r.number(name, { default: fallback, min, max, integer: true });
@@ -96,6 +107,7 @@ export function parseServiceEnv(env: Env): Parsed<ServiceEnv> {
     replyToUnknownSenders: r.boolean('INTAKE_REPLY_UNKNOWN') ?? true,
     authservId: r.string('AUTHSERV_ID') ?? null,
     logLevel,
+    lang: lang ?? 'zh-CN',
   };
   return r.result(config);
 }

@@ -82,6 +82,15 @@ export const releaseKey = (rawMessageId: number, release: number): string =>
 /** The answer to the office's `reprocess`-th reprocessing (1, 2, …) of a stored message. */
 export const reprocessKey = (rawMessageId: number, reprocess: number): string =>
   formatMailKey({ kind: 'reprocess', rawMessageId, reprocess });
+/** The keys an answer to a message may have been sent under (reply, release, reprocess). */
+export function isAnswerTo(key: string, rawMessageId: number): boolean {
+  const k = parseMailKey(key);
+  return (
+    k !== null &&
+    (k.kind === 'reply' || k.kind === 'release' || k.kind === 'reprocess') &&
+    k.rawMessageId === rawMessageId
+  );
+}
 export const reminderKey = (week: string, unitId: string, stage: string): string =>
   formatMailKey({ kind: 'reminder', week, unitId, stage });
 export const digestKey = (week: string, version: number): string =>

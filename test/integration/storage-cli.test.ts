@@ -118,6 +118,7 @@ const REFUSED: Array<[string, string[]]> = [
   ['digest --send', ['digest', ...WEEK, ...NOW, '--out', 'digest', '--send']],
   ['quarantine list', ['quarantine', 'list']],
   ['quarantine release', ['quarantine', 'release', '1', '--unit', 'jiaoyu']],
+  ['reprocess', ['reprocess', ...WEEK, ...NOW]],
 ];
 const FIRST_EML = path.join(
   __dirname,

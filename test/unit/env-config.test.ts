@@ -147,6 +147,18 @@ function variablesRead(): Set<string> {
   return read;
 }
 
+describe('DUBAN_LANG, the language of schedule errors in CLI output', () => {
+  it('defaults to zh-CN, accepts en, and refuses a language duban does not speak', () => {
+    expect(loadConfig({}, { mailbox: MAILBOX, cwd: CWD }).service.lang).toBe('zh-CN');
+    expect(loadConfig({ DUBAN_LANG: 'en' }, { mailbox: MAILBOX, cwd: CWD }).service.lang).toBe(
+      'en',
+    );
+    expect(problemsOf(failure({ DUBAN_LANG: 'fr' }))).toEqual([
+      'DUBAN_LANG: "fr" is not a language; use zh-CN or en.',
+    ]);
+  });
+});
+
 describe('DUBAN_VARIABLES, the names deployment files are checked against', () => {
   it('is exactly what the parsers read, and DUBAN_CONFIG (the schedule file)', () => {
     expect([...DUBAN_VARIABLES].sort()).toEqual([...variablesRead(), 'DUBAN_CONFIG'].sort());

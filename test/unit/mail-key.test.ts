@@ -1,4 +1,4 @@
-import { formatMailKey, parseMailKey, type MailKey } from '../../src/domain/mail-key';
+import { formatMailKey, isAnswerTo, parseMailKey, type MailKey } from '../../src/domain/mail-key';
 
 describe('mail keys', () => {
   const keys: Array<[MailKey, string]> = [
@@ -32,5 +32,14 @@ describe('mail keys', () => {
     '',
   ])('parses %j as no key of duban', (text) => {
     expect(parseMailKey(text)).toBeNull();
+  });
+
+  it('tells the answers to a message from other mails', () => {
+    expect(['reply:42', 'release:42:1', 'reprocess:42:2'].every((k) => isAnswerTo(k, 42))).toBe(
+      true,
+    );
+    expect(
+      ['reply:420', 'release:4:2', 'digest:2021-03-15:v1'].some((k) => isAnswerTo(k, 42)),
+    ).toBe(false);
   });
 });

@@ -9,14 +9,20 @@ const BROKEN = path.join(ROOT, 'test/fixtures/schedules/broken.yaml');
 
 describe('duban config check', () => {
   it('accepts the example: exit 0 and a one-line summary', async () => {
-    const { code, io } = await run(['config', 'check', 'config/schedule.example.yaml']);
+    const { code, io } = await run([
+      'config',
+      'check',
+      '--lang',
+      'en',
+      'config/schedule.example.yaml',
+    ]);
     expect(code).toBe(0);
     expect(io.stdout).toBe('config/schedule.example.yaml: OK (5 units, 4 projects, 14 targets)\n');
     expect(io.stderr).toBe('');
   });
 
   it('lists every error as file:line:column: path: message, with a count, and exits 1', async () => {
-    const { code, io } = await run(['config', 'check', BROKEN]);
+    const { code, io } = await run(['config', 'check', '--lang', 'en', BROKEN]);
     expect(code).toBe(1);
     const lines = io.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(
@@ -36,7 +42,7 @@ describe('duban config check', () => {
     const file = path.join(dir, 'schedule.yaml');
     const example = fs.readFileSync(path.join(ROOT, 'config/schedule.example.yaml'), 'utf8');
     fs.writeFileSync(file, example.replace('- 2021-02-07 #', '- 2021-02-08 #'));
-    const { code, io } = await run(['config', 'check', file]);
+    const { code, io } = await run(['config', 'check', '--lang', 'en', file]);
     expect(code).toBe(0);
     expect(io.stdout).toMatch(/: OK \(5 units, 4 projects, 14 targets\)\n/);
     expect(io.stdout).toMatch(
@@ -47,7 +53,7 @@ describe('duban config check', () => {
   });
 
   it('reports a missing file in one line and exits 1', async () => {
-    const { code, io } = await run(['config', 'check', 'no-such-schedule.yaml']);
+    const { code, io } = await run(['config', 'check', '--lang', 'en', 'no-such-schedule.yaml']);
     expect(code).toBe(1);
     expect(io.stdout).toBe('');
     expect(io.stderr).toBe('no-such-schedule.yaml: The schedule file does not exist.\n');
@@ -77,16 +83,19 @@ describe('duban config check', () => {
   });
 
   it('reads --config, then $DUBAN_CONFIG, when no FILE is given', async () => {
-    const viaFlag = await run(['config', 'check', '--config', BROKEN]);
+    const viaFlag = await run(['config', 'check', '--lang', 'en', '--config', BROKEN]);
     expect(viaFlag.code).toBe(1);
-    const viaEnv = await run(['config', 'check'], capture({ DUBAN_CONFIG: BROKEN }));
+    const viaEnv = await run(
+      ['config', 'check'],
+      capture({ DUBAN_CONFIG: BROKEN, DUBAN_LANG: 'en' }),
+    );
     expect(viaEnv.code).toBe(1);
     expect(viaEnv.io.stderr).toMatch(/broken\.yaml: 24 errors/);
   });
 
   it('falls back to the example, and says so', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-cli-'));
-    const { code, io } = await run(['config', 'check'], capture({}, dir));
+    const { code, io } = await run(['config', 'check'], capture({ DUBAN_LANG: 'en' }, dir));
     expect(code).toBe(0);
     expect(io.stderr).toMatch(/using the example schedule/);
     expect(io.stdout).toMatch(/schedule\.example\.yaml: OK/);
@@ -132,7 +141,7 @@ describe('loadScheduleOrReport (for other commands)', () => {
   });
 
   it('reports the errors on stderr, sets exit code 1 and returns null', async () => {
-    const io = capture();
+    const io = capture({ DUBAN_LANG: 'en' });
     const { ctx, exit } = context(io);
     expect(await loadScheduleOrReport(BROKEN, ctx)).toBeNull();
     expect(exit()).toBe(1);

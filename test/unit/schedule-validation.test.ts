@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import {
-  formatConfigError,
+  formatScheduleError,
   loadScheduleFile,
   loadScheduleText,
   type ConfigError,
@@ -98,11 +98,11 @@ describe('a schedule with many mistakes (test/fixtures/schedules/broken.yaml)', 
 
   it('formats errors as file:line:column: path: message', () => {
     const first = errorsOf(result)[0];
-    expect(first && formatConfigError(first)).toBe(
+    expect(first && formatScheduleError(first, 'en')).toBe(
       'broken.yaml:6:13: programme.timezone: "Asia/Shangai" is not an IANA time zone name; write it as Area/City, like Asia/Shanghai (did you mean "Asia/Shanghai"?).',
     );
     const warning = result.warnings[0];
-    expect(warning && formatConfigError(warning, 'warning')).toMatch(
+    expect(warning && formatScheduleError(warning, 'en', 'warning')).toMatch(
       /^broken\.yaml:24:3: people\.office: warning: No office member has "admin: true"/,
     );
   });
@@ -111,7 +111,7 @@ describe('a schedule with many mistakes (test/fixtures/schedules/broken.yaml)', 
 describe('YAML syntax', () => {
   it('reports syntax errors with their position, and nothing else', async () => {
     const result = await loadScheduleFile(path.join(FIXTURES, 'syntax-error.yaml'), 'syntax.yaml');
-    expect(errorsOf(result).map((e) => formatConfigError(e))).toEqual([
+    expect(errorsOf(result).map((e) => formatScheduleError(e, 'en'))).toEqual([
       'syntax.yaml:8:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ].',
       'syntax.yaml:9:1: This key appears twice in the same mapping; keep only one.',
     ]);
@@ -156,7 +156,7 @@ describe('reading the file', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.code).toBe('CONFIG_NOT_FOUND');
-    expect(result.errors.map((e) => formatConfigError(e))).toEqual([
+    expect(result.errors.map((e) => formatScheduleError(e, 'en'))).toEqual([
       'schedule.yaml: The schedule file does not exist.',
     ]);
   });

@@ -17,3 +17,4 @@ export * from './auto-replies';
 export * from './database-use';
 export * from './console-sign-in';
 export * from './operator-reads';
+export * from './reprocess-selection';

@@ -3,15 +3,52 @@ import type { Command } from 'commander';
 import { resolveSchedulePath, type CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
 import {
-  formatConfigError,
   loadScheduleFile,
   type ConfigError,
   type ScheduleResult,
 } from '../../config/load-schedule';
+import {
+  formatScheduleError,
+  scheduleMessage,
+  type Lang,
+} from '../../config/schedule-error-format';
+import type { ScheduleErrorDetail } from '../../config/schedule-error';
+import { resolveLang } from '../lang';
 import type { Schedule } from '../../config/schedule';
 import { scheduleJsonSchemaText } from '../../config/schedule-schema';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The summary lines of `config check`, in the language of its errors. */
+const SUMMARY: Record<
+  Lang,
+  {
+    failed(shown: string, errors: number, warnings: number): string;
+    ok(shown: string, units: number, projects: number, targets: number): string;
+    warnings(n: number): string;
+  }
+> = {
+  en: {
+    failed: (shown, errors, warnings) =>
+      `${shown}: ${[plural(errors, 'error'), ...(warnings ? [plural(warnings, 'warning')] : [])].join(', ')}; the schedule was not loaded.`,
+    ok: (shown, units, projects, targets) =>
+      `${shown}: OK (${plural(units, 'unit')}, ${plural(projects, 'project')}, ${plural(targets, 'target')})`,
+    warnings: (n) => plural(n, 'warning'),
+  },
+  'zh-CN': {
+    failed: (shown, errors, warnings) =>
+      `${shown}：共${errors}处错误${warnings ? `、${warnings}处警告` : ''}，配置未加载。`,
+    ok: (shown, units, projects, targets) =>
+      `${shown}：检查通过（${units}个单位、${projects}个项目、${targets}项攻坚目标）`,
+    warnings: (n) => `共${n}处警告`,
+  },
+};
+
+/** An error as JSON: where, its kind and values, and its sentence in `lang`. */
+function errorJson(e: ConfigError, lang: Lang) {
+  const message = scheduleMessage({ kind: e.kind, params: e.params } as ScheduleErrorDetail, lang);
+  return { ...e, message };
+}
 
 /** How a schedule file is named in messages: relative to the working directory when inside it. */
 function displayPath(file: string, cwd: string): string {
@@ -32,15 +69,14 @@ function reportFailure(
   shown: string,
   errors: ConfigError[],
   warnings: ConfigError[],
+  lang: Lang,
   ctx: CommandContext,
 ): void {
-  for (const e of errors) ctx.io.err(formatConfigError(e));
+  for (const e of errors) ctx.io.err(formatScheduleError(e, lang));
   // A missing file is one line; a list of mistakes ends with its count.
   if (errors.length === 1 && errors[0]?.line === 0) return;
-  for (const w of warnings) ctx.io.err(formatConfigError(w, 'warning'));
-  const counts = [plural(errors.length, 'error')];
-  if (warnings.length) counts.push(plural(warnings.length, 'warning'));
-  ctx.io.err(`${shown}: ${counts.join(', ')}; the schedule was not loaded.`);
+  for (const w of warnings) ctx.io.err(formatScheduleError(w, lang, 'warning'));
+  ctx.io.err(SUMMARY[lang].failed(shown, errors.length, warnings.length));
 }
 
 /**
@@ -52,13 +88,18 @@ export async function loadScheduleOrReport(
   flag: string | undefined,
   ctx: CommandContext,
 ): Promise<Schedule | null> {
-  const { shown, result } = await readSchedule(flag, ctx);
-  if (!result.ok) {
-    reportFailure(shown, result.errors, result.warnings, ctx);
+  const lang = resolveLang(undefined, ctx.io);
+  if (lang === null) {
     ctx.setExit(EXIT.USAGE);
     return null;
   }
-  for (const w of result.warnings) ctx.io.err(formatConfigError(w, 'warning'));
+  const { shown, result } = await readSchedule(flag, ctx);
+  if (!result.ok) {
+    reportFailure(shown, result.errors, result.warnings, lang, ctx);
+    ctx.setExit(EXIT.USAGE);
+    return null;
+  }
+  for (const w of result.warnings) ctx.io.err(formatScheduleError(w, lang, 'warning'));
   return result.schedule;
 }
 
@@ -70,38 +111,56 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
   config
     .command('check')
     .description(
-      'Validate the schedule and list every mistake as file:line:column: path: message.\n' +
+      'Validate the schedule and list every mistake with file:line:column, the field path and a\n' +
+        'sentence (zh-CN by default, for the office; --lang en or DUBAN_LANG=en for English).\n' +
         'The file is FILE, else --config, else $DUBAN_CONFIG, else config/schedule.yaml, else the example.',
     )
     .argument('[file]', 'the schedule YAML to check')
     .option('-c, --config <file>', 'the schedule YAML to check (when FILE is not given)')
-    .option('--json', 'print {ok, file, errors, warnings} as JSON on stdout')
+    .option('--lang <lang>', 'language of the messages: zh-CN (default) or en; else $DUBAN_LANG')
+    .option(
+      '--json',
+      'print {ok, file, errors, warnings} as JSON on stdout (each error: line, column, path, kind, params, message)',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 the schedule is valid (warnings do not fail it); 1 it has errors or cannot be read.',
     )
-    .action(async (file: string | undefined, opts: { config?: string; json?: boolean }) => {
-      const { shown, result } = await readSchedule(file ?? opts.config, ctx);
-      if (!result.ok) ctx.setExit(EXIT.USAGE);
+    .action(
+      async (
+        file: string | undefined,
+        opts: { config?: string; json?: boolean; lang?: string },
+      ) => {
+        const lang = resolveLang(opts.lang, ctx.io);
+        if (lang === null) {
+          ctx.setExit(EXIT.USAGE);
+          return;
+        }
+        const { shown, result } = await readSchedule(file ?? opts.config, ctx);
+        if (!result.ok) ctx.setExit(EXIT.USAGE);
 
-      if (opts.json) {
-        const errors = result.ok ? [] : result.errors;
-        const report = { ok: result.ok, file: shown, errors, warnings: result.warnings };
-        ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
-        return;
-      }
-      if (!result.ok) {
-        reportFailure(shown, result.errors, result.warnings, ctx);
-        return;
-      }
-      const s = result.schedule;
-      const targets = s.projects.reduce((n, p) => n + p.targets.length, 0);
-      ctx.io.out(
-        `${shown}: OK (${plural(s.units.length, 'unit')}, ${plural(s.projects.length, 'project')}, ${plural(targets, 'target')})`,
-      );
-      for (const w of result.warnings) ctx.io.out(formatConfigError(w, 'warning'));
-      if (result.warnings.length) ctx.io.out(plural(result.warnings.length, 'warning'));
-    });
+        if (opts.json) {
+          const errors = result.ok ? [] : result.errors;
+          const report = {
+            ok: result.ok,
+            file: shown,
+            errors: errors.map((e) => errorJson(e, lang)),
+            warnings: result.warnings.map((w) => errorJson(w, lang)),
+          };
+          ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
+          return;
+        }
+        if (!result.ok) {
+          reportFailure(shown, result.errors, result.warnings, lang, ctx);
+          return;
+        }
+        const s = result.schedule;
+        const targets = s.projects.reduce((n, p) => n + p.targets.length, 0);
+        ctx.io.out(SUMMARY[lang].ok(shown, s.units.length, s.projects.length, targets));
+        for (const w of result.warnings) ctx.io.out(formatScheduleError(w, lang, 'warning'));
+        if (result.warnings.length) ctx.io.out(SUMMARY[lang].warnings(result.warnings.length));
+      },
+    );
 
   config
     .command('schema')

@@ -11,6 +11,10 @@ import type { CommandContext } from '../context';
 import { loadScheduleOrReport } from './config';
 import type { DatabaseUse } from '../../adapters/storage';
 import { withRuntime } from './common';
+import { progressFor } from '../progress';
+
+/** Lists shorter than this are read without progress. */
+const PROGRESS_FROM = 50;
 
 /** The runtime over the schedule of --config, for `fn`; nothing runs when either fails. */
 async function withScheduleRuntime(
@@ -51,8 +55,16 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
           const rows = await quarantinedMessages(runtime.db);
           const preview = messagePreviewer(runtime.intakeDeps().settings.maxMessageBytes);
           const items = [];
+          // Reading every message (and the archives in it) takes a while for a long list.
+          const progress = progressFor({
+            label: 'quarantine list',
+            total: rows.length,
+            atLeast: PROGRESS_FROM,
+            stream: ctx.io.progress ?? { write: (t: string) => ctx.io.err(t), isTTY: false },
+          });
           for (const r of rows) {
             const p = await preview(r.raw);
+            progress.tick();
             items.push({
               id: r.id,
               receivedAt: r.internal_date ?? r.received_at,
@@ -64,6 +76,7 @@ export function registerQuarantineCommands(program: Command, ctx: CommandContext
               ...(p.unreadable ? { unreadable: p.unreadable } : {}),
             });
           }
+          progress.done();
           if (opts.json) ctx.io.out(JSON.stringify(items, null, 2));
           else if (items.length === 0) ctx.io.out('No quarantined messages.');
           else {
