@@ -110,7 +110,7 @@ describe('the console’s read-only pages (SQLite)', () => {
 
   /** The table row of a unit on the week board. */
   const rowOf = (body: string, unitId: string): string => {
-    const start = body.indexOf(`<a href="/units/${unitId}">`);
+    const start = body.indexOf(`<a href="/units/${unitId}?week=`);
     return body.slice(start, body.indexOf('</tr>', start));
   };
 

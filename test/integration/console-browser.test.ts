@@ -236,8 +236,8 @@ describeConsole('the console in a browser', () => {
     await expect(page.locator('main').textContent()).resolves.toContain('区教育局');
     await fits('week board');
     await screenshot(page, `week-${shot}`);
-    await page.locator('main a[href="/units/jiaoyu"]').first().click();
-    await page.waitForURL(`${base}/units/jiaoyu`);
+    await page.locator('main a[href^="/units/jiaoyu"]').first().click();
+    await page.waitForURL(`${base}/units/jiaoyu?week=2021-03-15`);
     await expect(page.locator('main').textContent()).resolves.toContain('主体结构施工');
     await fits('unit page');
     await screenshot(page, `unit-${shot}`);
