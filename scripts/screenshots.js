@@ -31,9 +31,9 @@ const EMAIL = 'office@example.cn';
 /** The pages, by file name: the demo's second week, a unit with a late and a refused sheet. */
 const PAGES = [
   ['week', '/weeks/2021-03-22'],
-  ['unit', '/units/nongshui'],
-  ['project', '/projects/p1'],
-  ['departments', '/departments'],
+  ['unit', '/units/nongshui?week=2021-03-22'],
+  ['project', '/projects/p1?week=2021-03-22'],
+  ['departments', '/departments?week=2021-03-15'],
   ['messages', '/messages'],
   ['quarantine', '/quarantine'],
   ['digests', '/digests'],
