@@ -27,9 +27,15 @@ import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
 import type { Outbox } from '../app/ports/outbox';
 import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
 import { intakeDepsOver } from './intake';
+import type { LastReload } from '../app/schedule-reload';
 
 export interface Runtime {
   schedule: Schedule;
+  /**
+   * The schedule reloader's last reload, once `duban serve` has started it (the console's
+   * schedule page shows it); null before.
+   */
+  lastReload: () => LastReload | null;
   db: Db;
   sheets: SheetReaderPool;
   mail: MailSettings;
@@ -110,6 +116,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   logger.info({ database: db.description, mail: describeMailSettings(mail) }, 'runtime ready');
   const runtime: Runtime = {
     schedule,
+    lastReload: () => null,
     db,
     sheets,
     mail,

@@ -37,7 +37,10 @@ export function webDepsOver(runtime: Runtime, queues: Queues): WebDeps {
     web: runtime.web,
     mailFrom: runtime.mail.from,
     logger: runtime.logger.child({ component: 'web' }),
-    office: officeDepsOver(runtime),
+    office: officeDepsOver(runtime, () => {
+      const last = runtime.lastReload();
+      return last && { at: last.at, result: last.outcome.result, messages: last.outcome.messages };
+    }),
     async sendMail(mail) {
       await runtime.outbox.queue(mail);
       // Should Redis be down, the sweeper finds the queued mail again.

@@ -98,6 +98,7 @@ export function registerServeCommand(
         ...scheduleReloadDeps(runtime, file.path),
         onApplied: async () => service.scheduler?.apply(),
       });
+      runtime.lastReload = () => reloader.last();
       logger.info({ roles }, 'duban serving');
       const signal = await stopSignal();
       logger.info({ signal }, 'stopping');
