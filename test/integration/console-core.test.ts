@@ -8,6 +8,8 @@ import { auditEntries, type Db } from '../../src/adapters/storage';
 import type { WebDeps } from '../../src/adapters/web/deps';
 import type { ConsoleRoute } from '../../src/adapters/web/route';
 import { consoleRoutes } from '../../src/adapters/web/routes';
+import type { OperatorDeps } from '../../src/adapters/web/routes/operator';
+import type { OpsRouteDeps } from '../../src/adapters/web/routes/ops';
 import type { OfficeDeps } from '../../src/adapters/web/routes/office';
 import { SAME_ANSWER } from '../../src/adapters/web/routes/sign-in';
 import { buildWebServer, CONSOLE_CSP, isDownload } from '../../src/adapters/web/server';
@@ -56,6 +58,8 @@ function harness(
     logger: pino({ level: 'silent' }),
     // The office pages' ports are not exercised here: only their access rules are.
     office: {} as OfficeDeps,
+    operator: {} as OperatorDeps,
+    ops: {} as OpsRouteDeps,
   };
   const app = buildWebServer(deps, routes ? { routes: routes(deps) } : {});
   return { app, deps, mails, clock };
