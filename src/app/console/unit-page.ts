@@ -2,6 +2,7 @@
  * A unit's page (/units/<id>): its state week by week (most recent first), every version of its
  * sheet with what was read and the issues found, and every mail sent to it with its text.
  */
+import { mailStatusLabel } from '../../domain/mail/status-labels';
 import type { Schedule } from '../../config/schedule';
 import { weekContaining } from '../../domain/calendar';
 import { PROBLEM_KEYS, problemLabel } from '../../domain/digest';
@@ -83,14 +84,6 @@ const KIND_LABELS: Record<string, string> = {
   unreadable: '来信答复（文件无法读取）',
   reminder: '催报',
   digest: '周报',
-};
-
-const MAIL_STATUS_LABELS: Record<string, string> = {
-  queued: '待发送',
-  claimed: '发送中',
-  sent: '已发送',
-  failed: '发送失败',
-  retrying: '等待重试',
 };
 
 export async function unitPage(
@@ -187,7 +180,7 @@ function mailView(m: UnitMailRecord, tz: string): MailView {
     id: m.id,
     kindLabel: KIND_LABELS[m.kind] ?? m.kind,
     subject: m.subject,
-    statusLabel: MAIL_STATUS_LABELS[m.status] ?? m.status,
+    statusLabel: mailStatusLabel(m.status),
     at: dateTimeZh(m.sentAt ?? m.createdAt, tz),
     to: m.to,
     text: m.text,

@@ -412,6 +412,34 @@ function pickedWeek(req: FastifyRequest): string | null {
 }
 
 export function boardRoutes(deps: BoardDeps): ConsoleRoute[] {
+  const entityPage = <V>(
+    url: string,
+    notFound: string,
+    load: (
+      reads: BoardReads,
+      schedule: Schedule,
+      id: string,
+      now: Date,
+      endWeek?: string,
+    ) => Promise<V | null>,
+    render: (view: V, ctx: PageContext) => string,
+  ): ConsoleRoute => ({
+    method: 'GET',
+    url,
+    access: 'leader',
+    async handler(req, reply, ctx) {
+      const view = await load(
+        deps.reads,
+        deps.schedule(),
+        param(req, 'id'),
+        ctx.now,
+        endWeekOf(req),
+      );
+      if (!view) return notFoundPage(reply, ctx, notFound);
+      return send(reply, render(view, ctx));
+    },
+  });
+
   return [
     {
       method: 'GET',
@@ -435,38 +463,8 @@ export function boardRoutes(deps: BoardDeps): ConsoleRoute[] {
         return send(reply, renderWeekBoard(view, ctx));
       },
     },
-    {
-      method: 'GET',
-      url: '/units/:id',
-      access: 'leader',
-      async handler(req, reply, ctx) {
-        const view = await unitPage(
-          deps.reads,
-          deps.schedule(),
-          param(req, 'id'),
-          ctx.now,
-          endWeekOf(req),
-        );
-        if (!view) return notFoundPage(reply, ctx, '未找到该单位。');
-        return send(reply, renderUnitPage(view, ctx));
-      },
-    },
-    {
-      method: 'GET',
-      url: '/projects/:id',
-      access: 'leader',
-      async handler(req, reply, ctx) {
-        const view = await projectPage(
-          deps.reads,
-          deps.schedule(),
-          param(req, 'id'),
-          ctx.now,
-          endWeekOf(req),
-        );
-        if (!view) return notFoundPage(reply, ctx, '未找到该项目。');
-        return send(reply, renderProjectPage(view, ctx));
-      },
-    },
+    entityPage('/units/:id', '未找到该单位。', unitPage, renderUnitPage),
+    entityPage('/projects/:id', '未找到该项目。', projectPage, renderProjectPage),
     {
       method: 'GET',
       url: '/departments',

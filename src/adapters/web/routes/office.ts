@@ -4,6 +4,7 @@
  * (every digest as sent, the next one previewed, send now) and /schedule (the schedule in force
  * and the last reload). Ids in paths are integers only: anything else is 404, never a path.
  */
+import { mailStatusLabel } from '../../../domain/mail/status-labels';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { dismissMessage } from '../../../app/console/dismiss-message';
@@ -448,14 +449,6 @@ function sandboxedHtml(reply: FastifyReply, markup: string): FastifyReply {
     .send(markup);
 }
 
-const STATUS_ZH: Record<string, string> = {
-  queued: '待发送',
-  claimed: '发送中',
-  sent: '已发送',
-  failed: '发送失败',
-  retrying: '等待重试',
-};
-
 function digestRoutes(deps: OfficeDeps): ConsoleRoute[] {
   return [
     {
@@ -492,7 +485,7 @@ function digestRoutes(deps: OfficeDeps): ConsoleRoute[] {
                             <td data-label="主题">
                               <a href="/digests/${m.id}">${m.subject}</a>
                             </td>
-                            <td data-label="状态">${STATUS_ZH[m.status] ?? m.status}</td>
+                            <td data-label="状态">${mailStatusLabel(m.status)}</td>
                             <td data-label="发送时间">${m.sentAt ? timeZh(m.sentAt) : '—'}</td>
                           </tr>`,
                       )}
@@ -513,7 +506,7 @@ function digestRoutes(deps: OfficeDeps): ConsoleRoute[] {
         if (!d) return notFound(reply, ctx);
         const r = d.record;
         const body = html`<p>
-            ${r.week ? formatDateZh(r.week) : ''} · ${STATUS_ZH[r.status] ?? r.status}
+            ${r.week ? formatDateZh(r.week) : ''} · ${mailStatusLabel(r.status)}
             ${r.sentAt ? html` · ${timeZh(r.sentAt)}` : ''}
           </p>
           <iframe

@@ -5,6 +5,7 @@
  * registerBullBoard: it is a fastify plugin, not a ConsoleRoute, so the server hands it the
  * admin guard.
  */
+import { mailStatusLabel } from '../../../domain/mail/status-labels';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Queue } from 'bullmq';
@@ -35,11 +36,6 @@ const STATE_LABELS: Record<string, string> = {
   paused: '暂停',
   failed: '失败',
   completed: '已完成',
-};
-const MAIL_STATUS_LABELS: Record<string, string> = {
-  queued: '排队',
-  claimed: '发送中',
-  retrying: '等待重试',
 };
 
 export function packageVersion(): string {
@@ -204,7 +200,7 @@ function lateSection(view: OpsView): Html {
                   html`<tr class="${m.level === 'error' ? 'alert' : ''}">
                     <td>${m.key}</td>
                     <td>${m.kind}</td>
-                    <td>${MAIL_STATUS_LABELS[m.status] ?? m.status}</td>
+                    <td>${mailStatusLabel(m.status)}</td>
                     <td>${m.ageMinutes}</td>
                     <td>${m.attempts}</td>
                     <td>${m.lastError ?? '无'}</td>
