@@ -289,6 +289,45 @@ export const CODES = {
     description:
       'A message could not be parsed as MIME at all (no header fields, or a parser failure).',
   },
+  // Agreed items (议定事项) and their follow-up (src/domain/decisions, src/app/decisions).
+  ITEM_LIST_ROW_INCOMPLETE: {
+    severity: 'warning',
+    description:
+      'A row of a list of agreed items lacks 议定事项, 责任单位 or a readable 办结时限; the row is not recorded and the office is told.',
+  },
+  ITEM_LIST_NO_MEETING_DATE: {
+    severity: 'error',
+    description:
+      'A list of agreed items names no meeting date above its header (会议时间 / 会议日期, or a date in the title); nothing is recorded.',
+  },
+  ITEM_LIST_FROM_UNIT: {
+    severity: 'error',
+    description:
+      'A list of agreed items came from an address that is not an office member; only the office records agreed items.',
+  },
+  ITEM_UNIT_UNMATCHED: {
+    severity: 'warning',
+    description:
+      'A unit named in an agreed item (责任单位 / 配合单位) matches no unit of the schedule; it is recorded as written and listed by `duban config check`.',
+  },
+  ITEM_REPORT_UNKNOWN: {
+    severity: 'warning',
+    description:
+      'A row of the section 议定事项落实情况 names an item id that is not an open item of the sending unit; the row is ignored and the unit is told.',
+  },
+  ITEM_REPORT_STATUS_UNREADABLE: {
+    severity: 'warning',
+    description: '是否办结 in the section 议定事项落实情况 is not one of 已办结 / 推进中 / 未启动.',
+  },
+  ITEM_NOT_FOUND: {
+    severity: 'error',
+    description: 'No agreed item has this id (`duban decisions close ID`, the console).',
+  },
+  ITEM_STATE_CONFLICT: {
+    severity: 'error',
+    description:
+      'The agreed item is not in a state that allows this change (closing a closed item, sending back an open one).',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

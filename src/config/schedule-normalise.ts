@@ -1,6 +1,6 @@
 /** The loaded document (snake_case, as written) turned into the Schedule the code reads. */
 import { datesBetween } from './iso-date';
-import type { CalendarYear, Person, Schedule } from './schedule';
+import { FOLLOW_UP_DEFAULTS, type CalendarYear, type Person, type Schedule } from './schedule';
 import { parseEntry } from './schedule-checks';
 import { canonicalTimezone, type ScheduleDocument } from './schedule-schema';
 
@@ -35,6 +35,8 @@ export function normalise(d: ScheduleDocument): Schedule {
       chiefConvenor: person(d.people.chief_convenor),
       convenors: d.people.convenors.map(person),
       office: d.people.office.map((m) => ({ ...person(m), admin: m.admin })),
+      // TODO(config): read people.supervision from the YAML.
+      supervision: [],
     },
     units: d.units.map((u) => {
       const addresses = unique(u.addresses.map(lower));
@@ -89,5 +91,8 @@ export function normalise(d: ScheduleDocument): Schedule {
         }))
         .sort((a, b) => a.year - b.year),
     },
+    // TODO(config): read follow_up and assessment from the YAML.
+    followUp: { ...FOLLOW_UP_DEFAULTS },
+    assessment: { weights: null },
   };
 }

@@ -96,6 +96,30 @@ export interface CalendarYear {
   workdays: IsoDate[];
 }
 
+/**
+ * Following up the joint meeting's agreed items (议定事项): the thresholds of the three-colour
+ * supervision notices (督办单) and the weekly mail to responsible departments.
+ */
+export interface FollowUpSpec {
+  /** Blue notice: this many working days before an item's time limit, when not reported done (default 3). */
+  blueWorkingDays: number;
+  /** Yellow notice: no new progress reported on an open item for this many reporting weeks (default 2). */
+  yellowWeeksWithoutProgress: number;
+  /** When the daily follow-up run sends the notices that are due (default "09:00"). */
+  time: WallTime;
+  /** Send each responsible department a weekly list of the open problems naming it (default false). */
+  departmentMail: boolean;
+}
+
+/** The assessment record (考评): facts only; a score only when the office defines weights. */
+export interface AssessmentSpec {
+  /**
+   * Weight of each fact (a key of AssessmentFacts, e.g. onTime: 2, missing: -5); null = no
+   * score is shown.
+   */
+  weights: Record<string, number> | null;
+}
+
 export interface Schedule {
   version: 1;
   programme: {
@@ -112,6 +136,11 @@ export interface Schedule {
     chiefConvenor: Person;
     convenors: Person[];
     office: OfficeMember[];
+    /**
+     * The supervision office (督查室): receives red supervision notices (三(四) of the notice).
+     * Empty when the schedule names none.
+     */
+    supervision: Person[];
   };
   units: Unit[];
   projects: Project[];
@@ -130,4 +159,13 @@ export interface Schedule {
     remindOnNonWorkingDays: boolean;
     years: CalendarYear[];
   };
+  followUp: FollowUpSpec;
+  assessment: AssessmentSpec;
 }
+
+export const FOLLOW_UP_DEFAULTS: FollowUpSpec = {
+  blueWorkingDays: 3,
+  yellowWeeksWithoutProgress: 2,
+  time: '09:00',
+  departmentMail: false,
+};

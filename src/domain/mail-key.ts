@@ -11,6 +11,12 @@
  *   digest:<week>:v<version>               a version of a week's digest
  *   config-error:<sha-256 of the file>     the admin's notice of a refused schedule change
  *   login:<sha-256 of the token>           a console sign-in link
+ *   assignment:<YYYYMMDD>:<unit id>:<hash> a 交办 notice of a meeting's items to a unit (hash: the
+ *                                          first 8 hex of the sha-256 of the items it lists, so a
+ *                                          corrected list that changes them gives a new notice)
+ *   notice:<item id>:<colour>:<unit id>    a supervision notice (督办单) of one colour to a unit
+ *   sendback:<item id>:<n>                 the n-th sending back of an item reported done
+ *   departments:<week>:<unit id>           the weekly list of open problems naming a department
  * Unit and stage ids match /^[a-z0-9][a-z0-9_-]*$/ (the schedule schema), so ':' separates safely.
  */
 
@@ -21,7 +27,11 @@ export type MailKey =
   | { kind: 'reminder'; week: string; unitId: string; stage: string }
   | { kind: 'digest'; week: string; version: number }
   | { kind: 'config-error'; sha: string }
-  | { kind: 'login'; tokenHash: string };
+  | { kind: 'login'; tokenHash: string }
+  | { kind: 'assignment'; meeting: string; unitId: string; hash: string }
+  | { kind: 'notice'; itemId: string; colour: 'blue' | 'yellow' | 'red'; unitId: string }
+  | { kind: 'sendback'; itemId: string; n: number }
+  | { kind: 'departments'; week: string; unitId: string };
 
 const WEEK = String.raw`\d{4}-\d{2}-\d{2}`;
 const ID = '[a-z0-9][a-z0-9_-]*';
@@ -33,6 +43,10 @@ const PATTERNS = {
   digest: new RegExp(`^digest:(${WEEK}):v([1-9]\\d*)$`),
   configError: /^config-error:([0-9a-f]{1,64})$/,
   login: /^login:([0-9a-f]{64})$/,
+  assignment: new RegExp(`^assignment:(\\d{8}):(${ID}):([0-9a-f]{8})$`),
+  notice: new RegExp(`^notice:(\\d{8}-[1-9]\\d*):(blue|yellow|red):(${ID})$`),
+  sendback: /^sendback:(\d{8}-[1-9]\d*):([1-9]\d*)$/,
+  departments: new RegExp(`^departments:(${WEEK}):(${ID})$`),
 };
 
 export function formatMailKey(key: MailKey): string {
@@ -51,6 +65,14 @@ export function formatMailKey(key: MailKey): string {
       return `config-error:${key.sha}`;
     case 'login':
       return `login:${key.tokenHash}`;
+    case 'assignment':
+      return `assignment:${key.meeting}:${key.unitId}:${key.hash}`;
+    case 'notice':
+      return `notice:${key.itemId}:${key.colour}:${key.unitId}`;
+    case 'sendback':
+      return `sendback:${key.itemId}:${key.n}`;
+    case 'departments':
+      return `departments:${key.week}:${key.unitId}`;
   }
 }
 
@@ -71,6 +93,21 @@ export function parseMailKey(text: string): MailKey | null {
   if (m?.[1]) return { kind: 'config-error', sha: m[1] };
   m = PATTERNS.login.exec(text);
   if (m?.[1]) return { kind: 'login', tokenHash: m[1] };
+  m = PATTERNS.assignment.exec(text);
+  if (m?.[1] && m[2] && m[3])
+    return { kind: 'assignment', meeting: m[1], unitId: m[2], hash: m[3] };
+  m = PATTERNS.notice.exec(text);
+  if (m?.[1] && m[2] && m[3])
+    return {
+      kind: 'notice',
+      itemId: m[1],
+      colour: m[2] as 'blue' | 'yellow' | 'red',
+      unitId: m[3],
+    };
+  m = PATTERNS.sendback.exec(text);
+  if (m?.[1] && m[2]) return { kind: 'sendback', itemId: m[1], n: Number(m[2]) };
+  m = PATTERNS.departments.exec(text);
+  if (m?.[1] && m[2]) return { kind: 'departments', week: m[1], unitId: m[2] };
   return null;
 }
 
@@ -103,3 +140,19 @@ export const loginKey = (tokenHash: string): string => formatMailKey({ kind: 'lo
 export function digestKeyPrefix(week: string): string {
   return `digest:${week}:v`;
 }
+
+/** A 交办 notice of a meeting's (YYYYMMDD) items to a unit; `hash` names the items listed. */
+export const assignmentKey = (meeting: string, unitId: string, hash: string): string =>
+  formatMailKey({ kind: 'assignment', meeting, unitId, hash });
+/** A supervision notice (督办单) of one colour about one item to one unit. */
+export const noticeKey = (
+  itemId: string,
+  colour: 'blue' | 'yellow' | 'red',
+  unitId: string,
+): string => formatMailKey({ kind: 'notice', itemId, colour, unitId });
+/** The n-th sending back (1, 2, …) of an item reported done. */
+export const sendbackKey = (itemId: string, n: number): string =>
+  formatMailKey({ kind: 'sendback', itemId, n });
+/** The weekly list of open problems naming a responsible department. */
+export const departmentsKey = (week: string, unitId: string): string =>
+  formatMailKey({ kind: 'departments', week, unitId });

@@ -94,7 +94,14 @@ export function weekStatus(
   week: string,
   facts: readonly SubmissionFact[],
   digestSentAt: Date | null,
+  /**
+   * Units that are not lead units but had an open agreed item during the week
+   * (DecisionStore.unitsWithOpenItems): they are expected to send the sheet's section
+   * 议定事项落实情况 that week too. TODO(intake): include them below.
+   */
+  itemUnits: readonly string[] = [],
 ): UnitWeekStatus[] {
+  void itemUnits;
   const expected = isExpectedWeek(week, schedule);
   const own = (
     unitId: string,

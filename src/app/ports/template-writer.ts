@@ -1,5 +1,6 @@
 /** The template writer port: a unit's issue sheet to fill in, as .xlsx bytes. */
 import type { Schedule } from '../../config/schedule';
+import type { TemplateItem } from '../../domain/decisions/types';
 import type { PreviousAnswers } from '../../domain/sheet/previous-answers';
 
 export interface TemplateRequest {
@@ -11,6 +12,12 @@ export interface TemplateRequest {
   statusColumn?: boolean;
   /** Pre-fill with these answers (default none: the prompts only). */
   previous?: PreviousAnswers | null;
+  /**
+   * The unit's open agreed items: the template gains the sheet 议定事项落实情况 listing them
+   * (编号, 议定事项, 办结时限, 落实情况, 是否办结 with a drop-down), pre-filled with the unit's
+   * last answers. Omitted or empty: no such sheet.
+   */
+  items?: readonly TemplateItem[];
 }
 
 export interface TemplateWriter {

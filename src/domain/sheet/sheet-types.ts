@@ -1,5 +1,6 @@
 /** What reading an issue sheet gives: its projects, their targets, and the issues found. */
 import type { Issue } from '../../errors';
+import type { ItemListReading, ItemReportRow } from '../decisions/types';
 import type { ProjectNames } from './match';
 import type { TargetStatus } from './layout';
 import type { Problems } from './problems';
@@ -40,6 +41,17 @@ export interface ParsedSheet {
   filledOn: string | null;
   projects: SheetProject[];
   issues: Issue[];
+  /**
+   * The section (or second sheet) 议定事项落实情况: the unit's reports on its agreed items. A
+   * sheet with this section and no project table is usable (a unit that is only responsible
+   * for agreed items). Absent when the sheet has no such section.
+   */
+  itemReports?: ItemReportRow[];
+  /**
+   * The file is a meeting's list of agreed items (序号 / 所属项目 / 议定事项 / 责任单位 / 配合单位 /
+   * 办结时限 / 备注), not an issue sheet: only the office sends these. Absent otherwise.
+   */
+  itemList?: ItemListReading;
 }
 
 export interface ParseOptions {
