@@ -17,7 +17,7 @@ import type { FollowUpSpec } from '../../config/schedule';
 import { addWorkingDays, deadlineOf, mondayOf, wallClock, type CalendarView } from '../calendar';
 import { addDays } from '../week';
 import { formatDateZh } from '../zh/dates';
-import type { AgreedItem, ItemFollowUp, ItemReport, NoticeColour } from './types';
+import type { AgreedItem, ItemFollowUp, ItemNoticeRecord, ItemReport, NoticeColour } from './types';
 
 export type FollowUpView = CalendarView & { followUp: FollowUpSpec };
 
@@ -136,4 +136,27 @@ export function followUpOf(
     const { colour, why } = colourOf(item, mine, now, schedule);
     return { item, colour, why, lastReport: latestReport(mine) };
   });
+}
+
+const RANK: Record<NoticeColour, number> = { blue: 1, yellow: 2, red: 3 };
+
+/**
+ * The supervision colour in force for an item at `asOf`: the strongest colour of the notices
+ * (督办单) issued for it up to then, while it is open. A colour is an administrative act — it is
+ * what the unit has been told — so the list, the ledger and the console show this, while
+ * `colourOf` decides what the follow-up run issues next (`duban follow-up --dry-run` shows it).
+ */
+export function colourInForce(
+  item: Pick<AgreedItem, 'id' | 'state'>,
+  notices: readonly ItemNoticeRecord[],
+  asOf: Date,
+): NoticeColour | null {
+  if (item.state !== 'open') return null;
+  let best: NoticeColour | null = null;
+  for (const n of notices) {
+    if (n.itemId !== item.id || n.kind !== 'notice' || n.colour === null) continue;
+    if (n.status === 'failed' || n.queuedAt.getTime() > asOf.getTime()) continue;
+    if (best === null || RANK[n.colour] > RANK[best]) best = n.colour;
+  }
+  return best;
 }
