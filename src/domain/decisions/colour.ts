@@ -11,7 +11,8 @@
  *   in a row (weeks whose deadline passed since the meeting, where no responsible unit reported
  *   a 落实情况 or 是否办结 different from its previous report);
  * - blue: the time limit is at most `blueWorkingDays` working days away (holidays and make-up
- *   working days counted as the calendar says).
+ *   working days counted as the calendar says), unless it already was at the meeting (the 交办
+ *   notice said so).
  */
 import type { FollowUpSpec } from '../../config/schedule';
 import { addWorkingDays, deadlineOf, mondayOf, wallClock, type CalendarView } from '../calendar';
@@ -116,7 +117,10 @@ export function colourOf(
     if (!moved) return { colour: 'yellow', why: `连续${n}周未报告新的落实进展` };
   }
   const blue = schedule.followUp.blueWorkingDays;
-  if (addWorkingDays(today, blue, schedule) >= item.due) {
+  // An item given a time limit already inside the blue window was told so by its 交办 notice:
+  // a blue notice the same week would add nothing.
+  const shortFromTheStart = addWorkingDays(item.meeting.date, blue, schedule) >= item.due;
+  if (!shortFromTheStart && addWorkingDays(today, blue, schedule) >= item.due) {
     return { colour: 'blue', why: `距办结时限${due}不足${blue}个工作日，尚未报告办结` };
   }
   return { colour: null, why: null };
