@@ -15,6 +15,7 @@ import { registerRemindCommand } from './commands/remind';
 import { registerDigestCommand } from './commands/digest';
 import { registerLoginLinkCommand } from './commands/login-link';
 import { registerReprocessCommand } from './commands/reprocess';
+import { registerAssessmentCommand } from './commands/assessment';
 
 export type { CommandContext };
 
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerRemindCommand(program, ctx);
   registerDigestCommand(program, ctx);
   registerLoginLinkCommand(program, ctx);
+  registerAssessmentCommand(program, ctx);
   return program;
 }
 

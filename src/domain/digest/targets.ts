@@ -48,7 +48,7 @@ export function targetLines(
 }
 
 /** Index of the reported target matching a schedule target: same text, else the same position. */
-function matchTarget(
+export function matchTarget(
   targets: readonly ReportedTarget[],
   text: string,
   index: number,
