@@ -67,7 +67,7 @@ export function assessmentWorkbook(input: AssessmentWorkbookInput): ExcelJS.Work
   ws.getRow(1).height = 28;
   ws.mergeCells(2, 1, 2, last);
   const sub = ws.getCell(2, 1);
-  sub.value = `统计期：${period}　　各项定义见“${NOTES_SHEET}”`;
+  sub.value = `统计期：${period}\u3000\u3000各项定义见“${NOTES_SHEET}”`;
   sub.font = font;
 
   const header = ws.getRow(HEADER_ROW);
