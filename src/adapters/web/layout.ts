@@ -19,6 +19,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/departments', label: '责任部门' },
   { href: '/digests', label: '周报' },
   { href: '/schedule', label: '配置' },
+  { href: '/assessment', label: '考评' },
   { href: '/ops', label: '运行', admin: true },
 ];
 

@@ -3,8 +3,12 @@
  * it, so a route added here is guarded like the others. Each module adds its factory's list.
  */
 import { StorageBoardReads } from '../../storage/board-reads';
+import { StorageAssessmentReads } from '../../storage/assessment-reads';
+import { StorageDecisionStore } from '../../storage/decision-store';
+import { StorageWeekReads } from '../../storage/week-reads';
 import type { WebDeps } from '../deps';
 import type { ConsoleRoute } from '../route';
+import { assessmentRoutes } from './assessment';
 import { boardRoutes } from './board';
 import { officeRoutes } from './office';
 import { operatorRoutes } from './operator';
@@ -16,6 +20,14 @@ export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
     ...signInRoutes(deps),
     ...boardRoutes({ reads: new StorageBoardReads(deps.db), schedule: deps.schedule }),
     ...(deps.office ? officeRoutes(deps.office) : []),
+    ...assessmentRoutes({
+      assessment: {
+        weeks: new StorageWeekReads(deps.db),
+        decisions: new StorageDecisionStore(deps.db),
+        reads: new StorageAssessmentReads(deps.db),
+      },
+      schedule: deps.schedule,
+    }),
     ...(deps.operator ? operatorRoutes(deps.operator) : []),
     ...(deps.ops ? opsRoutes(deps.ops) : []),
   ];
