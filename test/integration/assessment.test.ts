@@ -228,7 +228,7 @@ async function agreedItems(schedule: Schedule): Promise<MemoryDecisionStore> {
   };
   // Before the period, closed before it: counts nowhere.
   await record('20210420-1', ['jiaoyu'], '2021-04-30', '2021-04-20T08:00:00Z');
-  await close('20210420-1', '2021-04-29T02:00:00Z');
+  await close('20210420-1', '2021-04-23T02:00:00Z');
   // Before the period, reported done but not confirmed: open (awaiting) and overdue at the end.
   await record('20210420-2', ['fagai'], '2021-05-06', '2021-04-20T08:00:00Z');
   await store.changeState(
