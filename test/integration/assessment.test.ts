@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
+import pino from 'pino';
 import {
   markMailSent,
   queueMail,
@@ -26,7 +27,10 @@ import {
   RECORD_SHEET,
   writeAssessmentWorkbook,
 } from '../../src/adapters/excel/assessment-workbook';
-import { renderAssessment } from '../../src/adapters/web/routes/assessment';
+import { assessmentRoutes, renderAssessment } from '../../src/adapters/web/routes/assessment';
+import { buildWebServer } from '../../src/adapters/web/server';
+import { startSession } from '../../src/adapters/web/sign-in';
+import { parseWebEnv } from '../../src/config/env/web';
 import { buildAssessment, type AssessmentDeps } from '../../src/app/assessment/build';
 import type { Schedule, Unit } from '../../src/config/schedule';
 import { deadlineOf } from '../../src/domain/calendar';
@@ -612,6 +616,41 @@ describe('the console page', () => {
     expect(body).not.toContain('<script>alert');
     for (const d of FACT_DEFINITIONS) expect(body).toContain(d.definition);
     expect(body).toContain('href="/assessment"');
+  });
+});
+
+describe('the console page over HTTP', () => {
+  it('serves a convenor the period asked, the quarter to date by default, 400 for a bad period, and the workbook', async () => {
+    const web = parseWebEnv({});
+    if (!web.ok) throw new Error(web.problems.join(' '));
+    const app = buildWebServer(
+      {
+        db: t.db,
+        schedule: () => schedule,
+        now: () => NOW,
+        web: web.value,
+        mailFrom: 'duban@example.cn',
+        sendMail: async () => undefined,
+        logger: pino({ level: 'silent' }),
+      },
+      { routes: assessmentRoutes({ assessment: deps, schedule: () => schedule }) },
+    );
+    const s = await startSession(t.db, 'convenor-1@example.cn', NOW);
+    const headers = { cookie: `duban_session=${s.id}` };
+    const asked = await app.inject({ url: `/assessment?from=${FROM}&to=${TO}`, headers });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('2021年4月26日至2021年5月9日');
+    const byDefault = await app.inject({ url: '/assessment', headers });
+    expect(byDefault.statusCode).toBe(200);
+    expect(byDefault.body).toContain('2021年4月1日至2021年5月20日');
+    const bad = await app.inject({ url: '/assessment?from=2021-05-09&to=2021-04-26', headers });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('统计期有误');
+    const xlsx = await app.inject({ url: `/assessment.xlsx?from=${FROM}&to=${TO}`, headers });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    await app.close();
   });
 });
 
