@@ -502,6 +502,21 @@ describe('the assessment’s definitions on a hand-checked small programme', () 
   });
 });
 
+describe('the storage reads on PostgreSQL', () => {
+  const pg = useTestDatabase('postgres');
+  it('give the same record as on SQLite', async () => {
+    await programme(pg.db);
+    const pgDeps: AssessmentDeps = {
+      weeks: new StorageWeekReads(pg.db),
+      decisions: store,
+      reads: new StorageAssessmentReads(pg.db),
+    };
+    expect(await buildAssessment(pgDeps, { schedule, from: FROM, to: TO, now: NOW })).toEqual(
+      record,
+    );
+  });
+});
+
 describe('the score', () => {
   it('writes its formula out, negative weights in brackets', () => {
     const f = { ...facts('jiaoyu'), onTime: 5, missing: 1 };
