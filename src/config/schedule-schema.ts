@@ -280,11 +280,9 @@ const weights = z
       'Weight of each fact (e.g. onTime: 2, missing: -5): the score is the sum of fact × weight. Leave out for no score.',
   });
 
-const assessment = z
-  .strictObject({ weights: weights.optional() })
-  .meta({
-    description: 'The assessment record (考评): facts per unit; a score only with weights.',
-  });
+const assessment = z.strictObject({ weights: weights.optional() }).meta({
+  description: 'The assessment record (考评): facts per unit; a score only with weights.',
+});
 
 export const scheduleSchema = z
   .strictObject({
