@@ -30,6 +30,7 @@ import {
   allowedKeysAt,
   genericMessage,
   readFailure,
+  unknownFactDetail,
   unknownKeyDetail,
   yamlDetail,
 } from './schedule-messages';
@@ -147,8 +148,10 @@ export function loadScheduleText(text: string, fileName: string): ScheduleResult
       const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
       if (issue.code === 'unrecognized_keys') {
         const allowed = allowedKeysAt(path);
+        const weights = renderPath(path) === 'assessment.weights';
         for (const key of issue.keys) {
-          errors.push(report([...path, key], 'key', unknownKeyDetail(key, allowed)));
+          const d = weights ? unknownFactDetail(key, allowed) : unknownKeyDetail(key, allowed);
+          errors.push(report([...path, key], 'key', d));
         }
       } else if (issue.code === 'invalid_type' && issue.input === undefined && path.length > 0) {
         errors.push(report(path, 'parent', decodeDetail(issue.message)));

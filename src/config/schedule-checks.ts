@@ -97,6 +97,10 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
   if (office.length > 0 && !anyAdmin) {
     warn(['people', 'office'], detail('no_admin'), 'key');
   }
+  list(people.supervision).forEach((p, i) => {
+    const id = str(obj(p)?.id);
+    if (id !== undefined) notePerson(['people', 'supervision', i, 'id'], id, personIdMessage(id));
+  });
 
   // ---- Units: ids, sender addresses, names.
   const mailbox = str(programme.mailbox)?.toLowerCase();
@@ -276,6 +280,12 @@ export function crossCheck(raw: unknown, lineOf: LineOf): CheckIssue[] {
         warn([...path, 'cc', j], detail('to_and_cc', { audience: a }));
       }
     });
+  }
+
+  // ---- Assessment: weights written but none set would silently mean "no score".
+  const weights = obj(obj(root.assessment)?.weights);
+  if (weights && Object.keys(weights).length === 0) {
+    error(['assessment', 'weights'], detail('weights_empty'));
   }
 
   // ---- Programme period.

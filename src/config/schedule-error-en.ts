@@ -144,6 +144,16 @@ export const EN: MessageTable = {
   office_empty: () => 'At least one office member is needed.',
   units_empty: () => 'At least one unit is needed.',
   projects_empty: () => 'At least one project is needed.',
+  blue_days_whole: () => 'blue_working_days must be a whole number of working days.',
+  blue_days_range: () =>
+    'blue_working_days must be between 0 and 30 (0: no blue notice before the time limit).',
+  yellow_weeks_whole: () =>
+    'yellow_weeks_without_progress must be a whole number of reporting weeks.',
+  yellow_weeks_range: () => 'yellow_weeks_without_progress must be between 1 and 12.',
+  weights_empty: () =>
+    'weights names no fact; give at least one weight, or leave weights out for no score.',
+  unknown_fact: (p) =>
+    `"${p.fact}" is not an assessment fact${mean(p.suggestion)}. Facts that can be weighted: ${p.allowed.join(', ')}.`,
   other: (p) => p.text,
 
   person_id_taken: (p) =>

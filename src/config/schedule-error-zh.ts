@@ -159,6 +159,13 @@ export const ZH: MessageTable = {
   office_empty: () => '至少需要一名办公室成员。',
   units_empty: () => '至少需要一个单位。',
   projects_empty: () => '至少需要一个项目。',
+  blue_days_whole: () => 'blue_working_days 须为整数个工作日。',
+  blue_days_range: () => 'blue_working_days 须在 0 到 30 之间（0 表示到期前不发蓝色督办单）。',
+  yellow_weeks_whole: () => 'yellow_weeks_without_progress 须为整数个报送周。',
+  yellow_weeks_range: () => 'yellow_weeks_without_progress 须在 1 到 12 之间。',
+  weights_empty: () => 'weights 未设置任何权重；请至少设置一项，或删去 weights（不计分）。',
+  unknown_fact: (p) =>
+    `无法识别的考评事实“${p.fact}”。可设置权重的事实：${list(p.allowed)}。${mean(p.suggestion)}`,
   other: (p) => `取值不符合要求（${p.text}）。`,
 
   person_id_taken: (p) => `id“${p.id}”已被${ref(p.first)} 使用；每个人员的 id 须各不相同。`,

@@ -96,6 +96,14 @@ export interface ScheduleErrorParams {
   office_empty: None;
   units_empty: None;
   projects_empty: None;
+  // Follow-up of agreed items and the assessment.
+  blue_days_whole: None;
+  blue_days_range: None;
+  yellow_weeks_whole: None;
+  yellow_weeks_range: None;
+  weights_empty: None;
+  /** A key under assessment.weights that is not an assessment fact. */
+  unknown_fact: { fact: string; allowed: string[]; suggestion?: string };
   /** A schema issue no message was written for (zod's own English text). */
   other: { text: string };
   // Cross-references (schedule-checks.ts).

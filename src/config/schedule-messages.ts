@@ -114,6 +114,11 @@ export function unknownKeyDetail(key: string, allowed: string[]): ScheduleErrorD
   return detail('unknown_key', withSuggestion({ key, allowed }, closest(key, allowed)));
 }
 
+/** A key under assessment.weights that names no assessment fact. */
+export function unknownFactDetail(fact: string, allowed: string[]): ScheduleErrorDetail {
+  return detail('unknown_fact', withSuggestion({ fact, allowed }, closest(fact, allowed)));
+}
+
 /** The keys the schema allows in the mapping at `path`, for "unknown key" messages. */
 export function allowedKeysAt(path: PathSegment[]): string[] {
   let schema: unknown = scheduleSchema;

@@ -1,6 +1,6 @@
 /** The loaded document (snake_case, as written) turned into the Schedule the code reads. */
 import { datesBetween } from './iso-date';
-import { FOLLOW_UP_DEFAULTS, type CalendarYear, type Person, type Schedule } from './schedule';
+import { type CalendarYear, type Person, type Schedule } from './schedule';
 import { parseEntry } from './schedule-checks';
 import { canonicalTimezone, type ScheduleDocument } from './schedule-schema';
 
@@ -35,8 +35,7 @@ export function normalise(d: ScheduleDocument): Schedule {
       chiefConvenor: person(d.people.chief_convenor),
       convenors: d.people.convenors.map(person),
       office: d.people.office.map((m) => ({ ...person(m), admin: m.admin })),
-      // TODO(config): read people.supervision from the YAML.
-      supervision: [],
+      supervision: d.people.supervision.map(person),
     },
     units: d.units.map((u) => {
       const addresses = unique(u.addresses.map(lower));
@@ -91,8 +90,18 @@ export function normalise(d: ScheduleDocument): Schedule {
         }))
         .sort((a, b) => a.year - b.year),
     },
-    // TODO(config): read follow_up and assessment from the YAML.
-    followUp: { ...FOLLOW_UP_DEFAULTS },
-    assessment: { weights: null },
+    followUp: {
+      blueWorkingDays: d.follow_up.blue_working_days,
+      yellowWeeksWithoutProgress: d.follow_up.yellow_weeks_without_progress,
+      time: d.follow_up.time,
+      departmentMail: d.follow_up.department_mail,
+    },
+    assessment: { weights: weightsOf(d.assessment?.weights) },
   };
+}
+
+/** The weights the office set, in the facts' order; null (no score) when it set none. */
+function weightsOf(w: Partial<Record<string, number>> | undefined): Record<string, number> | null {
+  const set = Object.entries(w ?? {}).filter((e): e is [string, number] => e[1] !== undefined);
+  return set.length > 0 ? Object.fromEntries(set) : null;
 }

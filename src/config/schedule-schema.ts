@@ -14,8 +14,11 @@
  */
 
 import { z } from 'zod';
+import { FOLLOW_UP_DEFAULTS } from './schedule';
 import { says, scalar, withSuggestion } from './schedule-error';
 import { closest } from './suggest';
+import { ASSESSMENT_FACT_NAMES } from '../domain/assessment/fact-names';
+import type { AssessmentFactName } from '../domain/assessment/types';
 import {
   audience,
   calendarEntry,
@@ -208,6 +211,79 @@ const calendarYear = z
   })
   .meta({ description: 'The official holiday arrangement of one year.' });
 
+const followUp = z
+  .strictObject({
+    blue_working_days: z
+      .number()
+      .int({ error: says('blue_days_whole') })
+      .min(0, { error: says('blue_days_range') })
+      .max(30, { error: says('blue_days_range') })
+      .default(FOLLOW_UP_DEFAULTS.blueWorkingDays)
+      .meta({
+        description:
+          'Blue notice (蓝色督办单): this many working days before an agreed item’s time limit, when it is not reported done (0–30, default 3).',
+      }),
+    yellow_weeks_without_progress: z
+      .number()
+      .int({ error: says('yellow_weeks_whole') })
+      .min(1, { error: says('yellow_weeks_range') })
+      .max(12, { error: says('yellow_weeks_range') })
+      .default(FOLLOW_UP_DEFAULTS.yellowWeeksWithoutProgress)
+      .meta({
+        description:
+          'Yellow notice (黄色督办单): no new progress reported on an open item for this many reporting weeks (1–12, default 2).',
+      }),
+    time: wallTime('Time of day the follow-up run sends the notices that are due, HH:MM.').default(
+      FOLLOW_UP_DEFAULTS.time,
+    ),
+    department_mail: z.boolean().default(FOLLOW_UP_DEFAULTS.departmentMail).meta({
+      description:
+        'Send each responsible department a weekly list of the open problems naming it (default false).',
+    }),
+  })
+  .meta({ description: 'Following up the joint meeting’s agreed items (议定事项): the notices.' });
+
+/** What each assessment fact counts, for editors (the README has the full definitions). */
+const FACT_DESCRIPTIONS: Record<AssessmentFactName, string> = {
+  weeksExpected: 'Reporting weeks in the period the unit was expected to send a sheet.',
+  onTime: 'Weeks whose first usable sheet arrived by the deadline.',
+  late: 'Weeks whose first usable sheet arrived after the deadline.',
+  missing: 'Weeks without a usable sheet.',
+  notUsable: 'Missing weeks in which something arrived but could not be used.',
+  correctionsRequested: 'Correction requests sent to the unit.',
+  reminders: 'Reminders sent to the unit.',
+  escalations: 'Escalations beyond the unit (its head, the responsible leader …).',
+  targetsDue: 'Targets of the unit’s projects due in the period.',
+  targetsMetOnTime: 'Targets reported 已完成 by their due date.',
+  targetsOverdue: 'Targets not reported 已完成 by their due date.',
+  itemsAssigned: 'Agreed items assigned to the unit.',
+  itemsClosedOnTime: 'Agreed items closed by their time limit.',
+  itemsClosedLate: 'Agreed items closed after their time limit.',
+  itemsOpen: 'Agreed items open at the end of the period.',
+  itemsOverdue: 'Open agreed items past their time limit.',
+  noticesBlue: 'Blue supervision notices sent to the unit.',
+  noticesYellow: 'Yellow supervision notices sent to the unit.',
+  noticesRed: 'Red supervision notices sent to the unit.',
+};
+
+const weights = z
+  .strictObject(
+    Object.fromEntries(
+      ASSESSMENT_FACT_NAMES.map((name) => [
+        name,
+        z.number().optional().meta({ description: FACT_DESCRIPTIONS[name] }),
+      ]),
+    ) as Record<AssessmentFactName, z.ZodOptional<z.ZodNumber>>,
+  )
+  .meta({
+    description:
+      'Weight of each fact (e.g. onTime: 2, missing: -5): the score is the sum of fact × weight. Leave out for no score.',
+  });
+
+const assessment = z.strictObject({ weights: weights.optional() }).meta({
+  description: 'The assessment record (考评): facts per unit; a score only with weights.',
+});
+
 export const scheduleSchema = z
   .strictObject({
     version: z
@@ -242,6 +318,10 @@ export const scheduleSchema = z
           .array(officeMember)
           .min(1, { error: says('office_empty') })
           .meta({ description: 'Members of the joint meeting office (联合会议办公室).' }),
+        supervision: z.array(person).default([]).meta({
+          description:
+            'The supervision office (督查室): receives red supervision notices on agreed items (default: none).',
+        }),
       })
       .meta({ description: 'The leadership group and the office, by role.' }),
     units: z
@@ -307,11 +387,18 @@ export const scheduleSchema = z
       })
       .default({ remind_on_non_working_days: false, years: {} })
       .meta({ description: 'Working-day calendar: public holidays and make-up working days.' }),
+    follow_up: followUp.default(() => ({
+      blue_working_days: FOLLOW_UP_DEFAULTS.blueWorkingDays,
+      yellow_weeks_without_progress: FOLLOW_UP_DEFAULTS.yellowWeeksWithoutProgress,
+      time: FOLLOW_UP_DEFAULTS.time,
+      department_mail: FOLLOW_UP_DEFAULTS.departmentMail,
+    })),
+    assessment: assessment.optional(),
   })
   .meta({
     title: 'duban schedule',
     description:
-      'The coordination office’s schedule for duban: programme, people, units, projects, weekly cycle and calendar.',
+      'The coordination office’s schedule for duban: programme, people, units, projects, weekly cycle, calendar, follow-up of agreed items and assessment.',
   });
 
 export type ScheduleInput = z.input<typeof scheduleSchema>;

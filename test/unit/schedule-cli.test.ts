@@ -17,7 +17,7 @@ describe('duban config check', () => {
       'config/schedule.example.yaml',
     ]);
     expect(code).toBe(0);
-    expect(io.stdout).toBe('config/schedule.example.yaml: OK (5 units, 4 projects, 14 targets)\n');
+    expect(io.stdout).toBe('config/schedule.example.yaml: OK (8 units, 4 projects, 14 targets)\n');
     expect(io.stderr).toBe('');
   });
 
@@ -44,7 +44,7 @@ describe('duban config check', () => {
     fs.writeFileSync(file, example.replace('- 2021-02-07 #', '- 2021-02-08 #'));
     const { code, io } = await run(['config', 'check', '--lang', 'en', file]);
     expect(code).toBe(0);
-    expect(io.stdout).toMatch(/: OK \(5 units, 4 projects, 14 targets\)\n/);
+    expect(io.stdout).toMatch(/: OK \(8 units, 4 projects, 14 targets\)\n/);
     expect(io.stdout).toMatch(
       /:\d+:\d+: calendar\.years\.2021\.workdays\[0\]: warning: 2021-02-08 is a Monday/,
     );
@@ -135,7 +135,7 @@ describe('loadScheduleOrReport (for other commands)', () => {
     const io = capture();
     const { ctx, exit } = context(io);
     const schedule = await loadScheduleOrReport('config/schedule.example.yaml', ctx);
-    expect(schedule?.units).toHaveLength(5);
+    expect(schedule?.units).toHaveLength(8);
     expect(exit()).toBe(0);
     expect(io.stdout + io.stderr).toBe('');
   });

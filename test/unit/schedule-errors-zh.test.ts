@@ -237,6 +237,36 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
   ['units_empty', () => variant((d) => d.set('units', [])), 'units：至少需要一个单位。'],
   ['projects_empty', () => variant((d) => d.set('projects', [])), 'projects：至少需要一个项目。'],
   [
+    'blue_days_whole',
+    () => variant((d) => d.setIn(['follow_up', 'blue_working_days'], 1.5)),
+    'follow_up.blue_working_days：blue_working_days 须为整数个工作日。',
+  ],
+  [
+    'blue_days_range',
+    () => variant((d) => d.setIn(['follow_up', 'blue_working_days'], 31)),
+    'follow_up.blue_working_days：blue_working_days 须在 0 到 30 之间（0 表示到期前不发蓝色督办单）。',
+  ],
+  [
+    'yellow_weeks_whole',
+    () => variant((d) => d.setIn(['follow_up', 'yellow_weeks_without_progress'], 1.5)),
+    'follow_up.yellow_weeks_without_progress：yellow_weeks_without_progress 须为整数个报送周。',
+  ],
+  [
+    'yellow_weeks_range',
+    () => variant((d) => d.setIn(['follow_up', 'yellow_weeks_without_progress'], 0)),
+    'follow_up.yellow_weeks_without_progress：yellow_weeks_without_progress 须在 1 到 12 之间。',
+  ],
+  [
+    'weights_empty',
+    () => variant((d) => d.setIn(['assessment', 'weights'], d.createNode({}))),
+    'assessment.weights：weights 未设置任何权重；请至少设置一项，或删去 weights（不计分）。',
+  ],
+  [
+    'unknown_fact',
+    () => variant((d) => d.setIn(['assessment', 'weights', 'onTme'], 2)),
+    'assessment.weights.onTme：无法识别的考评事实“onTme”。可设置权重的事实：weeksExpected、onTime、late、missing、notUsable、correctionsRequested、reminders、escalations、targetsDue、targetsMetOnTime、targetsOverdue、itemsAssigned、itemsClosedOnTime、itemsClosedLate、itemsOpen、itemsOverdue、noticesBlue、noticesYellow、noticesRed。您是否要写“onTime”？',
+  ],
+  [
     'person_id_taken',
     () => variant((d) => d.setIn(['people', 'office', 1, 'id'], 'convenor-2')),
     'people.office[1].id：id“convenor-2”已被第42行的 people.convenors[1].id 使用；每个人员的 id 须各不相同。',
@@ -259,7 +289,7 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
   [
     'unit_id_taken',
     () => variant((d) => d.setIn(['units', 1, 'id'], 'jiaoyu')),
-    'units[1].id：单位 id“jiaoyu”已被第66行的 units[0].id 使用。',
+    'units[1].id：单位 id“jiaoyu”已被第72行的 units[0].id 使用。',
   ],
   [
     'address_repeated',
@@ -269,7 +299,7 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
   [
     'address_taken',
     () => variant((d) => d.setIn(['units', 4, 'addresses', 1], 'JiaoYu@Example.CN')),
-    'units[4].addresses[1]：地址“jiaoyu@example.cn”已属于单位“jiaoyu”（第73行的 units[0].addresses[0]）；一个地址只能属于一个单位，系统才能判断报表由谁发送。',
+    'units[4].addresses[1]：地址“jiaoyu@example.cn”已属于单位“jiaoyu”（第79行的 units[0].addresses[0]）；一个地址只能属于一个单位，系统才能判断报表由谁发送。',
   ],
   [
     'address_is_mailbox',
@@ -279,17 +309,17 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
   [
     'unit_name_taken',
     () => variant((d) => d.setIn(['units', 1, 'aliases', 1], '教育局')),
-    'units[1].aliases[1]：“教育局”也是单位“jiaoyu”的名称或别名（第70行的 units[0].aliases[0]），报表中出现时将无法区分。',
+    'units[1].aliases[1]：“教育局”也是单位“jiaoyu”的名称或别名（第76行的 units[0].aliases[0]），报表中出现时将无法区分。',
   ],
   [
     'project_name_taken',
     () => variant((d) => d.setIn(['projects', 1, 'aliases'], ['锦川实验小学项目'])),
-    'projects[1].aliases[0]：“锦川实验小学项目”也是项目“p1”的名称或别名（第133行的 projects[0].name），报表中出现时将无法区分。',
+    'projects[1].aliases[0]：“锦川实验小学项目”也是项目“p1”的名称或别名（第174行的 projects[0].name），报表中出现时将无法区分。',
   ],
   [
     'project_id_taken',
     () => variant((d) => d.setIn(['projects', 3, 'id'], 'p1')),
-    'projects[3].id：项目 id“p1”已被第131行的 projects[0].id 使用。',
+    'projects[3].id：项目 id“p1”已被第172行的 projects[0].id 使用。',
   ],
   [
     'lead_unit_repeated',
@@ -319,7 +349,7 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
   [
     'stage_id_taken',
     () => variant((d) => d.setIn(['cycle', 'reminders', 2, 'id'], 'morning')),
-    'cycle.reminders[2].id：提醒阶段 id“morning”已被第217行的 cycle.reminders[0].id 使用。',
+    'cycle.reminders[2].id：提醒阶段 id“morning”已被第258行的 cycle.reminders[0].id 使用。',
   ],
   [
     'to_and_cc',
@@ -346,7 +376,7 @@ const CASES: Array<[ScheduleErrorKind, () => ScheduleResult, string]> = [
     'holiday_and_workday',
     () =>
       variant((d) => d.setIn(['calendar', 'years', 2021, 'holidays', 1], '2021-02-11..2021-03-17')),
-    'calendar.years.2021.workdays[1]：2021-02-20既列为节假日（第257行的 calendar.years.2021.holidays[1]），又列为调休上班日，请只保留一处。',
+    'calendar.years.2021.workdays[1]：2021-02-20既列为节假日（第298行的 calendar.years.2021.holidays[1]），又列为调休上班日，请只保留一处。',
   ],
   [
     'long_range',
@@ -477,7 +507,7 @@ describe('duban config check speaks zh-CN by default', () => {
     const { code, io } = await run(['config', 'check', 'config/schedule.example.yaml']);
     expect(code).toBe(0);
     expect(io.stdout).toBe(
-      'config/schedule.example.yaml：检查通过（5个单位、4个项目、14项攻坚目标）\n',
+      'config/schedule.example.yaml：检查通过（8个单位、4个项目、14项攻坚目标）\n',
     );
   });
 

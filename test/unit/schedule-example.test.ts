@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadScheduleFile, type ScheduleResult } from '../../src/config/load-schedule';
 import type { Schedule } from '../../src/config/schedule';
+import { leadUnits } from '../../src/domain/week-status';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'config/schedule.example.yaml');
@@ -64,14 +66,30 @@ describe('the example schedule (config/schedule.example.yaml)', () => {
     expect(schedule.people.office.some((m) => m.admin)).toBe(true);
   });
 
-  it('has the five lead units with their ids, names, aliases and addresses', () => {
-    expect(schedule.units).toHaveLength(5);
+  it('names the supervision office (督查室), which receives red supervision notices', () => {
+    expect(schedule.people.supervision).toEqual([
+      { id: 'supervision', title: '区政府督查室', email: 'supervision@example.cn' },
+    ]);
+  });
+
+  it('has the five lead units and three member units that lead no project', () => {
     expect(schedule.units.map((u) => [u.id, u.name, u.aliases, u.addresses])).toEqual([
       ['jiaoyu', '区教育局', ['教育局'], ['jiaoyu@example.cn']],
       ['weijian', '区卫健局', ['卫健局'], ['weijian@example.cn']],
       ['jiaotong', '区交通运输局', ['交通运输局'], ['jiaotong@example.cn']],
       ['xincheng', '新城投资公司', [], ['xincheng@example.cn']],
       ['nongshui', '区农水局', ['农水局'], ['nongshui@example.cn']],
+      ['caizheng', '区财政局', ['财政局'], ['caizheng@example.cn']],
+      ['ziran', '区自然资源局', ['自然资源局'], ['ziran@example.cn']],
+      ['zhujian', '区住建局', ['住建局'], ['zhujian@example.cn']],
+    ]);
+    // Only lead units are expected to send the weekly sheet.
+    expect(leadUnits(schedule).map((u) => u.id)).toEqual([
+      'jiaoyu',
+      'weijian',
+      'jiaotong',
+      'xincheng',
+      'nongshui',
     ]);
     const jiaoyu = schedule.units[0];
     expect(jiaoyu?.remind).toEqual({ to: ['jiaoyu@example.cn'], cc: [] });
@@ -169,6 +187,36 @@ describe('the example schedule (config/schedule.example.yaml)', () => {
     ]);
   });
 
+  it('follows up agreed items with the default thresholds and gives no score', () => {
+    expect(schedule.followUp).toEqual({
+      blueWorkingDays: 3,
+      yellowWeeksWithoutProgress: 2,
+      time: '09:00',
+      departmentMail: false,
+    });
+    expect(schedule.assessment).toEqual({ weights: null });
+  });
+
+  it('shows the follow-up defaults and a weights example in comments that load as written', async () => {
+    const text = fs.readFileSync(EXAMPLE, 'utf8');
+    const uncommented = text.replace(/^# (follow_up:|assessment:| {2}.*)$/gm, '$1');
+    expect(uncommented).not.toBe(text);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-example-'));
+    const file = path.join(dir, 'schedule.yaml');
+    fs.writeFileSync(file, uncommented);
+    const loaded = expectOk(await loadScheduleFile(file));
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(loaded.followUp).toEqual(schedule.followUp);
+    expect(loaded.assessment.weights).toEqual({
+      onTime: 2,
+      late: -1,
+      missing: -5,
+      itemsClosedOnTime: 3,
+      itemsOverdue: -3,
+      noticesRed: -5,
+    });
+  });
+
   it('uses only placeholder addresses', () => {
     const text = fs.readFileSync(EXAMPLE, 'utf8');
     const addresses = text.match(/[\w.+-]+@[\w.-]+/g) ?? [];
@@ -224,6 +272,17 @@ describe('defaults', () => {
       to: ['chief_convenor', 'convenors'],
       cc: ['office'],
     });
+  });
+
+  it('leave out the supervision office, follow up with the issue’s thresholds, and give no score', () => {
+    expect(schedule.people.supervision).toEqual([]);
+    expect(schedule.followUp).toEqual({
+      blueWorkingDays: 3,
+      yellowWeeksWithoutProgress: 2,
+      time: '09:00',
+      departmentMail: false,
+    });
+    expect(schedule.assessment).toEqual({ weights: null });
   });
 
   it('are fresh copies for every load (no shared mutable defaults)', async () => {

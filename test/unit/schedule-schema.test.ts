@@ -66,6 +66,16 @@ describe('config/schedule.schema.json', () => {
     expect(programme?.properties?.timezone?.default).toBe('Asia/Shanghai');
     const cycle = schema.properties?.cycle;
     expect(cycle?.properties?.on_holiday?.default).toBe('next_working_day');
+    expect(schema.properties?.follow_up?.default).toEqual({
+      blue_working_days: 3,
+      yellow_weeks_without_progress: 2,
+      time: '09:00',
+      department_mail: false,
+    });
+    expect(schema.properties?.people?.properties?.supervision?.default).toEqual([]);
+    expect(
+      Object.keys(schema.properties?.assessment?.properties?.weights?.properties ?? {}),
+    ).toContain('noticesRed');
     expect(cycle?.properties?.reminders?.default).toEqual([
       { id: 'morning', offset_days: 0, working_days: false, time: '09:00', to: ['unit'], cc: [] },
       {

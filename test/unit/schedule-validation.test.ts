@@ -9,6 +9,7 @@ import {
   type ConfigError,
   type ScheduleResult,
 } from '../../src/config/load-schedule';
+import { ASSESSMENT_FACT_NAMES } from '../../src/domain/assessment/fact-names';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/schedules');
@@ -523,6 +524,162 @@ describe('calendar rules', () => {
       '2021-10-06',
       '2021-10-07',
       '2021-10-08',
+    ]);
+  });
+});
+
+describe('the supervision office (people.supervision)', () => {
+  it('is read with lower-cased addresses, and is optional', () => {
+    const result = variant((d) =>
+      d.setIn(['people', 'supervision', 0, 'email'], 'Supervision@Example.CN'),
+    );
+    expect(result.ok && result.schedule.people.supervision).toEqual([
+      { id: 'supervision', title: '区政府督查室', email: 'supervision@example.cn' },
+    ]);
+    const omitted = variant((d) => d.deleteIn(['people', 'supervision']));
+    expect(omitted.ok && omitted.schedule.people.supervision).toEqual([]);
+  });
+
+  it('shares its ids with every other person', () => {
+    expect(
+      summary(
+        errorsOf(variant((d) => d.setIn(['people', 'supervision', 0, 'id'], 'office-staff'))),
+      ),
+    ).toEqual([
+      'people.supervision[0].id: The id "office-staff" is already used by people.office[1].id (line N); every person needs a different id.',
+    ]);
+  });
+
+  it('checks its entries like any person', () => {
+    expect(
+      summary(
+        errorsOf(
+          variant((d) => d.setIn(['people', 'supervision', 0, 'email'], 'supervision.example.cn')),
+        ),
+      ),
+    ).toEqual([
+      'people.supervision[0].email: "supervision.example.cn" is not a valid e-mail address (expected something like name@example.cn).',
+    ]);
+    expect(
+      summary(errorsOf(variant((d) => d.setIn(['people', 'supervision', 0, 'rank'], 1))))[0],
+    ).toMatch(/^people\.supervision\[0\]\.rank: Unknown key "rank"/);
+  });
+});
+
+describe('following up agreed items (follow_up)', () => {
+  const followUp = (key: string, value: unknown) =>
+    variant((d) => d.setIn(['follow_up', key], value));
+
+  it('reads every setting, and fills the others with the defaults', () => {
+    const result = variant((d) =>
+      d.set(
+        'follow_up',
+        d.createNode({
+          blue_working_days: 5,
+          yellow_weeks_without_progress: 3,
+          time: '08:30',
+          department_mail: true,
+        }),
+      ),
+    );
+    expect(result.ok && result.schedule.followUp).toEqual({
+      blueWorkingDays: 5,
+      yellowWeeksWithoutProgress: 3,
+      time: '08:30',
+      departmentMail: true,
+    });
+    const partial = followUp('blue_working_days', 0);
+    expect(partial.ok && partial.schedule.followUp).toEqual({
+      blueWorkingDays: 0,
+      yellowWeeksWithoutProgress: 2,
+      time: '09:00',
+      departmentMail: false,
+    });
+  });
+
+  it('keeps blue_working_days a whole number from 0 to 30', () => {
+    expect(summary(errorsOf(followUp('blue_working_days', 2.5)))).toEqual([
+      'follow_up.blue_working_days: blue_working_days must be a whole number of working days.',
+    ]);
+    for (const days of [-1, 31]) {
+      expect(summary(errorsOf(followUp('blue_working_days', days)))).toEqual([
+        'follow_up.blue_working_days: blue_working_days must be between 0 and 30 (0: no blue notice before the time limit).',
+      ]);
+    }
+    expect(followUp('blue_working_days', 30).ok).toBe(true);
+  });
+
+  it('keeps yellow_weeks_without_progress a whole number from 1 to 12', () => {
+    expect(summary(errorsOf(followUp('yellow_weeks_without_progress', 1.5)))).toEqual([
+      'follow_up.yellow_weeks_without_progress: yellow_weeks_without_progress must be a whole number of reporting weeks.',
+    ]);
+    for (const weeks of [0, 13]) {
+      expect(summary(errorsOf(followUp('yellow_weeks_without_progress', weeks)))).toEqual([
+        'follow_up.yellow_weeks_without_progress: yellow_weeks_without_progress must be between 1 and 12.',
+      ]);
+    }
+    expect(followUp('yellow_weeks_without_progress', 12).ok).toBe(true);
+  });
+
+  it('checks the time and the department mail switch like the cycle’s', () => {
+    expect(summary(errorsOf(followUp('time', '9:00')))).toEqual([
+      'follow_up.time: "9:00" is not a valid time: write HH:MM on a 24-hour clock, from 00:00 to 23:59 (write "09:00").',
+    ]);
+    expect(summary(errorsOf(followUp('time', 540)))).toEqual([
+      'follow_up.time: Expected a time like "18:00", found the number 540; put the time in quotes.',
+    ]);
+    expect(summary(errorsOf(followUp('department_mail', 'yes')))).toEqual([
+      'follow_up.department_mail: Expected true or false, found the text "yes". Write true or false, without quotes.',
+    ]);
+  });
+
+  it('rejects unknown keys in the section', () => {
+    expect(summary(errorsOf(followUp('yellow_weeks', 2)))[0]).toMatch(
+      /^follow_up\.yellow_weeks: Unknown key "yellow_weeks".*Allowed keys here: blue_working_days, yellow_weeks_without_progress, time, department_mail\.$/,
+    );
+  });
+});
+
+describe('the assessment weights (assessment.weights)', () => {
+  const weights = (w: Record<string, unknown>) =>
+    variant((d) => d.set('assessment', d.createNode({ weights: w })));
+
+  it('reads the weights the office sets; without them there is no score', () => {
+    const result = weights({ onTime: 2, missing: -5, noticesRed: -2.5 });
+    expect(result.ok && result.schedule.assessment).toEqual({
+      weights: { onTime: 2, missing: -5, noticesRed: -2.5 },
+    });
+    const none = variant((d) => d.set('assessment', d.createNode({})));
+    expect(none.ok && none.schedule.assessment).toEqual({ weights: null });
+  });
+
+  it('accepts every assessment fact, and only those', () => {
+    const all = Object.fromEntries(ASSESSMENT_FACT_NAMES.map((n) => [n, 1]));
+    expect(weights(all).ok).toBe(true);
+    for (const notWeighable of ['unit', 'score']) {
+      expect(errorsOf(weights({ [notWeighable]: 1 })).map((e) => e.kind)).toEqual(['unknown_fact']);
+    }
+  });
+
+  it('names an unknown fact at its key, with the closest one', () => {
+    const errors = errorsOf(weights({ onTime: 1, itemsOverDue: -3 }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      path: 'assessment.weights.itemsOverDue',
+      kind: 'unknown_fact',
+      params: { fact: 'itemsOverDue', suggestion: 'itemsOverdue' },
+    });
+    expect(errors[0]?.message).toMatch(
+      /^"itemsOverDue" is not an assessment fact \(did you mean "itemsOverdue"\?\)\. Facts that can be weighted: weeksExpected, onTime, .*, noticesRed\.$/,
+    );
+  });
+
+  it('rejects a weight that is not a number, and weights that set nothing', () => {
+    expect(summary(errorsOf(weights({ onTime: 'two' })))).toEqual([
+      'assessment.weights.onTime: Expected a number, found the text "two".',
+    ]);
+    expect(summary(errorsOf(weights({})))).toEqual([
+      'assessment.weights: weights names no fact; give at least one weight, or leave weights out for no score.',
     ]);
   });
 });

@@ -46,7 +46,7 @@ describe('duban template', () => {
     ]);
     expect(code).toBe(1);
     expect(io.stderr).toContain(
-      'no unit "jiaoyv" in the schedule (units: jiaoyu, weijian, jiaotong, xincheng, nongshui)',
+      'no unit "jiaoyv" in the schedule (units: jiaoyu, weijian, jiaotong, xincheng, nongshui, caizheng, ziran, zhujian)',
     );
   });
 
