@@ -2,7 +2,9 @@
 import { StorageDecisionStore } from '../adapters/storage/decision-store';
 import type { Db } from '../adapters/storage';
 import type { DecisionStore } from '../app/ports/decision-store';
+import type { CalendarView } from '../domain/calendar';
 
-export function decisionStoreOver(db: Db): DecisionStore {
-  return new StorageDecisionStore(db);
+/** `calendar` (the schedule) gives unitsWithOpenItems a week's deadline day. */
+export function decisionStoreOver(db: Db, calendar?: CalendarView): DecisionStore {
+  return new StorageDecisionStore(db, calendar);
 }

@@ -18,3 +18,4 @@ export * from './database-use';
 export * from './console-sign-in';
 export * from './operator-reads';
 export * from './reprocess-selection';
+export * from './decision-store';

@@ -26,6 +26,7 @@ import { unitOfEveryMessage } from './migration-0009';
 import { auditByMessage } from './migration-audit-by-message';
 import { consoleSignIn } from './migration-0011';
 import { operatorMetricsIndexes } from './migration-operator-metrics-indexes';
+import { agreedItems } from './migration-0013';
 
 interface ColumnTypes {
   /** 64-bit integers: ids and references to them, sizes, IMAP UIDs (unsigned 32-bit). */
@@ -338,6 +339,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0010_audit_by_message': auditByMessage,
     '0011_console_sign_in': consoleSignIn,
     '0012_operator_metrics_indexes': operatorMetricsIndexes,
+    '0013_agreed_items': agreedItems(dialect),
   };
 }
 

@@ -257,6 +257,62 @@ export interface Database {
   auto_replies: AutoRepliesTable;
   login_tokens: LoginTokensTable;
   console_sessions: ConsoleSessionsTable;
+  agreed_items: AgreedItemsTable;
+  item_reports: ItemReportsTable;
+  item_events: ItemEventsTable;
+}
+
+/** An agreed item (议定事项) of a joint meeting (0013), by its id "YYYYMMDD-N". */
+export interface AgreedItemsTable {
+  id: string;
+  /** The item's 序号: the id's second part, as a number (id order). */
+  n: number;
+  meeting_date: IsoDateText;
+  meeting_name: string;
+  project_id: string | null;
+  project_as_written: string | null;
+  text: string;
+  /** Schedule unit ids, in the list's order. */
+  responsible_units_json: JsonText;
+  cooperating_units_json: JsonText;
+  /** Names written in the list that matched no unit. */
+  unmatched_units_json: JsonText;
+  due: IsoDateText;
+  note: string | null;
+  state: 'open' | 'awaiting_confirmation' | 'closed';
+  recorded_at: Timestamp;
+  state_since: Timestamp;
+  closed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** A unit's report on an item in one weekly sheet (0013). */
+export interface ItemReportsTable {
+  id: Generated<number>;
+  item_id: string;
+  unit_id: string;
+  /** The reporting week (Monday). */
+  week: IsoDateText;
+  progress: string | null;
+  status: '已办结' | '推进中' | '未启动' | null;
+  reported_at: Timestamp;
+  submission_id: IdRef | null;
+  raw_message_id: IdRef | null;
+  /** "s<submission id>", else "m<raw message id>" (or "m"): unique per (item, unit). */
+  source_key: string;
+}
+
+/** What happened to an item (0013), for the ledger. */
+export interface ItemEventsTable {
+  id: Generated<number>;
+  item_id: string;
+  at: Timestamp;
+  kind: 'recorded' | 'updated' | 'reported_done' | 'confirmed' | 'sent_back' | 'reopened';
+  /** Who: "office:<address>", "cli", "unit:<id>", "console:<address>". */
+  actor: string;
+  note: string | null;
+  /** For 'updated': { field: [before, after] }. */
+  changes_json: JsonText | null;
 }
 
 /** A one-time sign-in link of the console (0011), by the sha-256 of its token. */
