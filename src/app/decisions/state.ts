@@ -1,10 +1,41 @@
 /**
  * The office's decisions on an item: 办结销号 (confirm it closed), send it back to the unit with
  * a note (the unit is told, under sendback:<id>:<n>), or reopen a closed item.
- * TODO(store): implement.
+ *
+ * Which state allows which change is decided here (the store refuses only a change to the state
+ * an item is already in): close an open item or one awaiting confirmation; send back only an
+ * item awaiting confirmation; reopen only a closed one. Otherwise ITEM_STATE_CONFLICT.
  */
-import type { AgreedItem } from '../../domain/decisions/types';
+import { randomUUID } from 'node:crypto';
+import { composeSendBackMail } from '../../domain/decisions/mails/send-back';
+import type { AgreedItem, ItemState } from '../../domain/decisions/types';
+import { sendbackKey } from '../../domain/mail-key';
+import { DubanError } from '../../errors';
 import type { DecisionDeps, DecisionMailDeps } from './deps';
+
+const STATE_WORDS: Record<ItemState, string> = {
+  open: 'open',
+  awaiting_confirmation: 'awaiting confirmation',
+  closed: 'closed',
+};
+
+/** The item, when it is in one of `from`; else ITEM_NOT_FOUND / ITEM_STATE_CONFLICT. */
+async function itemIn(
+  deps: DecisionDeps,
+  id: string,
+  from: readonly ItemState[],
+  what: string,
+): Promise<AgreedItem> {
+  const item = await deps.decisions.item(id);
+  if (!item) throw new DubanError('ITEM_NOT_FOUND', `no agreed item ${id}`);
+  if (!from.includes(item.state)) {
+    throw new DubanError(
+      'ITEM_STATE_CONFLICT',
+      `agreed item ${id} is ${STATE_WORDS[item.state]}: only an item ${from.map((s) => STATE_WORDS[s]).join(' or ')} can be ${what}`,
+    );
+  }
+  return item;
+}
 
 export async function closeItem(
   deps: DecisionDeps,
@@ -12,11 +43,8 @@ export async function closeItem(
   by: string,
   now: Date,
 ): Promise<AgreedItem> {
-  void deps;
-  void id;
-  void by;
-  void now;
-  throw new Error('closeItem is not implemented yet');
+  await itemIn(deps, id, ['open', 'awaiting_confirmation'], 'closed');
+  return deps.decisions.changeState(id, 'closed', { kind: 'confirmed', by, note: null }, now);
 }
 
 export async function sendBackItem(
@@ -25,11 +53,37 @@ export async function sendBackItem(
   request: { by: string; note: string },
   now: Date,
 ): Promise<AgreedItem> {
-  void deps;
-  void id;
-  void request;
-  void now;
-  throw new Error('sendBackItem is not implemented yet');
+  const note = request.note.trim();
+  await itemIn(deps, id, ['awaiting_confirmation'], 'sent back');
+  const earlier = (await deps.decisions.events([id])).filter((e) => e.kind === 'sent_back').length;
+  const item = await deps.decisions.changeState(
+    id,
+    'open',
+    { kind: 'sent_back', by: request.by, note },
+    now,
+  );
+  const key = sendbackKey(id, earlier + 1);
+  const outbox = deps.outboxAt(now);
+  if (!(await outbox.summary(key))) {
+    const mail = composeSendBackMail({
+      item,
+      note,
+      key,
+      from: deps.from,
+      schedule: deps.schedule,
+      now,
+    });
+    if (mail.to.length === 0) {
+      deps.logger.warn({ mailKey: key, item: id }, 'send-back mail not sent: no recipient');
+      return item;
+    }
+    await outbox.queue(mail);
+  }
+  const claimedBy = `${deps.workerName}:sendback:${randomUUID().slice(0, 8)}`;
+  const outcome = await outbox.deliver(key, claimedBy);
+  if (outcome === 'retry' && deps.enqueueOutbound) await deps.enqueueOutbound(key);
+  deps.logger.info({ mailKey: key, item: id, outcome }, 'send-back mail handled');
+  return item;
 }
 
 export async function reopenItem(
@@ -38,9 +92,11 @@ export async function reopenItem(
   request: { by: string; note: string | null },
   now: Date,
 ): Promise<AgreedItem> {
-  void deps;
-  void id;
-  void request;
-  void now;
-  throw new Error('reopenItem is not implemented yet');
+  await itemIn(deps, id, ['closed'], 'reopened');
+  return deps.decisions.changeState(
+    id,
+    'open',
+    { kind: 'reopened', by: request.by, note: request.note },
+    now,
+  );
 }
