@@ -16,6 +16,7 @@ import { registerDigestCommand } from './commands/digest';
 import { registerLoginLinkCommand } from './commands/login-link';
 import { registerReprocessCommand } from './commands/reprocess';
 import { registerAssessmentCommand } from './commands/assessment';
+import { registerDecisionsCommands } from './commands/decisions';
 
 export type { CommandContext };
 
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerDigestCommand(program, ctx);
   registerLoginLinkCommand(program, ctx);
   registerAssessmentCommand(program, ctx);
+  registerDecisionsCommands(program, ctx);
   return program;
 }
 
