@@ -156,6 +156,46 @@ describe('duban decisions on SQLite', () => {
   });
 });
 
+describe('duban config check with a database', () => {
+  const t = useTestDatabase('sqlite');
+  beforeAll(async () => {
+    await new StorageDecisionStore(t.db).recordItems(
+      [
+        item(1, { unmatchedUnits: ['区档案馆', '教育局'] }),
+        item(2, { unmatchedUnits: ['区档案馆'] }),
+      ],
+      { by: 'cli', rawMessageId: null },
+      T0,
+    );
+  });
+
+  it('lists the names in recorded items that match no unit, in zh-CN by default', async () => {
+    const { code, io } = await run(['config', 'check', CONFIG], capture({ DATABASE_URL: t.url }));
+    expect(code).toBe(EXIT.OK);
+    expect(io.stdout).toContain('已记录的议定事项中有1个单位名称未在单位名单中：');
+    // 教育局 is an alias of a unit: no longer unmatched.
+    expect(io.stdout).toContain('  “区档案馆”（议定事项20210316-1、20210316-2）');
+    const en = await run(
+      ['config', 'check', CONFIG, '--lang', 'en'],
+      capture({ DATABASE_URL: t.url }),
+    );
+    expect(en.io.stdout).toContain('"区档案馆" (items 20210316-1, 20210316-2)');
+    const json = await run(['config', 'check', CONFIG, '--json'], capture({ DATABASE_URL: t.url }));
+    expect(JSON.parse(json.io.stdout)).toMatchObject({
+      ok: true,
+      unmatchedUnits: [{ name: '区档案馆', items: ['20210316-1', '20210316-2'] }],
+    });
+  });
+
+  it('says nothing about it without a database', async () => {
+    const { code, io } = await run(['config', 'check', CONFIG], capture({}));
+    expect(code).toBe(EXIT.OK);
+    expect(io.stdout).not.toContain('议定事项');
+    const json = await run(['config', 'check', CONFIG, '--json'], capture({}));
+    expect(JSON.parse(json.io.stdout)).not.toHaveProperty('unmatchedUnits');
+  });
+});
+
 describe('duban decisions list on an unmigrated database', () => {
   it('is refused with DATABASE_NOT_MIGRATED like the other reading commands', async () => {
     const database = await createTestDatabase('sqlite');

@@ -16,6 +16,10 @@ import type { ScheduleErrorDetail } from '../../config/schedule-error';
 import { resolveLang } from '../lang';
 import type { Schedule } from '../../config/schedule';
 import { scheduleJsonSchemaText } from '../../config/schedule-schema';
+import { openDatabaseFor } from '../../adapters/storage';
+import { decisionStoreOver } from '../../compose/decisions';
+import { databaseUrlFromEnv } from '../../config/env';
+import { unmatchedUnitNames, type UnmatchedUnitName } from '../../domain/decisions/unmatched';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -26,6 +30,7 @@ const SUMMARY: Record<
     failed(shown: string, errors: number, warnings: number): string;
     ok(shown: string, units: number, projects: number, targets: number): string;
     warnings(n: number): string;
+    unmatched(names: UnmatchedUnitName[]): string[];
   }
 > = {
   en: {
@@ -34,6 +39,10 @@ const SUMMARY: Record<
     ok: (shown, units, projects, targets) =>
       `${shown}: OK (${plural(units, 'unit')}, ${plural(projects, 'project')}, ${plural(targets, 'target')})`,
     warnings: (n) => plural(n, 'warning'),
+    unmatched: (names) => [
+      `recorded agreed items name ${plural(names.length, 'unit')} the schedule does not list:`,
+      ...names.map((u) => `  "${u.name}" (items ${u.items.join(', ')})`),
+    ],
   },
   'zh-CN': {
     failed: (shown, errors, warnings) =>
@@ -41,6 +50,10 @@ const SUMMARY: Record<
     ok: (shown, units, projects, targets) =>
       `${shown}：检查通过（${units}个单位、${projects}个项目、${targets}项攻坚目标）`,
     warnings: (n) => `共${n}处警告`,
+    unmatched: (names) => [
+      `已记录的议定事项中有${names.length}个单位名称未在单位名单中：`,
+      ...names.map((u) => `  “${u.name}”（议定事项${u.items.join('、')}）`),
+    ],
   },
 };
 
@@ -103,6 +116,31 @@ export async function loadScheduleOrReport(
   return result.schedule;
 }
 
+/**
+ * Names in recorded agreed items that match no unit of `schedule`, when a database is configured
+ * (DATABASE_URL or DATABASE_URL_FILE) and migrated; null otherwise (nothing is said about it:
+ * the check is about the schedule, and only reads).
+ */
+async function unmatchedInDatabase(
+  schedule: Schedule,
+  ctx: CommandContext,
+): Promise<UnmatchedUnitName[] | null> {
+  const { env } = ctx.io;
+  if (!env.DATABASE_URL?.trim() && !env.DATABASE_URL_FILE?.trim()) return null;
+  try {
+    const db = await openDatabaseFor(databaseUrlFromEnv(env, ctx.io.cwd), 'read', {
+      cwd: ctx.io.cwd,
+    });
+    try {
+      return unmatchedUnitNames(await decisionStoreOver(db).items(), schedule.units);
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
 export function registerConfigCommands(program: Command, ctx: CommandContext): void {
   const config = program
     .command('config')
@@ -139,6 +177,7 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
         const { shown, result } = await readSchedule(file ?? opts.config, ctx);
         if (!result.ok) ctx.setExit(EXIT.USAGE);
 
+        const unmatched = result.ok ? await unmatchedInDatabase(result.schedule, ctx) : null;
         if (opts.json) {
           const errors = result.ok ? [] : result.errors;
           const report = {
@@ -146,6 +185,7 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
             file: shown,
             errors: errors.map((e) => errorJson(e, lang)),
             warnings: result.warnings.map((w) => errorJson(w, lang)),
+            ...(unmatched ? { unmatchedUnits: unmatched } : {}),
           };
           ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);
           return;
@@ -159,6 +199,7 @@ export function registerConfigCommands(program: Command, ctx: CommandContext): v
         ctx.io.out(SUMMARY[lang].ok(shown, s.units.length, s.projects.length, targets));
         for (const w of result.warnings) ctx.io.out(formatScheduleError(w, lang, 'warning'));
         if (result.warnings.length) ctx.io.out(SUMMARY[lang].warnings(result.warnings.length));
+        if (unmatched?.length) for (const l of SUMMARY[lang].unmatched(unmatched)) ctx.io.out(l);
       },
     );
 
