@@ -3,6 +3,7 @@
  * send back with its mail, reopen) with one-line errors, a file without a list of agreed items,
  * and an unmigrated database refused like the other commands do.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { StorageDecisionStore } from '../../src/adapters/storage';
 import type { ItemToRecord } from '../../src/app/ports/decision-store';
 import { EXIT } from '../../src/cli/exit-codes';
 import { capture, run } from '../helpers/cli';
-import { createTestDatabase, useTestDatabase } from '../helpers/db';
+import { createTestDatabase, TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { exampleSchedule, filledTemplate } from '../helpers/sheets';
 
 const CONFIG = path.resolve(__dirname, '../../config/schedule.example.yaml');
@@ -211,5 +212,43 @@ describe('duban decisions list on an unmigrated database', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe.each(TEST_DIALECTS)('the built duban decisions on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+  const bin = path.resolve(__dirname, '../../bin/duban.js');
+  const duban = (args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        DATABASE_URL: t.url,
+        DUBAN_CONFIG: CONFIG,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  beforeAll(async () => {
+    await new StorageDecisionStore(t.db).recordItems(
+      [item(1)],
+      { by: 'cli', rawMessageId: null },
+      T0,
+    );
+  });
+
+  it('closes an item, and answers a second close in one line without a stack', () => {
+    const closed = duban(['decisions', 'close', '20210316-1', '--by', 'office-test']);
+    expect(closed.status).toBe(EXIT.OK);
+    expect(closed.stdout).toMatch(/^20210316-1: closed/);
+    const again = duban(['decisions', 'close', '20210316-1']);
+    expect(again.status).toBe(EXIT.USAGE);
+    expect(again.stderr.trim()).toBe(
+      'duban decisions close: ITEM_STATE_CONFLICT: agreed item 20210316-1 is closed: only an item open or awaiting confirmation can be closed',
+    );
+    const list = duban(['decisions', 'list', '--json', '--now', '2021-03-22T10:00:00+08:00']);
+    expect(JSON.parse(list.stdout)).toEqual({
+      decisions: [expect.objectContaining({ id: '20210316-1', state: 'closed', colour: null })],
+    });
   });
 });
