@@ -4,8 +4,10 @@
  * state machine, the notices read back from the outbox, and the units expected to report.
  */
 import { StorageDecisionStore } from '../../src/adapters/storage';
+import { recordItemList } from '../../src/app/decisions/record-list';
 import type { ItemToRecord, ReportToRecord } from '../../src/app/ports/decision-store';
 import type { Schedule } from '../../src/config/schedule';
+import type { ItemListReading } from '../../src/domain/decisions/types';
 import { DubanError } from '../../src/errors';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { exampleSchedule } from '../helpers/sheets';
@@ -256,5 +258,52 @@ describe.each(TEST_DIALECTS)('the decision store on %s', (dialect) => {
     // Closed during the week of 03-22: still expected that week, no longer the week after.
     expect(await store.unitsWithOpenItems('2021-03-22')).toEqual(['jiaotong', 'jiaoyu']);
     expect(await store.unitsWithOpenItems('2021-03-29')).toEqual([]);
+  });
+});
+
+describe.each(TEST_DIALECTS)('recording a list of agreed items on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+
+  it('records a hand-read list, then a corrected one updates its items', async () => {
+    const schedule = await exampleSchedule();
+    const deps = { decisions: new StorageDecisionStore(t.db, schedule), schedule };
+    const row = (n: number, text: string) => ({
+      n,
+      cell: `C${n + 4}`,
+      project: '锦川实验小学',
+      text,
+      responsible: ['教育局', '区档案馆'],
+      cooperating: ['区卫健局'],
+      due: '2021-04-30',
+      dueText: null,
+      note: null,
+    });
+    const reading = (texts: string[]): ItemListReading => ({
+      meeting: { name: '第3次联合会议', date: '2021-03-16' },
+      rows: texts.map((text, i) => row(i + 1, text)),
+      issues: [],
+    });
+    const source = { by: 'cli', rawMessageId: null };
+    const first = await recordItemList(deps, reading(['事项一', '事项二']), source, T0);
+    expect(first.recorded.created).toEqual(['20210316-1', '20210316-2']);
+    expect(first.items[0]).toMatchObject({
+      projectId: 'p1',
+      responsibleUnits: ['jiaoyu'],
+      cooperatingUnits: ['weijian'],
+      unmatchedUnits: ['区档案馆'],
+    });
+    expect(first.issues.map((i) => i.code)).toEqual(['ITEM_UNIT_UNMATCHED', 'ITEM_UNIT_UNMATCHED']);
+    const second = await recordItemList(
+      deps,
+      reading(['事项一', '事项二（修改）', '事项三']),
+      source,
+      T1,
+    );
+    expect(second.recorded).toEqual({
+      created: ['20210316-3'],
+      updated: ['20210316-2'],
+      unchanged: ['20210316-1'],
+    });
+    expect(second.items.map((i) => i.text)).toEqual(['事项一', '事项二（修改）', '事项三']);
   });
 });
