@@ -15,6 +15,7 @@ import { documentConverter } from '../../compose/converters';
 import { decisionDepsOver, decisionMailDeps } from '../../compose/decision-deps';
 import { databaseUrlFromEnv } from '../../config/env';
 import type { Schedule } from '../../config/schedule';
+import { mondayOf } from '../../domain/calendar';
 import type { AgreedItem } from '../../domain/decisions/types';
 import { DubanError } from '../../errors';
 import { EXIT } from '../exit-codes';
@@ -93,7 +94,8 @@ export function registerDecisionsCommands(program: Command, ctx: CommandContext)
       );
       const sheet = await reader.read(bytes, {
         catalog: catalogOf(schedule),
-        referenceDate: new Date().toISOString().slice(0, 10),
+        // Due dates written without a year are read as the nearest to this week (as `parse` does).
+        referenceDate: mondayOf(new Date().toISOString().slice(0, 10)),
       });
       if (!sheet.itemList) {
         ctx.io.err(
