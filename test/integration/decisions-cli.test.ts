@@ -68,6 +68,31 @@ describe('duban decisions on SQLite', () => {
       ],
       T0,
     );
+    // The follow-up run issued a red notice for item 1 (the colour in force is what was issued).
+    await t.db.kysely
+      .insertInto('outgoing_mails')
+      .values({
+        mail_key: 'notice:20210316-1:red:jiaoyu',
+        kind: 'supervision_notice',
+        recipients_json: '[]',
+        subject: '红色督办单',
+        status: 'sent',
+        message_id: null,
+        eml: null,
+        claimed_at: null,
+        claimed_by: null,
+        sent_at: '2021-03-22T01:00:01.000Z',
+        attempts: 1,
+        smtp_response: null,
+        error: null,
+        raw_message_id: null,
+        submission_id: null,
+        unit_id: 'jiaoyu',
+        reporting_week: null,
+        created_at: '2021-03-22T01:00:00.000Z',
+        updated_at: '2021-03-22T01:00:01.000Z',
+      })
+      .execute();
   });
 
   it('lists the items as exactly { decisions } with their state and colour', async () => {
@@ -246,7 +271,7 @@ describe.each(TEST_DIALECTS)('the built duban decisions on %s', (dialect) => {
     expect(again.stderr.trim()).toBe(
       'duban decisions close: ITEM_STATE_CONFLICT: agreed item 20210316-1 is closed: only an item open or awaiting confirmation can be closed',
     );
-    const list = duban(['decisions', 'list', '--json', '--now', '2021-03-22T10:00:00+08:00']);
+    const list = duban(['decisions', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toEqual({
       decisions: [expect.objectContaining({ id: '20210316-1', state: 'closed', colour: null })],
     });

@@ -215,6 +215,18 @@ describe('the list of decisions', () => {
       ],
       NOW,
     );
+    // The red notice the follow-up run issued: the colour in force.
+    store.noticeList.push({
+      itemId: '20210316-1',
+      unitId: 'jiaoyu',
+      kind: 'notice',
+      colour: 'red',
+      key: 'notice:20210316-1:red:jiaoyu',
+      subject: '红色督办单',
+      status: 'sent',
+      queuedAt: new Date('2021-03-22T01:00:00Z'),
+      sentAt: new Date('2021-03-22T01:00:01Z'),
+    });
     const { decisions } = await decisionsList(deps, new Date('2021-03-22T02:00:00Z'));
     expect(decisions).toEqual([
       {

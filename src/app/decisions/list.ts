@@ -1,9 +1,12 @@
 /**
- * `duban decisions list --json`: every item with its state and its colour at `now`, in the shape
- * the issue fixed.
+ * `duban decisions list --json`: every item as it stood at `now` (its state from its history),
+ * with the supervision colour in force then (the strongest 督办单 issued while it is open) and
+ * its last report, in the shape the issue fixed.
  */
-import { followUpOf, latestReport } from '../../domain/decisions/colour';
+import { itemAsOf } from '../../domain/decisions/as-of';
+import { colourInForce, latestReport } from '../../domain/decisions/colour';
 import type {
+  AgreedItem,
   ItemProgress,
   ItemReport,
   ItemState,
@@ -37,11 +40,19 @@ export async function decisionsList(
   deps: DecisionDeps,
   now: Date,
 ): Promise<{ decisions: DecisionListEntry[] }> {
-  const items = await deps.decisions.items();
-  const reports = await deps.decisions.reports();
+  const events = await deps.decisions.events();
+  const notices = await deps.decisions.notices();
+  const items = (await deps.decisions.items())
+    .map((item) => itemAsOf(item, events, now))
+    .filter((item): item is AgreedItem => item !== null);
+  const reports = (await deps.decisions.reports()).filter(
+    (r) => r.reportedAt.getTime() <= now.getTime(),
+  );
   const byItem = new Map<string, ItemReport[]>();
   for (const r of reports) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
-  const decisions = followUpOf(items, reports, now, deps.schedule).map(({ item, colour }) => {
+  const decisions = items.map((item) => {
+    // The colour in force: the strongest 督办单 issued while the item is open (colour.ts).
+    const colour = colourInForce(item, notices, now);
     const last = latestReport(
       (byItem.get(item.id) ?? []).filter((r) => item.responsibleUnits.includes(r.unitId)),
     );
