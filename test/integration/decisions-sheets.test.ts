@@ -131,26 +131,34 @@ describe('the template’s sheet 议定事项落实情况 in LibreOffice', () =>
           await writeTemplate({ schedule, unitId: 'caizheng', week: '2021-03-22', items: ITEMS }),
         );
         const out = path.join(tmp, 'out');
-        execFileSync(
-          'soffice',
-          [
-            `-env:UserInstallation=${pathToFileURL(path.join(tmp, 'profile')).href}`,
-            '--headless',
-            '--norestore',
-            '--convert-to',
-            'xls:MS Excel 97',
-            '--outdir',
-            out,
-            source,
-          ],
-          { stdio: 'ignore', timeout: 120_000 },
-        );
-        const parsed = await reader.read(fs.readFileSync(path.join(out, 'template.xls')), {
-          catalog: catalogOf(await exampleSchedule()),
-          referenceDate: '2021-03-22',
-        });
-        expect(parsed).toMatchObject({ ok: true, format: 'xls', projects: [], unit: '区财政局' });
-        expect(parsed.itemReports).toEqual(expectedReports(ITEMS));
+        const convert = (target: string) =>
+          execFileSync(
+            'soffice',
+            [
+              `-env:UserInstallation=${pathToFileURL(path.join(tmp, 'profile')).href}`,
+              '--headless',
+              '--norestore',
+              '--convert-to',
+              target,
+              '--outdir',
+              out,
+              source,
+            ],
+            { stdio: 'ignore', timeout: 120_000 },
+          );
+        convert('xls:MS Excel 97');
+        convert('csv:Text - txt - csv (StarCalc):44,34,76,1');
+        for (const [file, format] of [
+          ['template.xls', 'xls'],
+          ['template.csv', 'csv'],
+        ] as const) {
+          const parsed = await reader.read(fs.readFileSync(path.join(out, file)), {
+            catalog: catalogOf(await exampleSchedule()),
+            referenceDate: '2021-03-22',
+          });
+          expect(parsed).toMatchObject({ ok: true, format, projects: [], unit: '区财政局' });
+          expect(parsed.itemReports).toEqual(expectedReports(ITEMS));
+        }
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
