@@ -182,6 +182,24 @@ describe('a meeting’s list of agreed items', () => {
     expect(reading?.issues.map((i) => i.cell)).toEqual(['B5', 'B4']);
   });
 
+  test('reads a 会议时间 without its year, and units with their role written after them', () => {
+    const g = grid(
+      sheet('S', [
+        ['第五次会议议定事项'],
+        ['会议时间：', '12月28日上午'],
+        ['序号', '议定事项', '责任单位', '配合单位', '办结时限'],
+        [1, '事项甲', '区财政局（牵头）、区住建局', '区教育局(配合)', '1月15日'],
+      ]),
+    );
+    const reading = readItemList(g, { referenceDate: '2022-01-03' });
+    expect(reading?.meeting).toEqual({ name: '第五次会议', date: '2021-12-28' });
+    expect(reading?.rows[0]).toMatchObject({
+      responsible: ['区财政局', '区住建局'],
+      cooperating: ['区教育局'],
+      due: '2022-01-15',
+    });
+  });
+
   test('is null for an issue sheet or a list without a time-limit column', () => {
     expect(
       readItemList(

@@ -155,10 +155,23 @@ export function dateInText(text: string): IsoDate | null {
   return null;
 }
 
-function readDateValue(value: CellValue | undefined, date1904: boolean): IsoDate | null {
+/**
+ * A 会议时间 value: a full date of any form dates.ts reads (a date cell, a serial, 2021年3月16日,
+ * 2021.3.16 …), one inside a longer text, or a month and day (3月16日) in the year nearest to
+ * the reference date.
+ */
+function readDateValue(
+  value: CellValue | undefined,
+  date1904: boolean,
+  referenceDate: IsoDate,
+): IsoDate | null {
   const reading = readFilledOn(value, date1904);
   if (reading.kind === 'date') return reading.iso;
-  return value?.kind === 'text' ? dateInText(value.text) : null;
+  if (value?.kind !== 'text') return null;
+  const found = dateInText(value.text);
+  if (found) return found;
+  const yearless = readDueText(value.text, referenceDate);
+  return yearless.kind === 'date' ? yearless.iso : null;
 }
 
 /** The title as the meeting's name: its date and the words 议定事项(清单) taken off. */
@@ -176,6 +189,7 @@ function readMeeting(
   view: SheetView,
   headerRow: number,
   date1904: boolean,
+  referenceDate: IsoDate,
 ): { name: string | null; date: IsoDate | null } {
   let name: string | null = null;
   let labelled: IsoDate | null = null;
@@ -191,9 +205,9 @@ function readMeeting(
           const rest = text.slice(label.index + label[0].length).trim();
           const next = cols.slice(i + 1).find((c) => view.text(row, c) !== '');
           labelled = rest
-            ? readDateValue({ kind: 'text', text: rest }, date1904)
+            ? readDateValue({ kind: 'text', text: rest }, date1904, referenceDate)
             : next !== undefined
-              ? readDateValue(view.value(row, next), date1904)
+              ? readDateValue(view.value(row, next), date1904, referenceDate)
               : null;
         }
         continue;
@@ -231,8 +245,19 @@ function seqNumber(value: CellValue | undefined): number | null {
   return null;
 }
 
+/** A unit's role written after its name: 区财政局（牵头）. */
+const ROLE_SUFFIX = /[(（](?:牵头|配合|协办|主办|负责|主责)[)）]$/u;
+
 function names(view: SheetView, row: number, col: number | undefined): string[] {
-  return col === undefined ? [] : splitNames(cleanMultiline(view.text(row, col)));
+  if (col === undefined) return [];
+  const out: string[] = [];
+  addNames(
+    out,
+    splitNames(cleanMultiline(view.text(row, col)))
+      .map((n) => n.replace(ROLE_SUFFIX, '').trim())
+      .filter((n) => n !== ''),
+  );
+  return out;
 }
 
 function addNames(into: string[], more: readonly string[]): void {
@@ -278,7 +303,7 @@ export function readItemListAt(
   options: ItemListOptions,
 ): ItemListReading {
   const { view, row: headerRow, columns } = found;
-  const meeting = readMeeting(view, headerRow, grid.date1904);
+  const meeting = readMeeting(view, headerRow, grid.date1904, options.referenceDate);
   const referenceDate = meeting.date ?? options.referenceDate;
   const issues: Issue[] = [];
   const rows: ItemListRow[] = [];
