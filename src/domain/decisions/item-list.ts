@@ -71,21 +71,33 @@ export interface ItemListHeader {
  * Where a list's header is (the sheet and row), or null. A visible sheet wins over a hidden one;
  * more recognised columns win.
  */
-export function findItemListHeader(sheets: readonly GridSheet[]): ItemListHeader | null {
-  let best: (ItemListHeader & { score: number }) | null = null;
+export function findItemListHeader(
+  sheets: readonly GridSheet[],
+  viewOf?: (sheet: GridSheet) => SheetView,
+): ItemListHeader | null {
+  let best: { sheet: GridSheet; row: number; columns: ListColumns; score: number } | null = null;
   for (const sheet of sheets) {
     if (sheet.cells.length === 0) continue;
-    const view = new SheetView(sheet);
+    // Only the first rows are searched: without views already made, index only them.
+    const view = viewOf ? viewOf(sheet) : headView(sheet);
     const last = Math.min(view.maxRow, HEADER_SEARCH_ROWS);
     for (let row = 1; row <= last; row++) {
       const columns = headerColumns(view, row);
       if (!columns) continue;
       const score = Object.keys(columns).length - (sheet.hidden ? 100 : 0);
-      if (!best || score > best.score) best = { view, row, columns, score };
+      if (!best || score > best.score) best = { sheet, row, columns, score };
       break;
     }
   }
-  return best;
+  if (!best) return null;
+  const view = viewOf ? viewOf(best.sheet) : new SheetView(best.sheet);
+  return { view, row: best.row, columns: best.columns };
+}
+
+function headView(sheet: GridSheet): SheetView {
+  const cells = sheet.cells.filter((c) => c.row <= HEADER_SEARCH_ROWS);
+  const merges = sheet.merges.filter((m) => m.top <= HEADER_SEARCH_ROWS);
+  return new SheetView({ ...sheet, cells, merges });
 }
 
 // ---------------------------------------------------------------------------------------------

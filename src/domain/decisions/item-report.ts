@@ -88,9 +88,18 @@ export interface ItemReportSection {
   rows: ItemReportRow[];
 }
 
-function sectionIn(sheet: GridSheet): ItemReportSection | null {
-  const view = new SheetView(sheet);
-  for (let row = 1; row <= view.maxRow; row++) {
+function sectionIn(sheet: GridSheet, view: SheetView): ItemReportSection | null {
+  // Only rows naming 议定事项 can hold the header: found from the cells in one pass, since
+  // reading every row of a long issue sheet as a header would cost more than the rest.
+  const candidates = new Set<number>();
+  for (const cell of sheet.cells) {
+    if (cell.value.kind !== 'text') continue;
+    const text = cell.value.text;
+    if (text.includes('议定') || (text.length <= 12 && text.includes('事项'))) {
+      candidates.add(cell.row);
+    }
+  }
+  for (const row of [...candidates].sort((a, b) => a - b)) {
     const columns = reportHeader(view, row);
     if (!columns) continue;
     return { sheet, headerRow: row, rows: readRows(view, row, columns) };
@@ -131,10 +140,13 @@ function readRows(view: SheetView, headerRow: number, columns: ReportColumns): I
 }
 
 /** The section 议定事项落实情况 (its sheet, header row and rows), or null when there is none. */
-export function findItemReports(grid: Grid): ItemReportSection | null {
+export function findItemReports(
+  grid: Grid,
+  viewOf: (sheet: GridSheet) => SheetView = (sheet) => new SheetView(sheet),
+): ItemReportSection | null {
   for (const sheet of grid.sheets) {
     if (sheet.cells.length === 0 || sheet.hidden) continue;
-    const section = sectionIn(sheet);
+    const section = sectionIn(sheet, viewOf(sheet));
     if (section) return section;
   }
   return null;

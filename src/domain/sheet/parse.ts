@@ -61,11 +61,14 @@ interface HeaderHit {
   score: number;
 }
 
-function findHeader(sheets: GridSheet[]): HeaderHit | null {
+function findHeader(
+  sheets: GridSheet[],
+  viewOf: (sheet: GridSheet) => SheetView,
+): HeaderHit | null {
   let best: HeaderHit | null = null;
   for (const sheet of sheets) {
     if (sheet.cells.length === 0) continue;
-    const view = new SheetView(sheet);
+    const view = viewOf(sheet);
     const last = Math.min(view.maxRow, HEADER_SEARCH_ROWS);
     for (let row = 1; row <= last; row++) {
       const header = readTableHeader(view, row);
@@ -153,10 +156,17 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
       issue('NO_WORKSHEET', '工作簿中没有包含内容的工作表，请使用下发的模板填写后重新发送。'),
     ]);
   }
-  const header = findHeader(sheets);
+  // Each sheet indexed once, for the issue table, the list and the section alike.
+  const views = new Map<GridSheet, SheetView>();
+  const viewOf = (sheet: GridSheet): SheetView => {
+    let view = views.get(sheet);
+    if (!view) views.set(sheet, (view = new SheetView(sheet)));
+    return view;
+  };
+  const header = findHeader(sheets, viewOf);
   // A meeting's list of agreed items (only the office sends these): its header names 议定事项,
   // which an issue sheet's never does; on the same row as an issue header, or above it, it wins.
-  const listAt = findItemListHeader(sheets);
+  const listAt = findItemListHeader(sheets, viewOf);
   if (
     listAt &&
     (!header || (header.view.sheet === listAt.view.sheet && listAt.row <= header.header.row))
@@ -164,10 +174,10 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
     const itemList = readItemListAt(grid, listAt, { referenceDate: options.referenceDate });
     return { ...okEmpty(), sheet: listAt.view.sheet.name, itemList };
   }
-  const reports = findItemReports(grid);
+  const reports = findItemReports(grid, viewOf);
   if (!header && reports) {
     // Only the section 议定事项落实情况: a unit responsible for agreed items and no project.
-    const view = new SheetView(reports.sheet);
+    const view = viewOf(reports.sheet);
     const issues: Issue[] = [];
     const lines = readTitleLines(view, reports.headerRow, grid.date1904, issues);
     issues.push(...reportIssues(reports));
