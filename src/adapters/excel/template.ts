@@ -12,6 +12,9 @@
  * - `previous`: last week's answers (problems in their five categories after the prompts,
  *   departments, progress, next steps, target statuses), so the unit edits instead of retyping.
  *   They are written so that reading the sheet back gives the same content (the round trip).
+ *
+ * And `items` (the unit's open agreed items): a second sheet 议定事项落实情况 (item-sheet.ts),
+ * pre-filled with the unit's last answers; for a unit leading no project, that sheet alone.
  */
 import ExcelJS from 'exceljs';
 import {
@@ -30,6 +33,7 @@ import type {
   PreviousTarget,
 } from '../../domain/sheet/previous-answers';
 import type { TemplateRequest, TemplateWriter } from '../../app/ports/template-writer';
+import { addItemSheet, ITEM_SHEET_TITLE } from './item-sheet';
 
 /** A target's 完成情况 as last reported, matched to the schedule's target by its text. */
 
@@ -82,12 +86,15 @@ export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'duban';
   workbook.title = SHEET_TITLE;
-  const ws = addIssueSheet(
-    workbook,
-    '问题清单',
-    { unit: unit.name, filledOn: formatDateZh(week) },
-    layout,
-  );
+  const items = req.items ?? [];
+  const lines = { unit: unit.name, filledOn: formatDateZh(week) };
+  // A unit responsible for agreed items and leading no project: the items' sheet alone.
+  if (projects.length === 0 && items.length > 0) {
+    workbook.title = ITEM_SHEET_TITLE;
+    addItemSheet(workbook, lines, items);
+    return workbook;
+  }
+  const ws = addIssueSheet(workbook, '问题清单', lines, layout);
 
   let row = HEADER_ROW + 1;
   projects.forEach((project, index) => {
@@ -121,6 +128,7 @@ export function buildTemplate(req: TemplateRequest): ExcelJS.Workbook {
     ? `${FILLING_NOTE}\n注：表中已预填${weekLabelZh(req.previous.week)}报送的内容，请逐项核对、更新后报送。`
     : FILLING_NOTE;
   writeNoteRow(ws, row, note, layout);
+  if (items.length > 0) addItemSheet(workbook, lines, items);
   return workbook;
 }
 

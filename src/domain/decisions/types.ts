@@ -154,6 +154,8 @@ export interface ItemReportRow {
   cell: string;
   progress: string | null;
   status: ItemProgress | null;
+  /** 是否办结 as written when it is none of the three answers (status is then null). */
+  statusText?: string;
 }
 
 /** An open item as a unit's template lists it, pre-filled with the unit's last answer. */

@@ -8,9 +8,20 @@
  * name continue the current project (people unmerge and leave the cells below blank); a row that
  * repeats the current name unmerged also continues it. Blank rows and a repeated header (the
  * notice's table restarts on page 2, with its second header row if it has one) are skipped; a
- * 填表说明 / 备注 / 填表人 line ends the table.
+ * 填表说明 / 备注 / 填表人 line ends the table, and so does the section 议定事项落实情况.
+ *
+ * Two more readings come with it (ParsedSheet.itemList / itemReports, see sheet-types.ts): a
+ * meeting's list of agreed items (../decisions/item-list.ts) is read instead of an issue sheet;
+ * the section 议定事项落实情况 (../decisions/item-report.ts, on its own sheet or below the table)
+ * is read besides it, and alone makes a usable sheet.
  */
 import { issue, type Issue } from '../../errors';
+import { findItemListHeader, readItemListAt } from '../decisions/item-list';
+import {
+  findItemReports,
+  startsItemReports,
+  type ItemReportSection,
+} from '../decisions/item-report';
 import { readFilledOn, type DueReading } from './dates';
 import { cellRef, SheetView, type Grid, type GridSheet } from './grid';
 import { headerField, readHeaderRow } from './headers';
@@ -50,11 +61,14 @@ interface HeaderHit {
   score: number;
 }
 
-function findHeader(sheets: GridSheet[]): HeaderHit | null {
+function findHeader(
+  sheets: GridSheet[],
+  viewOf: (sheet: GridSheet) => SheetView,
+): HeaderHit | null {
   let best: HeaderHit | null = null;
   for (const sheet of sheets) {
     if (sheet.cells.length === 0) continue;
-    const view = new SheetView(sheet);
+    const view = viewOf(sheet);
     const last = Math.min(view.maxRow, HEADER_SEARCH_ROWS);
     for (let row = 1; row <= last; row++) {
       const header = readTableHeader(view, row);
@@ -142,7 +156,39 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
       issue('NO_WORKSHEET', '工作簿中没有包含内容的工作表，请使用下发的模板填写后重新发送。'),
     ]);
   }
-  const header = findHeader(sheets);
+  // Each sheet indexed once, for the issue table, the list and the section alike.
+  const views = new Map<GridSheet, SheetView>();
+  const viewOf = (sheet: GridSheet): SheetView => {
+    let view = views.get(sheet);
+    if (!view) views.set(sheet, (view = new SheetView(sheet)));
+    return view;
+  };
+  const header = findHeader(sheets, viewOf);
+  // A meeting's list of agreed items (only the office sends these): its header names 议定事项,
+  // which an issue sheet's never does; on the same row as an issue header, or above it, it wins.
+  const listAt = findItemListHeader(sheets, viewOf);
+  if (
+    listAt &&
+    (!header || (header.view.sheet === listAt.view.sheet && listAt.row <= header.header.row))
+  ) {
+    const itemList = readItemListAt(grid, listAt, { referenceDate: options.referenceDate });
+    return { ...okEmpty(), sheet: listAt.view.sheet.name, itemList };
+  }
+  const reports = findItemReports(grid, viewOf);
+  if (!header && reports) {
+    // Only the section 议定事项落实情况: a unit responsible for agreed items and no project.
+    const view = viewOf(reports.sheet);
+    const issues: Issue[] = [];
+    const lines = readTitleLines(view, reports.headerRow, grid.date1904, issues);
+    issues.push(...reportIssues(reports));
+    return {
+      ...okEmpty(),
+      sheet: reports.sheet.name,
+      ...lines,
+      issues,
+      itemReports: reports.rows,
+    };
+  }
   if (!header) {
     return failed([
       issue(
@@ -180,6 +226,8 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
     }
     const firstText = texts.find((t) => t !== '') ?? '';
     if (NOTE_ROW.test(firstText)) break;
+    // The section 议定事项落实情况 below the table (item-report.ts reads it).
+    if (texts.some((t) => t.includes('议定')) && startsItemReports(view, row)) break;
     if (isWideMerge(view, row, mapped)) continue;
 
     const name = cleanMultiline(nameText).replace(/\s*\n\s*/gu, '');
@@ -214,6 +262,11 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
     readTargetRow(view, row, columns, referenceDate, grid.date1904, project, issues);
   }
 
+  const itemReports = reports ? { itemReports: reports.rows } : {};
+  if (reports) issues.push(...reportIssues(reports));
+  if (drafts.length === 0 && reports) {
+    return { ...okEmpty(), sheet: view.sheet.name, unit, filledOn, issues, ...itemReports };
+  }
   if (drafts.length === 0) {
     return {
       ...failed([issue('EMPTY_SHEET', '表头下方没有项目内容，请填写各项目情况后重新发送。')]),
@@ -250,7 +303,34 @@ export function parseIssueSheet(grid: Grid, options: ParseOptions): ParsedSheet 
     filledOn,
     projects,
     issues,
+    ...itemReports,
   };
+}
+
+/** A sheet read without an issue table: usable for what it holds besides (see sheet-types.ts). */
+function okEmpty(): ParsedSheet {
+  return {
+    ok: true,
+    format: 'xlsx',
+    sheet: null,
+    unit: null,
+    filledOn: null,
+    projects: [],
+    issues: [],
+  };
+}
+
+/** 是否办结 answers that are none of the three, as warnings for the unit. */
+function reportIssues(section: ItemReportSection): Issue[] {
+  return section.rows
+    .filter((r) => r.statusText !== undefined)
+    .map((r) =>
+      issue(
+        'ITEM_REPORT_STATUS_UNREADABLE',
+        `议定事项${r.idText ? `“${r.idText}”` : ''}的是否办结填写为“${r.statusText}”，请从“已办结”“推进中”“未启动”中选择。`,
+        r.cell,
+      ),
+    );
 }
 
 /** A row merged across most of the table's columns is a note or a sub-title, not data. */

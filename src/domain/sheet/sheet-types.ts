@@ -50,6 +50,12 @@ export interface ParsedSheet {
   /**
    * The file is a meeting's list of agreed items (序号 / 所属项目 / 议定事项 / 责任单位 / 配合单位 /
    * 办结时限 / 备注), not an issue sheet: only the office sends these. Absent otherwise.
+   *
+   * Such a sheet reads as `ok: true, projects: [], issues: []`, the list's own issues in
+   * `itemList.issues`. Not `ok: false`: a refusal without an error issue would reach a sender as
+   * an unexplained refusal, and no NO_HEADER must be said about a list. So `ok` alone does not
+   * make it a unit's submission: whoever takes a sheet as a unit's report checks `itemList`
+   * first (from the office: record the list; from a unit: ITEM_LIST_FROM_UNIT, not usable).
    */
   itemList?: ItemListReading;
 }
