@@ -2,32 +2,12 @@
  * The ledger of agreed items (督办台账): rows from items, reports, events and notices at a fixed
  * moment, each with its state, colour and history in date order; and its text summary.
  */
-import type { ItemToRecord } from '../../src/app/ports/decision-store';
 import { readLedger } from '../../src/app/decisions/ledger';
 import type { Schedule } from '../../src/config/schedule';
 import { ledgerText } from '../../src/domain/decisions/ledger-text';
-import { MemoryDecisionStore } from '../helpers/memory-decision-store';
+import type { MemoryDecisionStore } from '../helpers/memory-decision-store';
+import { LEDGER_NOW as NOW, ledgerScenario } from '../helpers/ledger-scenario';
 import { exampleSchedule } from '../helpers/sheets';
-
-const MEETING = { date: '2021-03-02', name: '区重点项目联合会议第3次会议' };
-const NOW = new Date('2021-03-19T02:00:00Z'); // Friday 10:00 in Shanghai
-const at = (iso: string): Date => new Date(iso);
-
-function item(n: number, over: Partial<ItemToRecord> = {}): ItemToRecord {
-  return {
-    id: `20210302-${n}`,
-    meeting: MEETING,
-    projectId: 'p1',
-    projectAsWritten: '锦川实验小学项目',
-    text: `议定事项${n}`,
-    responsibleUnits: ['jiaoyu'],
-    cooperatingUnits: ['weijian'],
-    unmatchedUnits: [],
-    due: '2021-04-30',
-    note: null,
-    ...over,
-  };
-}
 
 describe('the ledger of agreed items', () => {
   let schedule: Schedule;
@@ -36,98 +16,7 @@ describe('the ledger of agreed items', () => {
     schedule = await exampleSchedule();
   });
   beforeEach(async () => {
-    store = new MemoryDecisionStore(schedule);
-    const office = { by: 'office:office@example.cn', rawMessageId: 1 };
-    await store.recordItems(
-      [
-        item(1, { due: '2021-03-10', text: '完成校舍用地清表' }),
-        item(2, {
-          projectId: null,
-          projectAsWritten: '未列名项目',
-          responsibleUnits: ['jiaotong'],
-        }),
-        item(3),
-      ],
-      office,
-      at('2021-03-02T08:00:00Z'),
-    );
-    // A corrected list moves item 1's time limit.
-    await store.recordItems(
-      [item(1, { due: '2021-03-12', text: '完成校舍用地清表' })],
-      office,
-      at('2021-03-03T08:00:00Z'),
-    );
-    store.noticeList.push(
-      {
-        itemId: '20210302-1',
-        unitId: 'jiaoyu',
-        kind: 'assignment',
-        colour: null,
-        key: 'assignment:20210302-1:jiaoyu',
-        subject: '交办',
-        status: 'sent',
-        queuedAt: at('2021-03-03T01:00:00Z'),
-        sentAt: at('2021-03-03T01:00:05Z'),
-      },
-      {
-        itemId: '20210302-1',
-        unitId: 'jiaoyu',
-        kind: 'notice',
-        colour: 'red',
-        key: 'notice:20210302-1:red:jiaoyu',
-        subject: '红色督办单',
-        status: 'queued',
-        queuedAt: at('2021-03-15T01:00:00Z'),
-        sentAt: null,
-      },
-    );
-    await store.recordReports(
-      [
-        {
-          itemId: '20210302-1',
-          unitId: 'jiaoyu',
-          week: '2021-03-08',
-          progress: '正在清表',
-          status: '推进中',
-          reportedAt: at('2021-03-08T02:00:00Z'),
-          submissionId: 1,
-          rawMessageId: 10,
-        },
-        {
-          itemId: '20210302-2',
-          unitId: 'jiaotong',
-          week: '2021-03-08',
-          progress: '已完成',
-          status: '已办结',
-          reportedAt: at('2021-03-08T03:00:00Z'),
-          submissionId: 2,
-          rawMessageId: 11,
-        },
-        {
-          itemId: '20210302-3',
-          unitId: 'jiaoyu',
-          week: '2021-03-08',
-          progress: '已完成',
-          status: '已办结',
-          reportedAt: at('2021-03-08T02:00:00Z'),
-          submissionId: 1,
-          rawMessageId: 10,
-        },
-      ],
-      at('2021-03-08T04:00:00Z'),
-    );
-    await store.changeState(
-      '20210302-2',
-      'closed',
-      { kind: 'confirmed', by: 'console:office@example.cn', note: null },
-      at('2021-03-09T02:00:00Z'),
-    );
-    await store.changeState(
-      '20210302-3',
-      'open',
-      { kind: 'sent_back', by: 'cli', note: '请补充验收材料' },
-      at('2021-03-09T03:00:00Z'),
-    );
+    store = await ledgerScenario(schedule);
   });
 
   it('gives each item its state, its colour at now, its units and project by name', async () => {

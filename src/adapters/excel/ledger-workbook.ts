@@ -53,8 +53,8 @@ const LEGEND: ReadonlyArray<[string, string]> = [
   ['红色', '红色：已过办结时限'],
   ['黄色', '黄色：进展滞后'],
   ['蓝色', '蓝色：临近办结时限'],
-  ['待确认', '待确认：单位报已办结'],
-  ['已办结', '已办结：已确认销号'],
+  ['待确认', '待确认：待销号'],
+  ['已办结', '已办结：已销号'],
 ];
 
 function itemCells(r: LedgerRow): string[] {
@@ -161,7 +161,8 @@ export function buildLedgerWorkbook(ledger: Ledger, programmeName: string): Exce
       line.getCell(3).value = what;
       ws.mergeCells(row, 4, row, COLS);
       line.getCell(4).value = text;
-      for (let col = 1; col <= COLS; col += 1) {
+      // D…J share D's style once merged: style D last, left-aligned.
+      for (let col = 1; col <= 4; col += 1) {
         const cell = line.getCell(col);
         cell.font = { ...font(10), color: { argb: 'FF404040' } };
         cell.border = THIN_BORDER;
