@@ -105,6 +105,9 @@ export interface LedgerRow {
   text: string;
   responsible: string[];
   cooperating: string[];
+  /** The schedule unit ids behind `responsible` and `cooperating`. */
+  responsibleIds: string[];
+  cooperatingIds: string[];
   due: string;
   note: string | null;
   state: ItemState;
@@ -272,6 +275,8 @@ export function buildLedger(
       text: item.text,
       responsible: item.responsibleUnits.map(unitName),
       cooperating: item.cooperatingUnits.map(unitName),
+      responsibleIds: [...item.responsibleUnits],
+      cooperatingIds: [...item.cooperatingUnits],
       due: item.due,
       note: item.note,
       state: item.state,
