@@ -32,8 +32,11 @@ export interface WebDeps {
   operator?: OperatorDeps;
   /** The admin's /ops page. */
   ops?: OpsRouteDeps;
-  /** The agreed items (议定事项) and the ledger (督办台账): /decisions, /ledger. */
-  decisions: DecisionStore;
+  /**
+   * The agreed items (议定事项) and the ledger (督办台账): /decisions, /ledger (the `web` role
+   * always fills it; without it those pages are not served).
+   */
+  decisions?: DecisionStore;
   /** The outbox and sender of the send-back notice; without them /decisions/<id>/send-back is refused. */
   decisionMail?: () => Omit<DecisionMailDeps, 'decisions' | 'schedule'>;
 }

@@ -41,11 +41,13 @@ export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
     }),
     ...(deps.operator ? operatorRoutes(deps.operator) : []),
     ...(deps.ops ? opsRoutes(deps.ops) : []),
-    ...decisionRoutes({
-      decisions: deps.decisions,
-      schedule: deps.schedule,
-      ...(deps.decisionMail ? { mail: deps.decisionMail } : {}),
-      actions: DECISION_ACTIONS,
-    }),
+    ...(deps.decisions
+      ? decisionRoutes({
+          decisions: deps.decisions,
+          schedule: deps.schedule,
+          ...(deps.decisionMail ? { mail: deps.decisionMail } : {}),
+          actions: DECISION_ACTIONS,
+        })
+      : []),
   ];
 }
