@@ -1,9 +1,9 @@
 /**
  * The console's pages of agreed items (/decisions, /decisions/<id>, the office's confirm /
  * send-back / reopen, /decisions/new) and the ledger (/ledger, /ledger.xlsx), through the real
- * console server (sign-in sessions, roles, CSRF) over SQLite, with the items in an in-memory
- * DecisionStore and the office's actions recorded by stand-ins that move the item's state as the
- * use cases do (src/app/decisions/state.ts is tested on its own).
+ * console server (sign-in sessions, roles, CSRF) over SQLite: first with the items in an
+ * in-memory DecisionStore and the office's actions recorded by stand-ins that move the item's
+ * state as the use cases do, then over the SQL store with the use cases themselves.
  */
 import pino from 'pino';
 import ExcelJS from 'exceljs';
@@ -12,6 +12,7 @@ import type { WebDeps } from '../../src/adapters/web/deps';
 import type { OfficeDeps } from '../../src/adapters/web/routes/office';
 import { decisionRoutes, type DecisionActions } from '../../src/adapters/web/routes/decisions';
 import { buildWebServer } from '../../src/adapters/web/server';
+import { decisionStoreOver } from '../../src/compose/decisions';
 import { startSession } from '../../src/adapters/web/sign-in';
 import { parseWebEnv } from '../../src/config/env/web';
 import type { Schedule } from '../../src/config/schedule';
@@ -409,5 +410,64 @@ describe('the console pages of agreed items and the ledger', () => {
       `${schedule.programme.name}督办台账`,
     );
     expect(HOSTILE_TEXT).toContain('<script>');
+  });
+});
+
+describe('the console pages of agreed items over the SQL store and the use cases', () => {
+  const t = useTestDatabase('sqlite');
+
+  it('records an item by the form, confirms it closed, and the ledger shows who did both', async () => {
+    const schedule = await exampleSchedule();
+    const decisions = decisionStoreOver(t.db);
+    const web = parseWebEnv({});
+    if (!web.ok) throw new Error(web.problems.join(' '));
+    const app = buildWebServer({
+      db: t.db,
+      schedule: () => schedule,
+      now: () => LEDGER_NOW,
+      web: web.value,
+      mailFrom: 'duban@example.cn',
+      sendMail: async () => undefined,
+      logger: pino({ level: 'silent' }),
+      decisions,
+    });
+    try {
+      const s = await startSession(t.db, OFFICE, LEDGER_NOW);
+      const headers = {
+        cookie: `duban_session=${s.id}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      };
+      const recorded = await app.inject({
+        method: 'POST',
+        url: '/decisions/new',
+        headers,
+        payload: new URLSearchParams([
+          ['_csrf', s.csrfToken],
+          ['meetingDate', '2021-03-16'],
+          ['meetingName', '区重点项目联合会议第4次会议'],
+          ['n', '1'],
+          ['project', 'p1'],
+          ['text', '落实校舍用地清表'],
+          ['responsible', 'jiaoyu'],
+          ['due', '2021-04-15'],
+        ]).toString(),
+      });
+      expect(recorded.statusCode).toBe(200);
+      expect(recorded.body).toContain('已记录该议定事项。');
+      const confirmed = await app.inject({
+        method: 'POST',
+        url: '/decisions/20210316-1/confirm',
+        headers,
+        payload: new URLSearchParams([['_csrf', s.csrfToken]]).toString(),
+      });
+      expect(confirmed.statusCode).toBe(303);
+      expect((await decisions.item('20210316-1'))?.state).toBe('closed');
+      const ledger = await app.inject({ url: '/ledger', headers: { cookie: headers.cookie } });
+      expect(ledger.body).toContain(`记录（${OFFICE}（控制台））`);
+      expect(ledger.body).toContain(`确认办结（${OFFICE}（控制台））`);
+      expect(ledger.body).toContain('锦川实验小学项目');
+    } finally {
+      await app.close();
+    }
   });
 });
