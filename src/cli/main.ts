@@ -17,6 +17,7 @@ import { registerLoginLinkCommand } from './commands/login-link';
 import { registerReprocessCommand } from './commands/reprocess';
 import { registerAssessmentCommand } from './commands/assessment';
 import { registerDecisionsCommands } from './commands/decisions';
+import { registerLedgerCommand } from './commands/ledger';
 
 export type { CommandContext };
 
@@ -57,6 +58,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerLoginLinkCommand(program, ctx);
   registerAssessmentCommand(program, ctx);
   registerDecisionsCommands(program, ctx);
+  registerLedgerCommand(program, ctx);
   return program;
 }
 

@@ -10,7 +10,9 @@ import { BULL_BOARD_PATH, registerBullBoard } from '../adapters/web/routes/ops';
 import { StorageOperatorReads } from '../adapters/storage/operator-reads';
 import { BullQueueReads } from '../adapters/queue/queue-reads';
 import { redisProbe } from '../adapters/queue/connection';
+import { decisionStoreOver } from './decisions';
 import { officeDepsOver } from './office';
+import { outboxFor } from './week-deps';
 import type { Runtime } from './runtime';
 
 /** The operator's and the admin's views of the service: health, metrics, queues. */
@@ -40,6 +42,14 @@ export function webDepsOver(runtime: Runtime, queues: Queues): WebDeps {
     office: officeDepsOver(runtime, () => {
       const last = runtime.lastReload();
       return last && { at: last.at, result: last.outcome.result, messages: last.outcome.messages };
+    }),
+    decisions: decisionStoreOver(runtime.db),
+    decisionMail: () => ({
+      outboxAt: (now) => outboxFor({ ...runtime.deliverDeps(), now: () => now }),
+      from: runtime.mail.from,
+      workerName: `${runtime.workerName}:console`,
+      logger: runtime.logger.child({ component: 'web' }),
+      enqueueOutbound: (mailKey) => queues.enqueueOutbound({ mailKey }),
     }),
     async sendMail(mail) {
       await runtime.outbox.queue(mail);

@@ -19,6 +19,7 @@ import type { Schedule } from '../../src/config/schedule';
 import type { OutgoingMail } from '../../src/domain/mail/outgoing-mail';
 import { capture, run } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/db';
+import { MemoryDecisionStore } from '../helpers/memory-decision-store';
 import { exampleSchedule } from '../helpers/sheets';
 
 const ADMIN = 'office@example.cn';
@@ -60,6 +61,7 @@ function harness(
     office: {} as OfficeDeps,
     operator: {} as OperatorDeps,
     ops: {} as OpsRouteDeps,
+    decisions: new MemoryDecisionStore(),
   };
   const app = buildWebServer(deps, routes ? { routes: routes(deps) } : {});
   return { app, deps, mails, clock };

@@ -4,6 +4,8 @@
  * an optional field here with a comment, and the `web` role (src/compose/web.ts) fills it.
  */
 import type { Db } from '../storage';
+import type { DecisionMailDeps } from '../../app/decisions/deps';
+import type { DecisionStore } from '../../app/ports/decision-store';
 import type { Schedule } from '../../config/schedule';
 import type { WebEnv } from '../../config/env/web';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
@@ -30,4 +32,11 @@ export interface WebDeps {
   operator?: OperatorDeps;
   /** The admin's /ops page. */
   ops?: OpsRouteDeps;
+  /**
+   * The agreed items (议定事项) and the ledger (督办台账): /decisions, /ledger (the `web` role
+   * always fills it; without it those pages are not served).
+   */
+  decisions?: DecisionStore;
+  /** The outbox and sender of the send-back notice; without them /decisions/<id>/send-back is refused. */
+  decisionMail?: () => Omit<DecisionMailDeps, 'decisions' | 'schedule'>;
 }

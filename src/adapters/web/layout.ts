@@ -17,6 +17,8 @@ const NAV: ReadonlyArray<{ href: string; label: string; admin?: boolean }> = [
   { href: '/messages', label: '来信' },
   { href: '/quarantine', label: '待处理' },
   { href: '/departments', label: '责任部门' },
+  { href: '/decisions', label: '议定事项' },
+  { href: '/ledger', label: '督办台账' },
   { href: '/digests', label: '周报' },
   { href: '/schedule', label: '配置' },
   { href: '/assessment', label: '考评' },

@@ -9,11 +9,22 @@ import { StorageWeekReads } from '../../storage/week-reads';
 import type { WebDeps } from '../deps';
 import type { ConsoleRoute } from '../route';
 import { assessmentRoutes } from './assessment';
+import { closeItem, reopenItem, sendBackItem } from '../../../app/decisions/state';
+import { recordItemList } from '../../../app/decisions/record-list';
 import { boardRoutes } from './board';
+import { decisionRoutes, type DecisionActions } from './decisions';
 import { officeRoutes } from './office';
 import { operatorRoutes } from './operator';
 import { opsRoutes } from './ops';
 import { signInRoutes } from './sign-in';
+
+/** The office's actions on agreed items, as the use cases implement them. */
+export const DECISION_ACTIONS: DecisionActions = {
+  close: closeItem,
+  sendBack: sendBackItem,
+  reopen: reopenItem,
+  record: recordItemList,
+};
 
 export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
   return [
@@ -30,5 +41,13 @@ export function consoleRoutes(deps: WebDeps): ConsoleRoute[] {
     }),
     ...(deps.operator ? operatorRoutes(deps.operator) : []),
     ...(deps.ops ? opsRoutes(deps.ops) : []),
+    ...(deps.decisions
+      ? decisionRoutes({
+          decisions: deps.decisions,
+          schedule: deps.schedule,
+          ...(deps.decisionMail ? { mail: deps.decisionMail } : {}),
+          actions: DECISION_ACTIONS,
+        })
+      : []),
   ];
 }
