@@ -139,6 +139,18 @@ export async function ledgerScenario(
       { by: `office:${HOSTILE_TEXT}`, rawMessageId: 2 },
       at('2021-03-04T08:00:00Z'),
     );
+    // No progress reported for two weeks: the follow-up run issued a yellow notice.
+    store.noticeList.push({
+      itemId: '20210302-4',
+      unitId: 'jiaoyu',
+      kind: 'notice',
+      colour: 'yellow',
+      key: 'notice:20210302-4:yellow:jiaoyu',
+      subject: '黄色督办单',
+      status: 'sent',
+      queuedAt: at('2021-03-16T01:00:00Z'),
+      sentAt: at('2021-03-16T01:00:05Z'),
+    });
   }
   return store;
 }

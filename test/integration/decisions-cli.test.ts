@@ -11,6 +11,7 @@ import { StorageDecisionStore } from '../../src/adapters/storage';
 import type { ItemToRecord } from '../../src/app/ports/decision-store';
 import { EXIT } from '../../src/cli/exit-codes';
 import { capture, run } from '../helpers/cli';
+import { insertSentNotice } from '../helpers/notice-mail';
 import { createTestDatabase, TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { exampleSchedule, filledTemplate } from '../helpers/sheets';
 
@@ -69,30 +70,7 @@ describe('duban decisions on SQLite', () => {
       T0,
     );
     // The follow-up run issued a red notice for item 1 (the colour in force is what was issued).
-    await t.db.kysely
-      .insertInto('outgoing_mails')
-      .values({
-        mail_key: 'notice:20210316-1:red:jiaoyu',
-        kind: 'supervision_notice',
-        recipients_json: '[]',
-        subject: '红色督办单',
-        status: 'sent',
-        message_id: null,
-        eml: null,
-        claimed_at: null,
-        claimed_by: null,
-        sent_at: '2021-03-22T01:00:01.000Z',
-        attempts: 1,
-        smtp_response: null,
-        error: null,
-        raw_message_id: null,
-        submission_id: null,
-        unit_id: 'jiaoyu',
-        reporting_week: null,
-        created_at: '2021-03-22T01:00:00.000Z',
-        updated_at: '2021-03-22T01:00:01.000Z',
-      })
-      .execute();
+    await insertSentNotice(t.db, 'notice:20210316-1:red:jiaoyu', '2021-03-22T01:00:00.000Z');
   });
 
   it('lists the items as exactly { decisions } with their state and colour', async () => {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import { decisionStoreOver } from '../../src/compose/decisions';
 import { capture, run } from '../helpers/cli';
+import { insertSentNotice } from '../helpers/notice-mail';
 import { useTestDatabase } from '../helpers/db';
 import { ledgerItem } from '../helpers/ledger-scenario';
 import { exampleSchedule } from '../helpers/sheets';
@@ -43,6 +44,8 @@ describe('duban ledger over a database', () => {
       { by: 'cli', rawMessageId: null },
       new Date('2021-03-02T08:00:00Z'),
     );
+    // The follow-up run issued the red notice on the first working day after the time limit.
+    await insertSentNotice(t.db, 'notice:20210302-1:red:jiaoyu', '2021-03-15T01:00:00.000Z');
     const env = { DATABASE_URL: t.url };
     const text = await run(['ledger', '--now', '2021-03-19T10:00:00+08:00'], capture(env));
     expect(text.code).toBe(0);

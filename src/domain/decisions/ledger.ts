@@ -9,7 +9,8 @@ import type { Schedule } from '../../config/schedule';
 import { wallClock } from '../calendar';
 import { formatDateZh, weekLabelZh } from '../zh/dates';
 import { mailStatusLabel } from '../mail/status-labels';
-import { followUpOf, type FollowUpView } from './colour';
+import { itemAsOf } from './as-of';
+import { colourInForce, followUpOf, type FollowUpView } from './colour';
 import type {
   AgreedItem,
   ItemEvent,
@@ -207,7 +208,17 @@ export function buildLedger(
   const reports = group(input.reports);
   const events = group(input.events);
   const notices = group(input.notices);
-  const followUps = followUpOf(input.items, input.reports, now, schedule);
+  // Each item as it stood at `now`, with the colour in force then (the strongest 督办单 issued
+  // while it is open); the rule's reason is given when it still holds.
+  const asOf = input.items
+    .map((item) => itemAsOf(item, input.events, now))
+    .filter((item): item is AgreedItem => item !== null);
+  const followUps = followUpOf(asOf, input.reports, now, schedule).map((f) => {
+    const colour = colourInForce(f.item, input.notices, now);
+    const why =
+      colour === null ? null : f.colour === colour ? f.why : `已发出${COLOUR_ZH[colour]}督办单`;
+    return { item: f.item, colour, why };
+  });
 
   const rows = followUps.map(({ item, colour, why }): LedgerRow => {
     const history: LedgerEntry[] = [];
