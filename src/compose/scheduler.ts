@@ -45,9 +45,7 @@ export const SCHEDULE_QUEUE = 'schedule';
 const DAY_MS = 86_400_000;
 
 export type ScheduleJob =
-  | { kind: 'reminders'; stage: string }
-  | { kind: 'digest' }
-  | { kind: 'follow-up' };
+  { kind: 'reminders'; stage: string } | { kind: 'digest' } | { kind: 'follow-up' };
 
 export interface SchedulerSpec {
   /** The job scheduler's id (no ':'; BullMQ builds job ids from it). */

@@ -28,10 +28,7 @@ import {
   compareItemIds,
   composeAssignment,
 } from '../../domain/decisions/mails/assignment';
-import {
-  composeDepartments,
-  departmentLists,
-} from '../../domain/decisions/mails/departments';
+import { composeDepartments, departmentLists } from '../../domain/decisions/mails/departments';
 import type { ComposedItemMail } from '../../domain/decisions/mails/item-mail';
 import { composeSupervision } from '../../domain/decisions/mails/supervision';
 import type { AgreedItem, ItemFollowUp, NoticeColour } from '../../domain/decisions/types';
@@ -198,10 +195,7 @@ export async function runFollowUp(
   if (schedule.followUp.departmentMail) {
     const week = departmentsWeekAt(now, schedule);
     if (week !== null) {
-      const [current, ...previous] = await deps.reads.currentSheets([
-        week,
-        ...lookbackWeeks(week),
-      ]);
+      const [current, ...previous] = await deps.reads.currentSheets([week, ...lookbackWeeks(week)]);
       const { lists, unmatched } = departmentLists({
         schedule,
         week,

@@ -13,13 +13,7 @@ import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-bo
 import { projectById, unitName } from '../../programme';
 import { formatDateZh } from '../../zh/dates';
 import type { AgreedItem, Meeting } from '../types';
-import {
-  compactDate,
-  onceEach,
-  unitOf,
-  unitRecipients,
-  type ComposedItemMail,
-} from './item-mail';
+import { compactDate, onceEach, unitOf, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface AssignmentInput {
   schedule: Schedule;
@@ -37,9 +31,7 @@ export interface AssignmentInput {
 /** The canonical text the key's hash is taken of: ids, texts and time limits, in id order. */
 export function assignmentListing(items: readonly AgreedItem[]): string {
   return JSON.stringify(
-    [...items]
-      .sort((a, b) => compareItemIds(a.id, b.id))
-      .map((i) => [i.id, i.text.trim(), i.due]),
+    [...items].sort((a, b) => compareItemIds(a.id, b.id)).map((i) => [i.id, i.text.trim(), i.due]),
   );
 }
 

@@ -107,23 +107,21 @@ export function composeDepartments(input: DepartmentsMailInput): ComposedItemMai
         `${weekLabel}各牵头单位报送的问题清单中，以下${list.problems.length}项问题将你单位列为问题责任部门，请主动对接项目牵头单位，协调解决。`,
       ],
     },
-    ...list.problems.map(
-      (p, i): Block => ({
-        type: 'fields',
-        title: `${i + 1}. ${p.projectName}`,
-        fields: [
-          ['问题类别', p.category],
-          ['存在问题', p.text],
-          [
-            '提出时间',
-            p.since === week
-              ? `${weekLabel}（本周新提出或有变化）`
-              : `${p.atLeast ? '至少自' : '自'}${formatDateZh(p.since)}当周起持续报送`,
-          ],
-          ['联系牵头单位', p.leadUnits.join('、')],
+    ...list.problems.map((p, i): Block => ({
+      type: 'fields',
+      title: `${i + 1}. ${p.projectName}`,
+      fields: [
+        ['问题类别', p.category],
+        ['存在问题', p.text],
+        [
+          '提出时间',
+          p.since === week
+            ? `${weekLabel}（本周新提出或有变化）`
+            : `${p.atLeast ? '至少自' : '自'}${formatDateZh(p.since)}当周起持续报送`,
         ],
-      }),
-    ),
+        ['联系牵头单位', p.leadUnits.join('、')],
+      ],
+    })),
     {
       type: 'para',
       lines: ['问题解决进展请告知项目牵头单位，由其在每周问题清单中如实反映。'],

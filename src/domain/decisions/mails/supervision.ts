@@ -129,4 +129,3 @@ function leaderOfItem(schedule: Schedule, projectId: string | null) {
   const leader = project ? leaderOf(schedule, project) : null;
   return leader ? [leader] : [];
 }
-
