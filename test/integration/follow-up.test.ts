@@ -123,7 +123,7 @@ describe('the follow-up run on sqlite', () => {
       decisions: store,
     });
 
-  const FOLLOW_UP = /^【(交办|蓝色督办单|黄色督办单|红色督办单|问题交办)】/;
+  const FOLLOW_UP = /^【(交办|蓝色督办单|黄色督办单|红色督办单|问题协调)】/;
   /** Runs the follow-up twice at `iso` and returns the follow-up mails written by both runs. */
   const twice = async (iso: string): Promise<SentMail[]> => {
     const before = new Set((await h.sent()).map((m) => m.file));
@@ -214,7 +214,7 @@ describe('the follow-up run on sqlite', () => {
     expect(subjects).toEqual([
       '【蓝色督办单】议定事项20210316-1临近办结时限（区教育局）',
       '【蓝色督办单】议定事项20210316-1临近办结时限（区财政局）',
-      '【问题交办】2021年3月29日当周涉及区财政局的重点项目问题（1项）',
+      '【问题协调】2021年3月29日当周涉及区财政局的重点项目问题（1项）',
       '【黄色督办单】议定事项20210316-2推进滞后（区交通运输局）',
     ]);
     const blue = mails.find((m) => m.parsed.subject?.endsWith('（区财政局）'));
@@ -232,7 +232,7 @@ describe('the follow-up run on sqlite', () => {
     expect(yellow?.parsed.text).toContain('最近报告：未报告');
     expect(yellow?.parsed.text).toContain('督办原因：连续2周未报告新的落实进展。');
     expect(yellow?.parsed.text).toContain('请加快推进并于下周报告进展。');
-    const departments = mails.find((m) => m.parsed.subject?.startsWith('【问题交办】'));
+    const departments = mails.find((m) => m.parsed.subject?.startsWith('【问题协调】'));
     expect(rcpt(departments as SentMail, 'to')).toEqual(['caizheng@example.cn']);
     expect(departments?.parsed.text).toContain('锦川实验小学项目');
     expect(departments?.parsed.text).toContain('资金缺口约200万元');

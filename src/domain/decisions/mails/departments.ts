@@ -98,7 +98,7 @@ export function composeDepartments(input: DepartmentsMailInput): ComposedItemMai
   const { schedule, now, week, list } = input;
   const name = unitName(schedule, list.unitId);
   const weekLabel = weekLabelZh(week);
-  const subject = `【问题交办】${weekLabel}涉及${name}的重点项目问题（${list.problems.length}项）`;
+  const subject = `【问题协调】${weekLabel}涉及${name}的重点项目问题（${list.problems.length}项）`;
   const blocks: Block[] = [
     { type: 'para', lines: [`${name}：`] },
     {

@@ -9,7 +9,6 @@ import { noticeKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
 import { leaderOf, projectById, unitName } from '../../programme';
 import { formatDateZh, weekLabelZh } from '../../zh/dates';
-import { dateTimeZh } from '../../zh/times';
 import { wallClock } from '../../calendar';
 import type { ItemFollowUp, NoticeColour } from '../types';
 import { meetingLabel, projectLabel } from './assignment';
@@ -52,10 +51,11 @@ export function noticeNumber(itemId: string, colour: NoticeColour, year: string)
 function lastReportLine(f: ItemFollowUp, schedule: Schedule): string {
   const r = f.lastReport;
   if (!r) return '未报告';
-  const parts = [`${unitName(schedule, r.unitId)}${weekLabelZh(r.week)}报告`];
-  if (r.status) parts.push(`是否办结：${r.status}`);
-  parts.push(`落实情况：${r.progress?.trim() || '未填写'}`);
-  return `${parts[0]}（${dateTimeZh(r.reportedAt, schedule.programme.timezone)}收到）：${parts.slice(1).join('；')}`;
+  const parts = [
+    ...(r.status ? [`是否办结“${r.status}”`] : []),
+    `落实情况“${r.progress?.trim() || '未填写'}”`,
+  ];
+  return `${unitName(schedule, r.unitId)}于${weekLabelZh(r.week)}报告：${parts.join('，')}`;
 }
 
 export function composeSupervision(input: SupervisionInput): ComposedItemMail {
