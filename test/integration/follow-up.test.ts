@@ -325,4 +325,45 @@ describe('the follow-up run on sqlite', () => {
     expect(mails[0]?.parsed.text).toContain('完成高铁站前广场征地拆迁扫尾及场地移交');
     expect(await count()).toBe(before + 1);
   });
+
+  it('two workers running at the same moment send one 交办 between them', async () => {
+    await store.recordItems(
+      [
+        {
+          ...listItem(1, {}),
+          id: '20210603-1',
+          meeting: { date: '2021-06-03', name: '' },
+          projectId: 'p2',
+          text: '完成病房大楼竣工验收准备',
+          responsibleUnits: ['caizheng'],
+          due: '2021-09-30',
+        },
+      ],
+      { by: 'cli', rawMessageId: null },
+      new Date('2021-06-03T08:00:00Z'),
+    );
+    const other = await t.open();
+    const before = new Set((await h.sent()).map((m) => m.file));
+    const at = new Date('2021-06-04T01:00:00Z');
+    const reports = await Promise.all([
+      runFollowUp(deps('worker-a'), at),
+      runFollowUp(
+        followUpDepsOver({
+          db: other,
+          schedule,
+          transport: h.transport,
+          logger,
+          dailyCap: 1000,
+          from: 'duban-inbox@example.cn',
+          workerName: 'worker-b',
+          decisions: store,
+        }),
+        at,
+      ),
+    ]);
+    const sent = (await h.sent()).filter((m) => !before.has(m.file));
+    expect(sent.map((m) => m.parsed.subject)).toEqual(['【交办】2021年6月3日会议议定事项']);
+    expect(reports.flatMap((r) => r.mails.map((m) => m.outcome)).sort()).toContain('sent');
+    expect((await rows()).filter((r) => r.startsWith('assignment:20210603:'))).toHaveLength(1);
+  });
 });
