@@ -17,6 +17,7 @@ import { useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness, type SentMail } from '../helpers/intake';
 import { MemoryDecisionStore } from '../helpers/memory-decision-store';
+import { parseMailKey } from '../../src/domain/mail-key';
 import { exampleSchedule } from '../helpers/sheets';
 
 jest.setTimeout(60_000);
@@ -123,12 +124,62 @@ describe('the follow-up run on sqlite', () => {
       decisions: store,
     });
 
+  /**
+   * The notices queued so far, as the SQL store reads them back from outgoing_mails (the memory
+   * store only knows what it is told).
+   */
+  const syncNotices = async (): Promise<void> => {
+    const queued = await t.db.kysely
+      .selectFrom('outgoing_mails')
+      .select(['mail_key', 'subject', 'status', 'created_at', 'sent_at'])
+      .where('kind', 'in', ['assignment', 'notice'])
+      .orderBy('id')
+      .execute();
+    const items = await store.items();
+    store.noticeList.splice(0);
+    for (const row of queued) {
+      const key = parseMailKey(row.mail_key);
+      const base = {
+        key: row.mail_key,
+        subject: row.subject,
+        status: row.status,
+        queuedAt: new Date(row.created_at),
+        sentAt: row.sent_at === null ? null : new Date(row.sent_at),
+      };
+      if (key?.kind === 'notice') {
+        store.noticeList.push({
+          ...base,
+          itemId: key.itemId,
+          unitId: key.unitId,
+          kind: 'notice',
+          colour: key.colour,
+        });
+      } else if (key?.kind === 'assignment') {
+        for (const i of items) {
+          if (i.id.startsWith(`${key.meeting}-`) && i.responsibleUnits.includes(key.unitId)) {
+            store.noticeList.push({
+              ...base,
+              itemId: i.id,
+              unitId: key.unitId,
+              kind: 'assignment',
+              colour: null,
+            });
+          }
+        }
+      }
+    }
+  };
+  const run = async (worker: string, iso: string) => {
+    await syncNotices();
+    return runFollowUp(deps(worker), new Date(iso));
+  };
+
   const FOLLOW_UP = /^【(交办|蓝色督办单|黄色督办单|红色督办单|问题协调)】/;
   /** Runs the follow-up twice at `iso` and returns the follow-up mails written by both runs. */
   const twice = async (iso: string): Promise<SentMail[]> => {
     const before = new Set((await h.sent()).map((m) => m.file));
-    const first = await runFollowUp(deps('worker-a'), new Date(iso));
-    const second = await runFollowUp(deps('worker-b'), new Date(iso));
+    const first = await run('worker-a', iso);
+    const second = await run('worker-b', iso);
     expect(second.mails).toEqual([]);
     expect(first.mails.every((m) => m.outcome === 'sent')).toBe(true);
     return (await h.sent()).filter(
@@ -281,12 +332,30 @@ describe('the follow-up run on sqlite', () => {
       expect(m.parsed.text).toContain('督办要求：请说明逾期原因并限期办结。');
       expect(m.parsed.text).toContain('督办原因：办结时限2021年4月6日已过，尚未办结。');
     }
-    // Item 2 was yellow; past its time limit (05-31) it turns red and that is sent too (the
-    // item of 04-02, silent since, turns yellow by then).
-    const later = await twice('2021-06-01T01:00:00Z');
-    expect(later.map((m) => m.parsed.subject).sort()).toEqual([
-      '【红色督办单】议定事项20210316-2已逾期未办结（区交通运输局）',
+    // Item 2 (yellow since 03-31) moves again near its time limit: blue by the rule, but a
+    // weaker colour than the one in force is not issued. The silent item of 04-02 turns yellow.
+    await store.recordReports(
+      ['2021-05-17', '2021-05-24'].map((week, i) => ({
+        itemId: '20210316-2',
+        unitId: 'jiaotong',
+        week,
+        progress: `征迁扫尾完成${i + 8}0%`,
+        status: '推进中' as const,
+        reportedAt: new Date(`${week}T02:00:00Z`),
+        submissionId: 200 + i,
+        rawMessageId: null,
+      })),
+      new Date('2021-05-24T02:00:00Z'),
+    );
+    const nearing = await twice('2021-05-27T01:00:00Z');
+    expect(nearing.map((m) => m.parsed.subject)).toEqual([
       '【黄色督办单】议定事项20210402-1推进滞后（区农水局）',
+    ]);
+    expect((await run('dry', '2021-05-27T01:00:00Z')).mails).toEqual([]);
+    // Item 2 was yellow; past its time limit (05-31) it turns red and that is sent too.
+    const later = await twice('2021-06-01T01:00:00Z');
+    expect(later.map((m) => m.parsed.subject)).toEqual([
+      '【红色督办单】议定事项20210316-2已逾期未办结（区交通运输局）',
     ]);
     const red2 = later.find((m) => m.parsed.subject?.startsWith('【红色')) as SentMail;
     expect(rcpt(red2, 'to')).toEqual(['jiaotong-head@example.cn', 'jiaotong@example.cn']);
@@ -322,6 +391,10 @@ describe('the follow-up run on sqlite', () => {
     );
     const mails = await twice('2021-06-03T01:00:00Z');
     expect(mails.map((m) => rcpt(m, 'to'))).toEqual([['jiaotong@example.cn']]);
+    expect(mails[0]?.parsed.subject).toBe(
+      '【交办】区重点项目联合会议第3次会议（2021年3月16日）议定事项（更新）',
+    );
+    expect(mails[0]?.parsed.text).toContain('本通知替代此前向你单位发送的交办通知');
     expect(mails[0]?.parsed.text).toContain('完成高铁站前广场征地拆迁扫尾及场地移交');
     expect(await count()).toBe(before + 1);
   });
@@ -345,6 +418,7 @@ describe('the follow-up run on sqlite', () => {
     const other = await t.open();
     const before = new Set((await h.sent()).map((m) => m.file));
     const at = new Date('2021-06-04T01:00:00Z');
+    await syncNotices();
     const reports = await Promise.all([
       runFollowUp(deps('worker-a'), at),
       runFollowUp(

@@ -9,8 +9,8 @@
  *   the ids, texts and time limits listed: a corrected list that changes them sends a new one
  *   (saying it replaces the earlier), an unchanged one nothing.
  * - 督办单: for each open item with a colour at `now` (followUpOf, the one rule), one notice per
- *   responsible unit and colour; a colour sent once is never sent again (a red after a yellow
- *   is sent: it is another colour).
+ *   responsible unit and colour; a colour sent once is never sent again, and one weaker than the
+ *   colour in force (colourInForce) is not sent (a red after a yellow is; a blue after it not).
  * - The departments' list: once per week and unit, after the week's digest is due.
  * Mails go out on working days only, unless calendar.remindOnNonWorkingDays: what is due on a
  * holiday goes out on the next working day's run (the colours persist; blue counts working days).
@@ -22,7 +22,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { digestDueOf, isWorkingDay, wallClock } from '../../domain/calendar';
-import { followUpOf } from '../../domain/decisions/colour';
+import { colourInForce, followUpOf } from '../../domain/decisions/colour';
 import {
   assignmentListing,
   compareItemIds,
@@ -31,7 +31,12 @@ import {
 import { composeDepartments, departmentLists } from '../../domain/decisions/mails/departments';
 import type { ComposedItemMail } from '../../domain/decisions/mails/item-mail';
 import { composeSupervision } from '../../domain/decisions/mails/supervision';
-import type { AgreedItem, ItemFollowUp, NoticeColour } from '../../domain/decisions/types';
+import type {
+  AgreedItem,
+  ItemFollowUp,
+  ItemNoticeRecord,
+  NoticeColour,
+} from '../../domain/decisions/types';
 import { lookbackWeeks } from '../../domain/digest';
 import { mailAddress } from '../../domain/mail/address';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
@@ -66,11 +71,12 @@ export function assignmentHash(items: readonly AgreedItem[]): string {
 }
 
 /** Every 交办 notice the items call for (not yet looking at what was queued). */
-export async function plannedAssignments(
-  deps: Pick<FollowUpDeps, 'decisions' | 'schedule'>,
+export function plannedAssignments(
+  deps: Pick<FollowUpDeps, 'schedule'>,
   all: readonly AgreedItem[],
+  notices: readonly ItemNoticeRecord[],
   now: Date,
-): Promise<ComposedItemMail[]> {
+): ComposedItemMail[] {
   const groups = new Map<string, { meeting: AgreedItem['meeting']; unitId: string }>();
   for (const item of all) {
     if (item.state === 'closed') continue;
@@ -79,7 +85,7 @@ export async function plannedAssignments(
     }
   }
   if (groups.size === 0) return [];
-  const earlier = (await deps.decisions.notices()).filter((n) => n.kind === 'assignment');
+  const earlier = notices.filter((n) => n.kind === 'assignment');
   const mails: ComposedItemMail[] = [];
   for (const { meeting, unitId } of groups.values()) {
     const items = all
@@ -120,15 +126,22 @@ export async function plannedAssignments(
   return mails;
 }
 
-/** Every 督办单 the colours at `now` call for, one per item, colour and responsible unit. */
+/**
+ * Every 督办单 the colours at `now` call for, one per item, colour and responsible unit. A colour
+ * weaker than the one in force (the strongest already issued: colourInForce) is not issued: an
+ * item told it is behind (yellow) is not then told its time limit is near (blue); red always is.
+ */
 export function plannedNotices(
   deps: Pick<FollowUpDeps, 'schedule'>,
   followUps: readonly ItemFollowUp[],
+  notices: readonly ItemNoticeRecord[],
   now: Date,
 ): ComposedItemMail[] {
   const mails: ComposedItemMail[] = [];
   for (const f of followUps) {
     if (f.colour === null || f.item.state !== 'open') continue;
+    const inForce = colourInForce(f.item, notices, now);
+    if (inForce !== null && RANK[f.colour] < RANK[inForce]) continue;
     const followUp = f as ItemFollowUp & { colour: NoticeColour };
     for (const unitId of f.item.responsibleUnits) {
       mails.push(composeSupervision({ schedule: deps.schedule, now, unitId, followUp }));
@@ -136,6 +149,8 @@ export function plannedNotices(
   }
   return mails;
 }
+
+const RANK: Record<NoticeColour, number> = { blue: 1, yellow: 2, red: 3 };
 
 /**
  * The week whose departments' list is due at `now`: the newest expected week whose digest is
@@ -187,9 +202,10 @@ export async function runFollowUp(
   const reports = await decisions.reports(live.map((i) => i.id));
   const followUps = followUpOf(live, reports, now, schedule);
 
+  const notices = await decisions.notices();
   const planned = [
-    ...(await plannedAssignments(deps, all, now)),
-    ...plannedNotices(deps, followUps, now),
+    ...plannedAssignments(deps, all, notices, now),
+    ...plannedNotices(deps, followUps, notices, now),
   ];
 
   if (schedule.followUp.departmentMail) {
