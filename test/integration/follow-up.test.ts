@@ -12,7 +12,7 @@ import type { FollowUpDeps } from '../../src/app/decisions/deps';
 import { runFollowUp } from '../../src/app/decisions/follow-up';
 import type { ItemToRecord } from '../../src/app/ports/decision-store';
 import { followUpDepsOver } from '../../src/compose/follow-up-deps';
-import type { Schedule, Unit } from '../../src/config/schedule';
+import type { Schedule } from '../../src/config/schedule';
 import { useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness, type SentMail } from '../helpers/intake';
@@ -21,16 +21,6 @@ import { parseMailKey } from '../../src/domain/mail-key';
 import { exampleSchedule } from '../helpers/sheets';
 
 jest.setTimeout(60_000);
-
-/** A unit that leads no project: only ever a responsible unit and a named department. */
-const CAIZHENG: Unit = {
-  id: 'caizheng',
-  name: '区财政局',
-  aliases: ['财政局'],
-  addresses: ['caizheng@example.cn'],
-  remind: { to: ['caizheng@example.cn'], cc: [] },
-  head: { id: 'caizheng-head', title: '区财政局局长', email: 'caizheng-head@example.cn' },
-};
 
 const MEETING = { date: '2021-03-16', name: '区重点项目联合会议第3次会议' };
 
@@ -73,7 +63,7 @@ async function filledSheet(schedule: Schedule, unitId: string): Promise<Buffer> 
   );
   const ws = wb.worksheets[0] as ExcelJS.Worksheet;
   ws.getCell('F6').value = '项目审批方面：无\n资金概算方面：资金缺口约200万元。';
-  ws.getCell('G6').value = '区财政局、区住建局';
+  ws.getCell('G6').value = '区财政局、住建局、区发改局';
   ws.getCell('H6').value = '招标文件编制中。';
   ws.getCell('I6').value = '建议尽快安排资金。';
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
@@ -90,11 +80,6 @@ describe('the follow-up run on sqlite', () => {
     const example = await exampleSchedule();
     schedule = {
       ...example,
-      units: [...example.units, CAIZHENG],
-      people: {
-        ...example.people,
-        supervision: [{ id: 'duchashi', title: '区政府督查室', email: 'duchashi@example.cn' }],
-      },
       followUp: {
         blueWorkingDays: 3,
         yellowWeeksWithoutProgress: 2,
@@ -242,7 +227,7 @@ describe('the follow-up run on sqlite', () => {
       })),
       new Date('2021-03-29T02:00:00Z'),
     );
-    // jiaoyu's sheet of the week of 03-29 names 区财政局 (and 区住建局, no schedule unit).
+    // jiaoyu's sheet of the week of 03-29 names 区财政局, 住建局 and 区发改局 (no schedule unit).
     await h.ingest(
       t.db,
       await buildEml({
@@ -258,13 +243,14 @@ describe('the follow-up run on sqlite', () => {
     const report = await runFollowUp(deps('dry'), new Date('2021-03-31T01:00:00Z'), {
       dryRun: true,
     });
-    expect(report.unmatchedDepartments).toEqual(['区住建局']);
+    expect(report.unmatchedDepartments).toEqual(['区发改局']);
 
     const mails = await twice('2021-03-31T01:00:00Z');
     const subjects = mails.map((m) => m.parsed.subject).sort();
     expect(subjects).toEqual([
       '【蓝色督办单】议定事项20210316-1临近办结时限（区教育局）',
       '【蓝色督办单】议定事项20210316-1临近办结时限（区财政局）',
+      '【问题协调】2021年3月29日当周涉及区住建局的重点项目问题（1项）',
       '【问题协调】2021年3月29日当周涉及区财政局的重点项目问题（1项）',
       '【黄色督办单】议定事项20210316-2推进滞后（区交通运输局）',
     ]);
@@ -283,7 +269,7 @@ describe('the follow-up run on sqlite', () => {
     expect(yellow?.parsed.text).toContain('最近报告：未报告');
     expect(yellow?.parsed.text).toContain('督办原因：连续2周未报告新的落实进展。');
     expect(yellow?.parsed.text).toContain('请加快推进并于下周报告进展。');
-    const departments = mails.find((m) => m.parsed.subject?.startsWith('【问题协调】'));
+    const departments = mails.find((m) => m.parsed.subject?.includes('涉及区财政局'));
     expect(rcpt(departments as SentMail, 'to')).toEqual(['caizheng@example.cn']);
     expect(departments?.parsed.text).toContain('锦川实验小学项目');
     expect(departments?.parsed.text).toContain('资金缺口约200万元');
@@ -293,6 +279,7 @@ describe('the follow-up run on sqlite', () => {
     expect(await twice('2021-04-01T01:00:00Z')).toEqual([]);
     expect((await rows()).filter((r) => r.startsWith('departments:'))).toEqual([
       'departments:2021-03-29:caizheng sent',
+      'departments:2021-03-29:zhujian sent',
     ]);
   });
 
@@ -328,7 +315,7 @@ describe('the follow-up run on sqlite', () => {
     ]);
     for (const m of red) {
       // p1's responsible leader is convenor-1.
-      expect(rcpt(m, 'cc')).toEqual(['convenor-1@example.cn', 'duchashi@example.cn']);
+      expect(rcpt(m, 'cc')).toEqual(['convenor-1@example.cn', 'supervision@example.cn']);
       expect(m.parsed.text).toContain('督办要求：请说明逾期原因并限期办结。');
       expect(m.parsed.text).toContain('督办原因：办结时限2021年4月6日已过，尚未办结。');
     }
@@ -359,7 +346,7 @@ describe('the follow-up run on sqlite', () => {
     ]);
     const red2 = later.find((m) => m.parsed.subject?.startsWith('【红色')) as SentMail;
     expect(rcpt(red2, 'to')).toEqual(['jiaotong-head@example.cn', 'jiaotong@example.cn']);
-    expect(rcpt(red2, 'cc')).toEqual(['convenor-3@example.cn', 'duchashi@example.cn']);
+    expect(rcpt(red2, 'cc')).toEqual(['convenor-3@example.cn', 'supervision@example.cn']);
     const notices = (await rows()).filter((r) => r.startsWith('notice:'));
     expect(notices).toEqual([
       'notice:20210316-1:blue:caizheng sent',
