@@ -259,7 +259,8 @@ describe('the follow-up run on sqlite', () => {
       'caizheng-head@example.cn',
       'caizheng@example.cn',
     ]);
-    expect(rcpt(blue as SentMail, 'cc')).toEqual([]);
+    // The cooperating unit is copied.
+    expect(rcpt(blue as SentMail, 'cc')).toEqual(['weijian@example.cn']);
     const blueText = blue?.parsed.text ?? '';
     expect(blueText).toContain('编号：督办〔2021〕20210316-1-蓝');
     expect(blueText).toContain('来源：区重点项目联合会议第3次会议（2021年3月16日）');
@@ -315,7 +316,11 @@ describe('the follow-up run on sqlite', () => {
     ]);
     for (const m of red) {
       // p1's responsible leader is convenor-1.
-      expect(rcpt(m, 'cc')).toEqual(['convenor-1@example.cn', 'supervision@example.cn']);
+      expect(rcpt(m, 'cc')).toEqual([
+        'convenor-1@example.cn',
+        'supervision@example.cn',
+        'weijian@example.cn',
+      ]);
       expect(m.parsed.text).toContain('督办要求：请说明逾期原因并限期办结。');
       expect(m.parsed.text).toContain('督办原因：办结时限2021年4月6日已过，尚未办结。');
     }

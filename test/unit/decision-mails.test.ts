@@ -89,9 +89,13 @@ describe('the 督办单', () => {
   });
 
   it.each([
-    ['blue', '请按时办结。', []],
-    ['yellow', '请加快推进并于下周报告进展。', []],
-    ['red', '请说明逾期原因并限期办结。', ['convenor-2@example.cn', 'supervision@example.cn']],
+    ['blue', '请按时办结。', ['nongshui@example.cn']],
+    ['yellow', '请加快推进并于下周报告进展。', ['nongshui@example.cn']],
+    [
+      'red',
+      '请说明逾期原因并限期办结。',
+      ['convenor-2@example.cn', 'nongshui@example.cn', 'supervision@example.cn'],
+    ],
   ] as const)('%s: asks %s and copies %j', (colour, ask, cc) => {
     const mail = composeSupervision({
       schedule,

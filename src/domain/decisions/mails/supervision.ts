@@ -1,8 +1,9 @@
 /**
  * The supervision notice (督办单): one per item, colour and responsible unit, sent once (key
  * notice:<item>:<colour>:<unit>). Blue: the time limit is near; yellow: it is behind; red: the
- * time limit has passed. To the unit's reminder recipients and its head; a red one is also
- * copied to the supervision office (督查室) and the project's responsible leader.
+ * time limit has passed. To the unit's reminder recipients and its head, the item's cooperating
+ * units copied; a red one is also copied to the supervision office (督查室) and the project's
+ * responsible leader.
  */
 import type { Schedule } from '../../../config/schedule';
 import { noticeKey } from '../../mail-key';
@@ -109,7 +110,13 @@ export function composeSupervision(input: SupervisionInput): ComposedItemMail {
           ...leaderOfItem(schedule, item.projectId).map(personRecipient),
         ]
       : [];
-  const { to, cc } = onceEach([...own.to, ...head], [...own.cc, ...extra]);
+  const cooperating = item.cooperatingUnits
+    .filter((u) => u !== unitId)
+    .flatMap((u) => {
+      const other = unitOf(schedule, u);
+      return other ? unitRecipients(other).to : [];
+    });
+  const { to, cc } = onceEach([...own.to, ...head], [...own.cc, ...cooperating, ...extra]);
   return {
     key: noticeKey(item.id, colour, unitId),
     kind: 'notice',
