@@ -125,6 +125,15 @@ describe('blue: within three working days of the time limit', () => {
   });
 });
 
+describe('blue turned off', () => {
+  it('blue_working_days 0 sends no blue, not even on the due day', () => {
+    const it = item({ meeting: { date: '2021-03-29', name: '' }, due: '2021-04-06' });
+    const off = { ...schedule, followUp: { ...schedule.followUp, blueWorkingDays: 0 } };
+    expect(colourOf(it, [], at('2021-04-06T09:00:00'), off).colour).toBeNull();
+    expect(colourOf(it, [], at('2021-04-07T09:00:00'), off).colour).toBe('red');
+  });
+});
+
 describe('yellow: behind', () => {
   it('still 未启动 once half the time from the meeting to the time limit has gone', () => {
     // 03-16 → 04-16: 31 days, half reached on 04-01.

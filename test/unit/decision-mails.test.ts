@@ -79,6 +79,11 @@ describe('the 交办 notice', () => {
       replaces: true,
     });
     expect(again.subject).toMatch(/（更新）$/);
+    // 03-16 → 03-19 is within three working days: the notice says so (no blue will follow).
+    expect(again.text).toContain(
+      '提示：办结时限在3个工作日内，请务必按时办结（不再另发蓝色督办单）',
+    );
+    expect(assignment([item({ due: '2021-03-31' })]).text).not.toContain('提示：');
     expect(again.text).toContain('本通知替代此前向你单位发送的交办通知');
   });
 });

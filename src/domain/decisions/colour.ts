@@ -110,7 +110,8 @@ export function colourOf(
   // An item given a time limit already inside the blue window was told so by its 交办 notice:
   // a blue notice the same week would add nothing.
   const shortFromTheStart = addWorkingDays(item.meeting.date, blue, schedule) >= item.due;
-  if (!shortFromTheStart && addWorkingDays(today, blue, schedule) >= item.due) {
+  // blue_working_days: 0 turns blue notices off (not: blue on the due day itself).
+  if (blue > 0 && !shortFromTheStart && addWorkingDays(today, blue, schedule) >= item.due) {
     return { colour: 'blue', why: `距办结时限${due}不足${blue}个工作日，尚未报告办结` };
   }
   return { colour: null, why: null };

@@ -8,6 +8,7 @@
  * domain imports no crypto): `composeAssignment` takes the hash.
  */
 import type { Schedule } from '../../../config/schedule';
+import { addWorkingDays } from '../../calendar';
 import { assignmentKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
 import { projectById, unitName } from '../../programme';
@@ -54,6 +55,12 @@ export function projectLabel(schedule: Pick<Schedule, 'projects'>, item: AgreedI
   return project?.name ?? item.projectAsWritten ?? '（未指定）';
 }
 
+/** The time limit was already within the blue window at the meeting (colourOf sends no blue). */
+function shortFromTheStart(schedule: Schedule, item: AgreedItem): boolean {
+  const blue = schedule.followUp.blueWorkingDays;
+  return blue > 0 && addWorkingDays(item.meeting.date, blue, schedule) >= item.due;
+}
+
 const STATE_NOTE: Record<AgreedItem['state'], string> = {
   open: '',
   awaiting_confirmation: '（已报办结，待办公室确认）',
@@ -79,6 +86,14 @@ export function composeAssignment(input: AssignmentInput): ComposedItemMail {
         ...(others.length ? [['共同责任单位', names(others)] as [string, string]] : []),
         ['配合单位', item.cooperatingUnits.length ? names(item.cooperatingUnits) : '无'],
         ['办结时限', formatDateZh(item.due)],
+        ...(shortFromTheStart(schedule, item)
+          ? [
+              [
+                '提示',
+                `办结时限在${schedule.followUp.blueWorkingDays}个工作日内，请务必按时办结（不再另发蓝色督办单）`,
+              ] as [string, string],
+            ]
+          : []),
         ...(item.note?.trim() ? [['备注', item.note.trim()] as [string, string]] : []),
       ],
     };
