@@ -21,7 +21,7 @@
  * is left alone and not reported again.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { digestDueOf, isWorkingDay, wallClock } from '../../domain/calendar';
+import { digestDueOf, isWorkingDay, wallClock, weekContaining } from '../../domain/calendar';
 import { colourInForce, followUpOf } from '../../domain/decisions/colour';
 import {
   assignmentListing,
@@ -40,10 +40,9 @@ import type {
 import { lookbackWeeks } from '../../domain/digest';
 import { mailAddress } from '../../domain/mail/address';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
-import { parseMailKey } from '../../domain/mail-key';
+import { assignmentKey, parseMailKey } from '../../domain/mail-key';
 import { addDays } from '../../domain/week';
 import { isExpectedWeek } from '../../domain/week-status';
-import { weekContaining } from '../../domain/calendar';
 import type { Outbox, SendOutcome } from '../ports/outbox';
 import type { FollowUpDeps } from './deps';
 
@@ -91,36 +90,20 @@ export function plannedAssignments(
     const items = all
       .filter((i) => i.meeting.date === meeting.date && i.responsibleUnits.includes(unitId))
       .sort((a, b) => compareItemIds(a.id, b.id));
-    const mail = composeAssignment({
-      schedule: deps.schedule,
-      now,
-      unitId,
-      meeting,
-      items,
-      hash: assignmentHash(items),
-      replaces: false,
-    });
+    const hash = assignmentHash(items);
+    const key = assignmentKey(meeting.date.replaceAll('-', ''), unitId, hash);
+    // An earlier 交办 of this meeting to this unit listed other items: this one replaces it.
     const replaces = earlier.some((n) => {
       const k = parseMailKey(n.key);
       return (
         k?.kind === 'assignment' &&
         k.unitId === unitId &&
         k.meeting === meeting.date.replaceAll('-', '') &&
-        n.key !== mail.key
+        n.key !== key
       );
     });
     mails.push(
-      replaces
-        ? composeAssignment({
-            schedule: deps.schedule,
-            now,
-            unitId,
-            meeting,
-            items,
-            hash: assignmentHash(items),
-            replaces,
-          })
-        : mail,
+      composeAssignment({ schedule: deps.schedule, now, unitId, meeting, items, hash, replaces }),
     );
   }
   return mails;
