@@ -25,7 +25,7 @@ export function followUpDepsOver(
   },
 ): FollowUpDeps {
   return {
-    decisions: parts.decisions ?? decisionStoreOver(parts.db),
+    decisions: parts.decisions ?? decisionStoreOver(parts.db, parts.schedule),
     reads: weekReadsOver(parts.db),
     schedule: parts.schedule,
     outboxAt: (now) => outboxFor({ ...parts, now: () => now }),
@@ -59,7 +59,7 @@ export function followUpPreviewDepsOver(
 ): FollowUpDeps {
   const outbox = readOnlyOutbox(db);
   return {
-    decisions: decisionStoreOver(db),
+    decisions: decisionStoreOver(db, schedule),
     reads: weekReadsOver(db),
     schedule,
     outboxAt: () => outbox,

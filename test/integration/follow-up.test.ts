@@ -1,6 +1,6 @@
 /**
- * The daily follow-up run end to end on SQLite: the items in memory (MemoryDecisionStore, until
- * the SQL store lands), the real MailOutbox over SQLite writing to a file outbox, a weekly sheet
+ * The daily follow-up run end to end on SQLite and PostgreSQL: the items in the storage
+ * DecisionStore, the real MailOutbox writing to a file outbox, a weekly sheet
  * recorded by the real intake for the departments' list. Every run happens twice and each
  * notice kind is one outgoing_mails row and one mail: 交办, blue, yellow, red (after a yellow),
  * the departments' list. Nothing goes out on a holiday. Fixed clocks throughout.
@@ -10,14 +10,14 @@ import pino from 'pino';
 import { writeTemplate } from '../../src/adapters/excel/template';
 import type { FollowUpDeps } from '../../src/app/decisions/deps';
 import { runFollowUp } from '../../src/app/decisions/follow-up';
-import type { ItemToRecord } from '../../src/app/ports/decision-store';
+import { sendBackItem } from '../../src/app/decisions/state';
+import type { DecisionStore, ItemToRecord } from '../../src/app/ports/decision-store';
 import { followUpDepsOver } from '../../src/compose/follow-up-deps';
 import type { Schedule } from '../../src/config/schedule';
-import { useTestDatabase } from '../helpers/db';
+import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness, type SentMail } from '../helpers/intake';
-import { MemoryDecisionStore } from '../helpers/memory-decision-store';
-import { parseMailKey } from '../../src/domain/mail-key';
+import { decisionStoreOver } from '../../src/compose/decisions';
 import { exampleSchedule } from '../helpers/sheets';
 
 jest.setTimeout(60_000);
@@ -69,12 +69,12 @@ async function filledSheet(schedule: Schedule, unitId: string): Promise<Buffer> 
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }
 
-describe('the follow-up run on sqlite', () => {
-  const t = useTestDatabase('sqlite');
+describe.each(TEST_DIALECTS)('the follow-up run on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
   const logger = pino({ level: 'silent' });
   let schedule: Schedule;
   let h: IntakeHarness;
-  let store: MemoryDecisionStore;
+  let store: DecisionStore;
 
   beforeAll(async () => {
     const example = await exampleSchedule();
@@ -88,7 +88,7 @@ describe('the follow-up run on sqlite', () => {
       },
     };
     h = createIntakeHarness(() => schedule);
-    store = new MemoryDecisionStore(schedule);
+    store = decisionStoreOver(t.db, schedule);
     await store.recordItems(
       ITEMS,
       { by: 'cli', rawMessageId: null },
@@ -109,55 +109,7 @@ describe('the follow-up run on sqlite', () => {
       decisions: store,
     });
 
-  /**
-   * The notices queued so far, as the SQL store reads them back from outgoing_mails (the memory
-   * store only knows what it is told).
-   */
-  const syncNotices = async (): Promise<void> => {
-    const queued = await t.db.kysely
-      .selectFrom('outgoing_mails')
-      .select(['mail_key', 'subject', 'status', 'created_at', 'sent_at'])
-      .where('kind', 'in', ['assignment', 'notice'])
-      .orderBy('id')
-      .execute();
-    const items = await store.items();
-    store.noticeList.splice(0);
-    for (const row of queued) {
-      const key = parseMailKey(row.mail_key);
-      const base = {
-        key: row.mail_key,
-        subject: row.subject,
-        status: row.status,
-        queuedAt: new Date(row.created_at),
-        sentAt: row.sent_at === null ? null : new Date(row.sent_at),
-      };
-      if (key?.kind === 'notice') {
-        store.noticeList.push({
-          ...base,
-          itemId: key.itemId,
-          unitId: key.unitId,
-          kind: 'notice',
-          colour: key.colour,
-        });
-      } else if (key?.kind === 'assignment') {
-        for (const i of items) {
-          if (i.id.startsWith(`${key.meeting}-`) && i.responsibleUnits.includes(key.unitId)) {
-            store.noticeList.push({
-              ...base,
-              itemId: i.id,
-              unitId: key.unitId,
-              kind: 'assignment',
-              colour: null,
-            });
-          }
-        }
-      }
-    }
-  };
-  const run = async (worker: string, iso: string) => {
-    await syncNotices();
-    return runFollowUp(deps(worker), new Date(iso));
-  };
+  const run = (worker: string, iso: string) => runFollowUp(deps(worker), new Date(iso));
 
   const FOLLOW_UP = /^【(交办|蓝色督办单|黄色督办单|红色督办单|问题协调)】/;
   /** Runs the follow-up twice at `iso` and returns the follow-up mails written by both runs. */
@@ -410,7 +362,6 @@ describe('the follow-up run on sqlite', () => {
     const other = await t.open();
     const before = new Set((await h.sent()).map((m) => m.file));
     const at = new Date('2021-06-04T01:00:00Z');
-    await syncNotices();
     const reports = await Promise.all([
       runFollowUp(deps('worker-a'), at),
       runFollowUp(
@@ -431,5 +382,38 @@ describe('the follow-up run on sqlite', () => {
     expect(sent.map((m) => m.parsed.subject)).toEqual(['【交办】2021年6月3日会议议定事项']);
     expect(reports.flatMap((r) => r.mails.map((m) => m.outcome)).sort()).toContain('sent');
     expect((await rows()).filter((r) => r.startsWith('assignment:20210603:'))).toHaveLength(1);
+  });
+
+  it('a send-back asked twice sends one mail; the item is open again and followed up', async () => {
+    await store.recordReports(
+      [
+        {
+          itemId: '20210603-1',
+          unitId: 'caizheng',
+          week: '2021-06-07',
+          progress: '已完成验收准备',
+          status: '已办结',
+          reportedAt: new Date('2021-06-07T02:00:00Z'),
+          submissionId: 300,
+          rawMessageId: null,
+        },
+      ],
+      new Date('2021-06-07T02:00:00Z'),
+    );
+    const at = new Date('2021-06-08T02:00:00Z');
+    const request = { by: 'cli', note: '缺少验收报告，请补充后再报办结。' };
+    await sendBackItem(deps('office'), '20210603-1', request, at);
+    await expect(sendBackItem(deps('office'), '20210603-1', request, at)).rejects.toMatchObject({
+      code: 'ITEM_STATE_CONFLICT',
+    });
+    const sendbacks = await t.db.kysely
+      .selectFrom('outgoing_mails')
+      .select(['mail_key', 'status'])
+      .where('mail_key', 'like', 'sendback:%')
+      .execute();
+    expect(sendbacks).toEqual([{ mail_key: 'sendback:20210603-1:1', status: 'sent' }]);
+    expect((await store.item('20210603-1'))?.state).toBe('open');
+    // Open again: the follow-up run treats it as any open item (no colour yet, nothing new).
+    expect(await twice('2021-06-09T01:00:00Z')).toEqual([]);
   });
 });
