@@ -18,6 +18,7 @@ import { registerReprocessCommand } from './commands/reprocess';
 import { registerAssessmentCommand } from './commands/assessment';
 import { registerDecisionsCommands } from './commands/decisions';
 import { registerLedgerCommand } from './commands/ledger';
+import { registerFollowUpCommand } from './commands/follow-up';
 
 export type { CommandContext };
 
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerHealthCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerRemindCommand(program, ctx);
+  registerFollowUpCommand(program, ctx);
   registerDigestCommand(program, ctx);
   registerLoginLinkCommand(program, ctx);
   registerAssessmentCommand(program, ctx);

@@ -1,10 +1,11 @@
 /**
  * The clock of the service: BullMQ job schedulers that wake the reminder and digest jobs.
  *
- * - One scheduler per reminder stage (`reminder-<stage id>`), every day at the stage's time, and
- *   one for the digest (`digest`), every day at the digest time (a holiday can move a week's
- *   digest off its weekday: digestDueOf); all with the programme's time zone (`tz`), never the
- *   server's.
+ * - One scheduler per reminder stage (`reminder-<stage id>`), every day at the stage's time, one
+ *   for the digest (`digest`), every day at the digest time (a holiday can move a week's
+ *   digest off its weekday: digestDueOf), and one for the agreed items' follow-up (`follow-up`:
+ *   交办 and supervision notices, the departments' list), every day at followUp.time; all with
+ *   the programme's time zone (`tz`), never the server's.
  * - The cron only wakes the job; the job decides what is due (src/domain/reminders.ts), so
  *   holiday shifts, make-up working days and a unit that has just sent its sheet are honoured
  *   whatever the cron says, and a job run late (the service was down) sends only what is still
@@ -35,13 +36,16 @@ import { digestDueOf } from '../domain/calendar';
 import { isExpectedWeek } from '../domain/week-status';
 import { sendDigest } from '../app/digest';
 import { sendDueReminders, weeksAround } from '../app/reminders';
+import { runFollowUp } from '../app/decisions/follow-up';
+import { followUpDeps } from './follow-up-deps';
 import { digestSendDepsOver, reminderDeps } from './week-deps';
 import type { Runtime } from './runtime';
 
 export const SCHEDULE_QUEUE = 'schedule';
 const DAY_MS = 86_400_000;
 
-export type ScheduleJob = { kind: 'reminders'; stage: string } | { kind: 'digest' };
+export type ScheduleJob =
+  { kind: 'reminders'; stage: string } | { kind: 'digest' } | { kind: 'follow-up' };
 
 export interface SchedulerSpec {
   /** The job scheduler's id (no ':'; BullMQ builds job ids from it). */
@@ -78,6 +82,12 @@ export function schedulerSpecs(schedule: Schedule): SchedulerSpec[] {
       pattern: `${cronTime(digest.time)} * * *`,
       tz,
       data: { kind: 'digest' },
+    },
+    {
+      id: 'follow-up',
+      pattern: `${cronTime(schedule.followUp.time)} * * *`,
+      tz,
+      data: { kind: 'follow-up' },
     },
   ];
 }
@@ -234,6 +244,10 @@ export async function startScheduler(
   const run = async (job: ScheduleJob, firedAt?: number): Promise<unknown> => {
     const now = new Date(Math.max(runtime.now().getTime(), firedAt ?? 0));
     if (job.kind === 'digest') return runDigestJob(runtime, now);
+    if (job.kind === 'follow-up') {
+      const report = await runFollowUp(followUpDeps(runtime, enqueueOutbound), now);
+      return { mails: report.mails.map((m) => `${m.key} ${m.outcome}`) };
+    }
     const result = await sendDueReminders(reminderDeps(runtime, enqueueOutbound), now);
     return { reminders: result.reminders.map((r) => `${r.key} ${r.outcome}`) };
   };

@@ -28,7 +28,7 @@ jest.setTimeout(60_000);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('the job schedulers the schedule asks for', () => {
-  it('one per reminder stage and one for the digest, daily at their times, in the programme’s zone', async () => {
+  it('one per reminder stage, one for the digest and one for the follow-up, daily at their times, in the programme’s zone', async () => {
     const schedule = await exampleSchedule();
     expect(schedulerSpecs(schedule)).toEqual([
       {
@@ -50,6 +50,12 @@ describe('the job schedulers the schedule asks for', () => {
         data: { kind: 'reminders', stage: 'escalation' },
       },
       { id: 'digest', pattern: '0 8 * * *', tz: 'Asia/Shanghai', data: { kind: 'digest' } },
+      {
+        id: 'follow-up',
+        pattern: '0 9 * * *',
+        tz: 'Asia/Shanghai',
+        data: { kind: 'follow-up' },
+      },
     ]);
   });
 });
@@ -107,6 +113,7 @@ describe.each(TEST_DIALECTS)('the scheduler on %s', (dialect) => {
         .sort();
     expect(await listed()).toEqual([
       'digest 0 8 * * * Asia/Shanghai',
+      'follow-up 0 9 * * * Asia/Shanghai',
       'reminder-escalation 0 9 * * * Asia/Shanghai',
       'reminder-morning 0 9 * * * Asia/Shanghai',
       'reminder-overdue 30 18 * * * Asia/Shanghai',
@@ -123,12 +130,13 @@ describe.each(TEST_DIALECTS)('the scheduler on %s', (dialect) => {
     expect(result.removed).toEqual(['reminder-escalation']);
     expect(await listed()).toEqual([
       'digest 0 8 * * * Asia/Shanghai',
+      'follow-up 0 9 * * * Asia/Shanghai',
       'reminder-morning 0 9 * * * Asia/Shanghai',
       'reminder-overdue 0 19 * * * Asia/Shanghai',
     ]);
     // Back to the schedule of the runtime.
     await scheduler.apply();
-    expect(await listed()).toHaveLength(4);
+    expect(await listed()).toHaveLength(5);
   });
 
   it('a reminder job run twice, and by two workers at once, sends one mail per unit', async () => {

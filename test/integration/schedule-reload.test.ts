@@ -96,6 +96,7 @@ describe.each(TEST_DIALECTS)('schedule reload on %s', (dialect) => {
     ]);
     const wanted = [
       'digest 0 8 * * *',
+      'follow-up 0 9 * * *',
       'reminder-early 0 9 * * *',
       'reminder-escalation 0 9 * * *',
       'reminder-overdue 0 19 * * *',

@@ -2,8 +2,48 @@
  * The daily follow-up run (the scheduler's `follow-up` job, `duban follow-up`): 交办 notices of
  * newly recorded items, the supervision notices (督办单) whose colour is due, and, when the
  * programme turns it on, the departments' weekly lists. Exactly once by their mail keys.
- * TODO(notices): implement.
+ *
+ * - 交办: for each meeting and each responsible unit of an item still open or awaiting
+ *   confirmation, one notice listing the unit's items of that meeting (all of them, whatever
+ *   their state, so an item closing later does not change the list). Its key carries a hash of
+ *   the ids, texts and time limits listed: a corrected list that changes them sends a new one
+ *   (saying it replaces the earlier), an unchanged one nothing.
+ * - 督办单: for each open item with a colour at `now` (followUpOf, the one rule), one notice per
+ *   responsible unit and colour; a colour sent once is never sent again, and one weaker than the
+ *   colour in force (colourInForce) is not sent (a red after a yellow is; a blue after it not).
+ * - The departments' list: once per week and unit, after the week's digest is due.
+ * Mails go out on working days only, unless calendar.remindOnNonWorkingDays: what is due on a
+ * holiday goes out on the next working day's run (the colours persist; blue counts working days).
+ *
+ * Pattern of src/app/reminders/send.ts: a mail queued by an earlier run (or a racing worker) is
+ * delivered as it was composed; compose → outbox.queue → outbox.deliver(key, claimedBy); a
+ * temporary failure is handed to the outbound queue. A mail already sent (or refused for good)
+ * is left alone and not reported again.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { digestDueOf, isWorkingDay, wallClock, weekContaining } from '../../domain/calendar';
+import { colourInForce, followUpOf } from '../../domain/decisions/colour';
+import {
+  assignmentListing,
+  compareItemIds,
+  composeAssignment,
+} from '../../domain/decisions/mails/assignment';
+import { composeDepartments, departmentLists } from '../../domain/decisions/mails/departments';
+import type { ComposedItemMail } from '../../domain/decisions/mails/item-mail';
+import { composeSupervision } from '../../domain/decisions/mails/supervision';
+import type {
+  AgreedItem,
+  ItemFollowUp,
+  ItemNoticeRecord,
+  NoticeColour,
+} from '../../domain/decisions/types';
+import { lookbackWeeks } from '../../domain/digest';
+import { mailAddress } from '../../domain/mail/address';
+import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
+import { assignmentKey, parseMailKey } from '../../domain/mail-key';
+import { addDays } from '../../domain/week';
+import { isExpectedWeek } from '../../domain/week-status';
+import type { Outbox, SendOutcome } from '../ports/outbox';
 import type { FollowUpDeps } from './deps';
 
 export interface FollowUpMailReport {
@@ -20,6 +60,110 @@ export interface FollowUpMailReport {
 
 export interface FollowUpReport {
   mails: FollowUpMailReport[];
+  /** 问题责任部门 names in the week's sheets that match no schedule unit (departments' mail). */
+  unmatchedDepartments: string[];
+}
+
+/** The first 8 hex of the SHA-256 of the items a 交办 notice lists. */
+export function assignmentHash(items: readonly AgreedItem[]): string {
+  return createHash('sha256').update(assignmentListing(items), 'utf8').digest('hex').slice(0, 8);
+}
+
+/** Every 交办 notice the items call for (not yet looking at what was queued). */
+export function plannedAssignments(
+  deps: Pick<FollowUpDeps, 'schedule'>,
+  all: readonly AgreedItem[],
+  notices: readonly ItemNoticeRecord[],
+  now: Date,
+): ComposedItemMail[] {
+  const groups = new Map<string, { meeting: AgreedItem['meeting']; unitId: string }>();
+  for (const item of all) {
+    if (item.state === 'closed') continue;
+    for (const unitId of item.responsibleUnits) {
+      groups.set(`${item.meeting.date}|${unitId}`, { meeting: item.meeting, unitId });
+    }
+  }
+  if (groups.size === 0) return [];
+  const earlier = notices.filter((n) => n.kind === 'assignment');
+  const mails: ComposedItemMail[] = [];
+  for (const { meeting, unitId } of groups.values()) {
+    const items = all
+      .filter((i) => i.meeting.date === meeting.date && i.responsibleUnits.includes(unitId))
+      .sort((a, b) => compareItemIds(a.id, b.id));
+    const hash = assignmentHash(items);
+    const key = assignmentKey(meeting.date.replaceAll('-', ''), unitId, hash);
+    // An earlier 交办 of this meeting to this unit listed other items: this one replaces it.
+    const replaces = earlier.some((n) => {
+      const k = parseMailKey(n.key);
+      return (
+        k?.kind === 'assignment' &&
+        k.unitId === unitId &&
+        k.meeting === meeting.date.replaceAll('-', '') &&
+        n.key !== key
+      );
+    });
+    mails.push(
+      composeAssignment({ schedule: deps.schedule, now, unitId, meeting, items, hash, replaces }),
+    );
+  }
+  return mails;
+}
+
+/**
+ * Every 督办单 the colours at `now` call for, one per item, colour and responsible unit. A colour
+ * weaker than the one in force (the strongest already issued: colourInForce) is not issued: an
+ * item told it is behind (yellow) is not then told its time limit is near (blue); red always is.
+ */
+export function plannedNotices(
+  deps: Pick<FollowUpDeps, 'schedule'>,
+  followUps: readonly ItemFollowUp[],
+  notices: readonly ItemNoticeRecord[],
+  now: Date,
+): ComposedItemMail[] {
+  const mails: ComposedItemMail[] = [];
+  for (const f of followUps) {
+    if (f.colour === null || f.item.state !== 'open') continue;
+    const inForce = colourInForce(f.item, notices, now);
+    if (inForce !== null && RANK[f.colour] < RANK[inForce]) continue;
+    const followUp = f as ItemFollowUp & { colour: NoticeColour };
+    for (const unitId of f.item.responsibleUnits) {
+      mails.push(composeSupervision({ schedule: deps.schedule, now, unitId, followUp }));
+    }
+  }
+  return mails;
+}
+
+const RANK: Record<NoticeColour, number> = { blue: 1, yellow: 2, red: 3 };
+
+/**
+ * The week whose departments' list is due at `now`: the newest expected week whose digest is
+ * due (digestDueOf), or null.
+ */
+export function departmentsWeekAt(now: Date, schedule: FollowUpDeps['schedule']): string | null {
+  const here = weekContaining(now, schedule);
+  for (const week of [here, addDays(here, -7), addDays(here, -14)]) {
+    if (digestDueOf(week, schedule).getTime() > now.getTime()) continue;
+    return isExpectedWeek(week, schedule) ? week : null;
+  }
+  return null;
+}
+
+function toOutgoing(mail: ComposedItemMail, deps: FollowUpDeps): OutgoingMail {
+  return {
+    key: mail.key,
+    kind: mail.kind,
+    autoSubmitted: 'auto-generated',
+    from: mailAddress(deps.from, deps.schedule.programme.signature),
+    to: mail.to.map((a) => ({ name: a.name, address: a.address })),
+    cc: mail.cc.map((a) => ({ name: a.name, address: a.address })),
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    inReplyTo: null,
+    references: [],
+    attachments: [],
+    unitId: mail.unitId,
+  };
 }
 
 export async function runFollowUp(
@@ -27,8 +171,85 @@ export async function runFollowUp(
   now: Date,
   options: { dryRun?: boolean } = {},
 ): Promise<FollowUpReport> {
-  void deps;
-  void now;
-  void options;
-  throw new Error('runFollowUp is not implemented yet');
+  const { decisions, schedule, logger } = deps;
+  const report: FollowUpReport = { mails: [], unmatchedDepartments: [] };
+  const today = wallClock(now, schedule.programme.timezone).date;
+  if (!schedule.calendar.remindOnNonWorkingDays && !isWorkingDay(today, schedule)) {
+    logger.info({ day: today }, 'follow-up: not a working day, nothing sent');
+    return report;
+  }
+  const outbox = deps.outboxAt(now);
+
+  const all = await decisions.items();
+  const live = all.filter((i) => i.state !== 'closed');
+  const reports = await decisions.reports(live.map((i) => i.id));
+  const followUps = followUpOf(live, reports, now, schedule);
+
+  const notices = await decisions.notices();
+  const planned = [
+    ...plannedAssignments(deps, all, notices, now),
+    ...plannedNotices(deps, followUps, notices, now),
+  ];
+
+  if (schedule.followUp.departmentMail) {
+    const week = departmentsWeekAt(now, schedule);
+    if (week !== null) {
+      const [current, ...previous] = await deps.reads.currentSheets([week, ...lookbackWeeks(week)]);
+      const { lists, unmatched } = departmentLists({
+        schedule,
+        week,
+        current: current?.sheets ?? [],
+        previous,
+      });
+      report.unmatchedDepartments = unmatched;
+      if (unmatched.length > 0) {
+        logger.warn({ week, names: unmatched }, 'follow-up: department names matching no unit');
+      }
+      for (const list of lists) planned.push(composeDepartments({ schedule, now, week, list }));
+    }
+  }
+
+  for (const mail of planned) {
+    const entry = await handle(deps, outbox, mail, options.dryRun === true);
+    if (entry) report.mails.push(entry);
+  }
+  return report;
+}
+
+/** Queues (once) and delivers one mail; null when it was sent or refused before. */
+async function handle(
+  deps: FollowUpDeps,
+  outbox: Outbox,
+  mail: ComposedItemMail,
+  dryRun: boolean,
+): Promise<FollowUpMailReport | null> {
+  const queued = await outbox.summary(mail.key);
+  if (queued && (queued.status === 'sent' || queued.status === 'failed')) return null;
+  const entry: FollowUpMailReport = {
+    key: mail.key,
+    kind: mail.kind,
+    unitId: mail.unitId,
+    itemIds: mail.itemIds,
+    colour: mail.colour,
+    to: mail.to.map((a) => a.address),
+    cc: mail.cc.map((a) => a.address),
+    subject: queued?.subject ?? mail.subject,
+    outcome: 'dry_run',
+  };
+  if (dryRun) return entry;
+  if (mail.to.length === 0) {
+    deps.logger.warn({ mailKey: mail.key, unit: mail.unitId }, 'follow-up mail has no recipient');
+    entry.outcome = 'no_recipient';
+    return entry;
+  }
+  if (!queued) await outbox.queue(toOutgoing(mail, deps));
+  const claimedBy = `${deps.workerName}:follow-up:${randomUUID().slice(0, 8)}`;
+  const outcome: SendOutcome | 'missing' = await outbox.deliver(mail.key, claimedBy);
+  entry.outcome = outcome;
+  if (outcome === 'retry' && deps.enqueueOutbound) await deps.enqueueOutbound(mail.key);
+  deps.logger.info(
+    { mailKey: mail.key, kind: mail.kind, unit: mail.unitId, outcome },
+    'follow-up mail handled',
+  );
+  return entry;
 }

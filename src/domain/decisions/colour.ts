@@ -63,20 +63,23 @@ export function reportingWeeksSince(
   return weeks;
 }
 
-/** Whether `week` brought progress: a report different from the one before it. */
-function progressIn(
-  week: string,
-  byWeek: Map<string, ItemReport[]>,
-  before: ItemReport | null,
-): boolean {
-  const here = byWeek.get(week) ?? [];
-  return here.some(
-    (r) =>
-      (r.progress !== null &&
-        r.progress.trim() !== '' &&
-        r.progress.trim() !== (before?.progress ?? '').trim()) ||
-      (r.status !== null && r.status !== before?.status),
-  );
+/**
+ * Whether `week` brought progress: a unit's report that differs from that unit's own previous
+ * report (its newest in an earlier week). Compared per unit: two responsible units each
+ * repeating their own unchanged answer are no progress.
+ */
+function progressIn(week: string, mine: readonly ItemReport[]): boolean {
+  return mine
+    .filter((r) => r.week === week)
+    .some((r) => {
+      const before = latestReport(mine.filter((x) => x.unitId === r.unitId && x.week < week));
+      return (
+        (r.progress !== null &&
+          r.progress.trim() !== '' &&
+          r.progress.trim() !== (before?.progress ?? '').trim()) ||
+        (r.status !== null && r.status !== before?.status)
+      );
+    });
 }
 
 export function colourOf(
@@ -100,27 +103,15 @@ export function colourOf(
   const n = schedule.followUp.yellowWeeksWithoutProgress;
   const weeks = reportingWeeksSince(item.meeting.date, now, schedule);
   if (n > 0 && weeks.length >= n) {
-    const byWeek = new Map<string, ItemReport[]>();
-    for (const r of mine) byWeek.set(r.week, [...(byWeek.get(r.week) ?? []), r]);
-    const recent = weeks.slice(-n);
-    const first = recent[0] as string;
-    const before = latestReport(mine.filter((r) => r.week < first));
-    let prev = before;
-    let moved = false;
-    for (const week of recent) {
-      if (progressIn(week, byWeek, prev)) {
-        moved = true;
-        break;
-      }
-      prev = latestReport([...(prev ? [prev] : []), ...(byWeek.get(week) ?? [])]);
-    }
+    const moved = weeks.slice(-n).some((week) => progressIn(week, mine));
     if (!moved) return { colour: 'yellow', why: `连续${n}周未报告新的落实进展` };
   }
   const blue = schedule.followUp.blueWorkingDays;
   // An item given a time limit already inside the blue window was told so by its 交办 notice:
   // a blue notice the same week would add nothing.
   const shortFromTheStart = addWorkingDays(item.meeting.date, blue, schedule) >= item.due;
-  if (!shortFromTheStart && addWorkingDays(today, blue, schedule) >= item.due) {
+  // blue_working_days: 0 turns blue notices off (not: blue on the due day itself).
+  if (blue > 0 && !shortFromTheStart && addWorkingDays(today, blue, schedule) >= item.due) {
     return { colour: 'blue', why: `距办结时限${due}不足${blue}个工作日，尚未报告办结` };
   }
   return { colour: null, why: null };
