@@ -105,10 +105,7 @@ function writeDigestProjectRows(
     }
     r.getCell(col('target')).value = t.text;
     r.getCell(col('due')).value = t.due;
-    if (statusCol > 0) {
-      r.getCell(statusCol).value = t.status ?? '';
-      r.getCell(statusCol).dataValidation = STATUS_VALIDATION;
-    }
+    if (statusCol > 0) r.getCell(statusCol).value = t.status ?? '';
     r.height = height;
   });
   const perProject: Array<[number, ExcelJS.CellValue]> = [
@@ -125,6 +122,18 @@ function writeDigestProjectRows(
     if (last > first) mergeColumnRange(ws, first, last, c);
   }
   return last + 1;
+}
+
+/** The 完成情况 drop-down over the whole column at once (one range, not a cell each). */
+function addStatusValidation(ws: ExcelJS.Worksheet, first: number, last: number): void {
+  const col = LAYOUT.col('status');
+  if (col === 0 || last < first) return;
+  const letter = ws.getColumn(col).letter;
+  // exceljs keeps range addresses as they are and writes them as one sqref.
+  const { dataValidations } = ws as unknown as {
+    dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void };
+  };
+  dataValidations.add(`${letter}${first}:${letter}${last}`, STATUS_VALIDATION);
 }
 
 /** Points per line of 11-point SimSun, and the padding of a cell. */
@@ -230,6 +239,7 @@ export function buildDigestWorkbook(m: DigestModel, now: Date): ExcelJS.Workbook
       columnStyles,
     );
   }
+  addStatusValidation(ws, HEADER_ROW + 1, row - 1);
   writeNoteRow(
     ws,
     row,
