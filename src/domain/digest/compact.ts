@@ -279,7 +279,7 @@ export function compactSections(m: DigestModel): CompactSection[] {
 export function compactAttachmentLines(m: DigestModel): string[] {
   const lines = [
     `附件1：${m.attachmentName}（全部${m.projects.length}个项目问题清单汇总，按官方表式，可直接打印；另有按问题责任部门汇总${m.items ? '、议定事项' : ''}工作表）。`,
-    `附件2：${m.fullHtmlName}（全部项目明细，与区级周报正文格式相同，可用浏览器打开）。`,
+    `附件2：${m.fullHtmlName}（全部项目明细，即周报完整版，可用浏览器打开）。`,
   ];
   if (m.consoleUrl) lines.push(`在线查看：${m.consoleUrl}`);
   return lines;
