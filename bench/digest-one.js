@@ -2,7 +2,9 @@
 //   node bench/digest-one.js <digest|digest-parts|status> <db file> <schedule.yaml> <week> <now ISO>
 // digest: buildDigest (html, text and xlsx), timed from after opening the database and loading
 //   the schedule to the returned build.
-// digest-parts: the same work, step by step (the queries, the model, each renderer).
+// digest-parts: the same work, step by step (the queries, the model, each renderer), then the
+//   bare-library baseline: exceljs writing the workbook's cells (same values, same sheets, no
+//   styles, merges, validations or row heights) with its default options.
 // status: what `duban status --json` does, in-process (the three queries, weekStatus, JSON).
 'use strict';
 const path = require('node:path');
@@ -10,6 +12,56 @@ const { performance } = require('node:perf_hooks');
 
 const dist = (p) => require(path.join(__dirname, '..', 'dist', 'src', p));
 const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
+
+/** The digest workbook's cells written by exceljs alone: no styles, merges or validations. */
+async function bareWorkbook(model) {
+  const ExcelJS = require('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('问题清单汇总');
+  ws.addRow(['附件']);
+  ws.addRow(['重点项目问题清单']);
+  ws.addRow(['填报单位：']);
+  ws.addRow(['填报时间：']);
+  ws.addRow([
+    '序号',
+    '项目名称',
+    '项目总牵头单位',
+    '攻坚目标',
+    '完成时限',
+    '完成情况',
+    '存在问题',
+    '问题责任部门',
+    '协调推进情况',
+    '下阶段工作对策建议',
+  ]);
+  for (const p of model.projects) {
+    const problems = p.problems.map((q) => `${q.label}：${q.text}`).join('\n');
+    p.targets.forEach((t, i) => {
+      ws.addRow(
+        i === 0
+          ? [
+              p.seq,
+              p.name,
+              p.leadUnitLabels.join('\n'),
+              t.text,
+              t.dueLabel,
+              t.status ?? '',
+              problems,
+              p.departments.join('、'),
+              p.progress ?? '',
+              p.nextSteps ?? '',
+            ]
+          : [null, null, null, t.text, t.dueLabel, t.status ?? ''],
+      );
+    });
+  }
+  const wd = wb.addWorksheet('按责任部门');
+  model.departments.forEach((d, index) => {
+    for (const item of d.items)
+      wd.addRow([index + 1, d.name, item.projectName, item.label, item.text, item.mark, '']);
+  });
+  return wb.xlsx.writeBuffer();
+}
 
 (async () => {
   const storage = dist('adapters/storage/index.js');
@@ -33,7 +85,9 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
         html: Buffer.byteLength(built.html),
         text: Buffer.byteLength(built.text),
         xlsx: built.xlsx.length,
+        fullHtml: built.fullHtml === null ? 0 : Buffer.byteLength(built.fullHtml),
       };
+      out.compact = built.model.compact;
       out.projects = built.model.projects?.length;
     } else if (mode === 'digest-parts') {
       const app = dist('app/digest/index.js');
@@ -75,10 +129,17 @@ const [mode, dbFile, configFile, week, nowIso] = process.argv.slice(2);
       lap('renderDigestHtml');
       domain.renderDigestText(model);
       lap('renderDigestText');
+      if (model.compact) {
+        domain.renderFullDigestHtml(model);
+        lap('renderFullDigestHtml (the attached full HTML)');
+      }
       await excelDigestWorkbookWriter.write(model, now);
       lap('writeDigestWorkbook (xlsx)');
       out.ms = performance.now() - t0;
       out.parts = parts;
+      const tb = performance.now();
+      await bareWorkbook(model);
+      out.baselineMs = performance.now() - tb;
     } else if (mode === 'status') {
       const { weekStatus } = dist('domain/week-status.js');
       const { deadlineOf, isoWithOffset } = dist('domain/calendar.js');

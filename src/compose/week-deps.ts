@@ -4,6 +4,7 @@
  */
 import { excelDigestWorkbookWriter } from '../adapters/excel/digest-workbook';
 import { excelTemplateWriter } from '../adapters/excel/template';
+import { decisionStoreOver } from './decisions';
 import { scheduleFile } from '../adapters/files/schedule-file';
 import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
 import { StorageWeekReads, type Db } from '../adapters/storage';
@@ -25,17 +26,25 @@ export function weekReadsOver(db: Db): WeekReads {
   return new StorageWeekReads(db);
 }
 
-/** What building a digest needs (a preview: nothing is sent). */
-export function digestBuildDepsOver(db: Db): DigestBuildDeps {
-  return { reads: weekReadsOver(db), workbooks: excelDigestWorkbookWriter };
+/**
+ * What building a digest needs (a preview: nothing is sent). `publicUrl`: the console's address
+ * when PUBLIC_URL is set (a compact digest links to it).
+ */
+export function digestBuildDepsOver(db: Db, publicUrl?: string): DigestBuildDeps {
+  return {
+    reads: weekReadsOver(db),
+    workbooks: excelDigestWorkbookWriter,
+    decisions: decisionStoreOver(db),
+    ...(publicUrl ? { consoleUrl: publicUrl } : {}),
+  };
 }
 
 /** What sending a digest needs, from the database, the transport and the sender's settings. */
 export function digestSendDepsOver(
-  parts: DeliverDeps & { schedule: Schedule; from: string; claimedBy: string },
+  parts: DeliverDeps & { schedule: Schedule; from: string; claimedBy: string; publicUrl?: string },
 ): DigestSendDeps {
   return {
-    ...digestBuildDepsOver(parts.db),
+    ...digestBuildDepsOver(parts.db, parts.publicUrl),
     outbox: outboxFor(parts),
     clock: { now: parts.now },
     schedule: parts.schedule,

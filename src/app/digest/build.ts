@@ -9,9 +9,12 @@ import {
   lookbackWeeks,
   renderDigestHtml,
   renderDigestText,
+  renderFullDigestHtml,
+  type DecisionFacts,
   type DigestModel,
   type OfficeFacts,
 } from '../../domain/digest';
+import type { DecisionStore } from '../ports/decision-store';
 import type { DigestWorkbookWriter } from '../ports/digest-workbook';
 import type { WeekReads } from '../ports/week-reads';
 import { digestVersions, nextDigestEdition, sentBefore } from './editions';
@@ -25,6 +28,10 @@ const UNSENT_WINDOW_MS = 7 * 86_400_000;
 export interface DigestBuildDeps {
   reads: WeekReads;
   workbooks: DigestWorkbookWriter;
+  /** The agreed items (议定事项); absent: the digest has no items section. */
+  decisions?: DecisionStore;
+  /** The console's address (PUBLIC_URL), linked from a compact digest; absent: no link. */
+  consoleUrl?: string;
 }
 
 export interface DigestBuild {
@@ -34,7 +41,20 @@ export interface DigestBuild {
   text: string;
   xlsx: Uint8Array;
   attachmentName: string;
+  /**
+   * A compact digest's full HTML (every project), attached as `fullHtmlName`; null when the body
+   * is the full digest already (a district programme).
+   */
+  fullHtml: string | null;
+  fullHtmlName: string;
   version: number;
+}
+
+/** The agreed items, their reports and history, as the digest reads them. */
+export async function decisionFacts(decisions: DecisionStore): Promise<DecisionFacts> {
+  const items = await decisions.items();
+  if (items.length === 0) return { items, reports: [], events: [] };
+  return { items, reports: await decisions.reports(), events: await decisions.events() };
 }
 
 export interface DigestBuildOptions {
@@ -80,6 +100,8 @@ export async function buildDigest(
     previous,
     office: await officeFacts(reads, week, now),
     edition: { version, previousSentAt },
+    decisions: deps.decisions ? await decisionFacts(deps.decisions) : null,
+    consoleUrl: deps.consoleUrl ?? null,
   });
   return {
     model,
@@ -88,6 +110,8 @@ export async function buildDigest(
     text: renderDigestText(model),
     xlsx: await deps.workbooks.write(model, now),
     attachmentName: model.attachmentName,
+    fullHtml: model.compact ? renderFullDigestHtml(model) : null,
+    fullHtmlName: model.fullHtmlName,
     version,
   };
 }

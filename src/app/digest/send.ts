@@ -39,7 +39,19 @@ export function composeDigestMail(
     html: built.html,
     inReplyTo: null,
     references: [],
-    attachments: [{ filename: built.attachmentName, contentType: XLSX_TYPE, content: built.xlsx }],
+    attachments: [
+      { filename: built.attachmentName, contentType: XLSX_TYPE, content: built.xlsx },
+      // A compact digest's full detail, readable in any browser.
+      ...(built.fullHtml !== null
+        ? [
+            {
+              filename: built.fullHtmlName,
+              contentType: 'text/html; charset=utf-8',
+              content: new TextEncoder().encode(built.fullHtml),
+            },
+          ]
+        : []),
+    ],
     reportingWeek: week,
   };
 }

@@ -16,7 +16,7 @@ export function departmentSections(
       sheets.flatMap((sh) => sh.projects.flatMap((p) => p.responsibleDepartments)),
     ),
   );
-  const departments = new Map<string, DepartmentSection & { order: number }>();
+  const departments = new Map<string, DepartmentSection & { order: number; seen: Set<string> }>();
   for (const project of projects) {
     if (project.problems.length === 0) continue;
     for (const written of project.departments) {
@@ -24,11 +24,14 @@ export function departmentSections(
       if (key === '') continue;
       let d = departments.get(key);
       if (!d) {
-        d = { name, items: [], order: departments.size };
+        d = { name, items: [], order: departments.size, seen: new Set() };
         departments.set(key, d);
       }
       for (const problem of project.problems) {
-        if (d.items.some((i) => i.projectSeq === project.seq && i.key === problem.key)) continue;
+        // A project naming one department twice ("区财政局、财政局") lists its problems once.
+        const seen = `${project.seq}:${problem.key}`;
+        if (d.seen.has(seen)) continue;
+        d.seen.add(seen);
         d.items.push({ projectSeq: project.seq, projectName: project.name, ...problem });
       }
     }

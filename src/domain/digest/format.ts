@@ -2,8 +2,16 @@
 import { TARGET_STATUS_LABELS } from '../sheet/layout';
 import { oneLine } from '../one-line';
 import { formatMonthDayZh, weekLabelZh } from '../zh/dates';
-import { bracketNumeralZh } from '../zh/numerals';
-import type { DepartmentItem, DigestModel, ProblemItem, SubmissionLine, TargetLine } from './model';
+import { bracketNumeralZh, numeralZh } from '../zh/numerals';
+import type {
+  DepartmentItem,
+  DigestModel,
+  ItemGroup,
+  ItemsSection,
+  ProblemItem,
+  SubmissionLine,
+  TargetLine,
+} from './model';
 
 export type Tone = 'ok' | 'warn' | 'alert' | 'muted';
 
@@ -28,8 +36,11 @@ export function stateLabel(s: SubmissionLine): { label: string; tone: Tone } {
   }
 }
 
-/** The line under a unit's state: when, by whom, reminders, who leads its projects. */
-export function stateDetails(s: SubmissionLine): string[] {
+/**
+ * The line under a unit's state: when, by whom, reminders, who leads its projects. `officePart`
+ * names the section with the sheet warnings ("第五部分", or "第六部分" with the items section).
+ */
+export function stateDetails(s: SubmissionLine, officePart = '第五部分'): string[] {
   const out: string[] = [];
   if (s.submittedAt) {
     out.push(s.coveredBy ? `由${s.coveredBy}报送（${s.submittedAt}）` : `${s.submittedAt}收到`);
@@ -39,7 +50,7 @@ export function stateDetails(s: SubmissionLine): string[] {
   if (s.state === 'missing' || s.state === 'invalid') {
     out.push(`涉及项目：${s.projects.join('、')}`, `项目负责领导：${s.leaders.join('、')}`);
   }
-  if (s.warnings > 0) out.push(`表格有${s.warnings}处提示，见第五部分`);
+  if (s.warnings > 0) out.push(`表格有${s.warnings}处提示，见${officePart}`);
   return out;
 }
 
@@ -71,8 +82,20 @@ export function targetStatusNote(t: TargetLine): string {
   return `${when}填报：${TARGET_STATUS_LABELS[t.status]}`;
 }
 
-/** The opening summary, one sentence per topic. */
-export function summaryLines(m: DigestModel): Array<{ label: string; text: string; tone: Tone }> {
+/** Unit names joined with 、, at most `max` of them ("……等N个" after). */
+function names(list: readonly SubmissionLine[], max: number): string {
+  const shown = list.slice(0, max).map((u) => u.unitName);
+  return list.length > max ? `${shown.join('、')}等${list.length}个` : shown.join('、');
+}
+
+/**
+ * The opening summary, one sentence per topic. `maxNames` bounds the unit names listed per state
+ * (the compact body's).
+ */
+export function summaryLines(
+  m: DigestModel,
+  maxNames = Number.POSITIVE_INFINITY,
+): Array<{ label: string; text: string; tone: Tone }> {
   const s = m.summary;
   const lines: Array<{ label: string; text: string; tone: Tone }> = [];
   if (!m.expected) {
@@ -81,23 +104,29 @@ export function summaryLines(m: DigestModel): Array<{ label: string; text: strin
     const parts = [`应报送${s.expectedUnits}个单位`, `按时${s.onTime}个`];
     const late = m.submissions.filter((u) => u.state === 'late');
     if (late.length > 0) {
-      parts.push(`逾期${late.length}个（${late.map((u) => u.unitName).join('、')}）`);
+      parts.push(`逾期${late.length}个（${names(late, maxNames)}）`);
     }
     const missing = m.submissions.filter((u) => u.state === 'missing' && !u.pending);
     if (missing.length > 0) {
-      parts.push(`未报送${missing.length}个（${missing.map((u) => u.unitName).join('、')}）`);
+      parts.push(`未报送${missing.length}个（${names(missing, maxNames)}）`);
     }
     const invalid = m.submissions.filter((u) => u.state === 'invalid');
     if (invalid.length > 0) {
-      parts.push(
-        `已收到邮件但未能使用${invalid.length}个（${invalid.map((u) => u.unitName).join('、')}）`,
-      );
+      parts.push(`已收到邮件但未能使用${invalid.length}个（${names(invalid, maxNames)}）`);
     }
     if (s.pending > 0) parts.push(`尚未报送${s.pending}个（未到截止时间）`);
     lines.push({
       label: '报送',
       text: `${parts.join('，')}。`,
       tone: s.missing + s.invalid > 0 ? 'alert' : s.late > 0 ? 'warn' : 'ok',
+    });
+  }
+  if (m.items) {
+    const i = m.items;
+    lines.push({
+      label: '议定事项',
+      text: itemsSentence(i),
+      tone: i.red.length > 0 ? 'alert' : i.yellow.length + i.blue.length > 0 ? 'warn' : 'ok',
     });
   }
   lines.push({
@@ -125,6 +154,27 @@ export function summaryLines(m: DigestModel): Array<{ label: string; text: strin
   }
   return lines;
 }
+
+/** "议定事项12项：红色2、黄色1、蓝色3，待确认1，本周办结2。" */
+export function itemsSentence(i: ItemsSection): string {
+  return `议定事项${i.total}项：红色${i.red.length}、黄色${i.yellow.length}、蓝色${i.blue.length}，待确认${i.awaiting.length}，本周办结${i.closedThisWeek.length}。`;
+}
+
+/** The item groups in the order the section lists them, with their headings and tones. */
+export const ITEM_GROUPS: ReadonlyArray<{
+  group: ItemGroup;
+  key: 'red' | 'yellow' | 'blue' | 'awaiting' | 'closedThisWeek';
+  title: string;
+  /** Short, for a table cell. */
+  label: string;
+  tone: Tone;
+}> = [
+  { group: 'red', key: 'red', title: '红色（逾期未办结）', label: '红色', tone: 'alert' },
+  { group: 'yellow', key: 'yellow', title: '黄色（推进滞后）', label: '黄色', tone: 'warn' },
+  { group: 'blue', key: 'blue', title: '蓝色（临近办结时限）', label: '蓝色', tone: 'muted' },
+  { group: 'awaiting', key: 'awaiting', title: '待确认办结', label: '待确认', tone: 'muted' },
+  { group: 'closed', key: 'closedThisWeek', title: '本周办结', label: '本周办结', tone: 'ok' },
+];
 
 function problemsSentence(s: DigestModel['summary']): string {
   if (s.openProblems === 0) return '本周各项目未填报存在问题。';
@@ -157,6 +207,7 @@ export function notReportedLine(p: { lastReportedWeek: string | null }): string 
     : '本周未报送问题清单。';
 }
 
+/** The digest's section titles (today's numbering; see sectionTitles for a given digest). */
 export const SECTION_TITLES = {
   submissions: '一、报送情况',
   targets: '二、攻坚目标（逾期及7日内到期）',
@@ -165,6 +216,35 @@ export const SECTION_TITLES = {
   office: '五、办公室事项',
 } as const;
 
+export type SectionKey = keyof typeof SECTION_TITLES | 'items';
+
+const SECTION_NAMES: Record<SectionKey, string> = {
+  submissions: '报送情况',
+  items: '议定事项督办',
+  targets: '攻坚目标（逾期及7日内到期）',
+  projects: '各项目存在问题',
+  departments: '按问题责任部门汇总',
+  office: '办公室事项',
+};
+
+/**
+ * The full digest's sections, numbered in order: the items section (when the programme has
+ * agreed items) comes second, after the submissions.
+ */
+export function sectionTitles(m: Pick<DigestModel, 'items'>): Record<SectionKey, string> {
+  const order: SectionKey[] = m.items
+    ? ['submissions', 'items', 'targets', 'projects', 'departments', 'office']
+    : ['submissions', 'targets', 'projects', 'departments', 'office'];
+  const out = { ...SECTION_NAMES };
+  order.forEach((k, i) => (out[k] = `${numeralZh(i + 1)}、${SECTION_NAMES[k]}`));
+  return out;
+}
+
+/** "第五部分": where a section is, by its number. */
+export function partOf(m: Pick<DigestModel, 'items'>, key: SectionKey): string {
+  return `第${sectionTitles(m)[key].split('、')[0] ?? ''}部分`;
+}
+
 /** "（一）", "（十一）", "（二十）" … */
 export function projectNumeral(seq: number): string {
   return bracketNumeralZh(seq);
@@ -172,6 +252,10 @@ export function projectNumeral(seq: number): string {
 
 export const DEPARTMENT_NOTE =
   '按各项目填报的问题责任部门归集，列出该项目的全部存在问题（摘要，全文见第三部分及附件）。';
+
+export function departmentNote(m: Pick<DigestModel, 'items'>): string {
+  return DEPARTMENT_NOTE.replace('第三部分', partOf(m, 'projects'));
+}
 
 /** A department's items, by project in order of appearance. */
 export function byProject(items: readonly DepartmentItem[]): Array<{

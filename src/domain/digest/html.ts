@@ -7,15 +7,17 @@
 import {
   attachmentLine,
   byProject,
-  DEPARTMENT_NOTE,
+  departmentNote,
   excerpt,
+  ITEM_GROUPS,
+  partOf,
+  sectionTitles,
   FOOTER_LINE,
   markLabel,
   markTone,
   notReportedLine,
   openingLines,
   projectNumeral,
-  SECTION_TITLES,
   stateDetails,
   stateLabel,
   summaryLines,
@@ -25,7 +27,14 @@ import {
   CLOUD_LINKS_TITLE,
   cloudLinkLine,
 } from './format';
-import { STUCK_WEEKS, type DigestModel, type ProblemItem } from './model';
+import {
+  COMPACT_NAME_LIMIT,
+  compactAttachmentLines,
+  compactSections,
+  moreLine,
+  type CompactRow,
+} from './compact';
+import { STUCK_WEEKS, type DigestModel, type ItemLine, type ProblemItem } from './model';
 import { escapeHtml } from '../mail-body';
 
 const FONT =
@@ -100,25 +109,29 @@ function problemBlock(q: ProblemItem, index: number): string {
   );
 }
 
+/**
+ * The mail body: the full digest for a district programme, the compact one (what needs the
+ * convenors, bounded) above FULL_BODY_MAX_PROJECTS projects.
+ */
 export function renderDigestHtml(m: DigestModel): string {
-  const parts: string[] = [];
-  const add = (s: string) => parts.push(s);
+  return m.compact ? renderCompactDigestHtml(m) : renderFullDigestHtml(m);
+}
 
-  // Heading.
-  add(
+function heading(m: DigestModel): string[] {
+  const out = [
     `<p style="${FONT};margin:0 0 4px;font-size:13px;line-height:1.5;color:#1d4ed8"><strong>督办周报${m.isUpdate ? ` · 更新版（第${m.version}版）` : ''}</strong> · ${escapeHtml(m.programme)}</p>`,
-  );
-  add(
     `<h1 style="${FONT};font-size:21px;line-height:1.4;margin:0 0 8px;color:#111827">${escapeHtml(m.title)}</h1>`,
-  );
-  add(para('各位领导：'));
+    para('各位领导：'),
+  ];
   for (const line of openingLines(m)) {
     const isUpdateLine = m.isUpdate && line.startsWith('本件为更新版');
-    add(para(escapeHtml(line), isUpdateLine ? `color:${TONES.warn.fg};font-weight:bold` : ''));
+    out.push(para(escapeHtml(line), isUpdateLine ? `color:${TONES.warn.fg};font-weight:bold` : ''));
   }
+  return out;
+}
 
-  // What needs the reader.
-  const summary = summaryLines(m)
+function summaryTable(m: DigestModel, maxNames?: number): string {
+  const summary = summaryLines(m, maxNames)
     .map((s) =>
       barRow(
         s.tone,
@@ -127,21 +140,125 @@ export function renderDigestHtml(m: DigestModel): string {
       ),
     )
     .join('');
-  add(`<div style="margin:14px 0 0">${table(summary)}</div>`);
+  return `<div style="margin:14px 0 0">${table(summary)}</div>`;
+}
+
+/** One agreed item in the full digest. */
+function itemBlock(i: ItemLine, tone: Tone): string {
+  return barRow(
+    tone,
+    `${badge(i.id, tone)} <strong>${escapeHtml(i.text)}</strong><br>${small(
+      escapeHtml(`项目：${i.project}；责任单位：${i.units}；办结时限：${i.dueLabel}`),
+    )}<br>${small(escapeHtml(`最新进展：${i.latest}`))}${i.why ? `<br>${small(escapeHtml(i.why))}` : ''}`,
+  );
+}
+
+/** The compact body of a large programme (src/domain/digest/compact.ts). */
+export function renderCompactDigestHtml(m: DigestModel): string {
+  const parts: string[] = heading(m);
+  const add = (s: string) => parts.push(s);
+  add(summaryTable(m, COMPACT_NAME_LIMIT));
+  add(
+    para(
+      small(
+        escapeHtml(
+          `本周报正文仅列需要关注的事项，全部${m.projects.length}个项目的明细见附件（${m.attachmentName}、${m.fullHtmlName}）。`,
+        ),
+      ),
+    ),
+  );
+  compactSections(m).forEach((section, n) => {
+    add(h2(`${numeral(n + 1)}、${section.title}`));
+    if (section.blocks.length === 0 && section.empty) add(para(escapeHtml(section.empty)));
+    for (const b of section.blocks) {
+      if (b.heading) add(h3(b.heading));
+      add(table(b.rows.map(compactRow).join('')));
+      if (b.more > 0) add(para(small(escapeHtml(moreLine(b.more)))));
+    }
+  });
+  const links = compactAttachmentLines(m).map((l) =>
+    m.consoleUrl && l.endsWith(m.consoleUrl)
+      ? para(
+          `${escapeHtml(l.slice(0, l.length - m.consoleUrl.length))}<a href="${escapeHtml(m.consoleUrl)}" style="color:#1d4ed8">${escapeHtml(m.consoleUrl)}</a>`,
+        )
+      : para(escapeHtml(l)),
+  );
+  add(
+    `<div style="margin:24px 0 0;padding:12px 0 0;border-top:1px solid ${RULE}">${links.join('')}${para(small(escapeHtml(FOOTER_LINE)))}${para(escapeHtml(m.signature), 'text-align:right;margin-top:14px')}</div>`,
+  );
+  return page(m, parts.join('\n'));
+}
+
+const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+function numeral(n: number): string {
+  return NUMERALS[n - 1] ?? String(n);
+}
+
+function h3(text: string): string {
+  return `<h3 style="${FONT};font-size:16px;line-height:1.5;margin:14px 0 6px;color:#111827">${escapeHtml(text)}</h3>`;
+}
+
+/** A compact list row: lighter than barRow (the body must stay small at 500 projects). */
+function compactRow(r: CompactRow): string {
+  const t = TONES[r.tone];
+  const lines = r.lines
+    .map((l) => `<br><span style="font-size:13px;color:${MUTED}">${escapeHtml(l)}</span>`)
+    .join('');
+  return `<tr><td style="padding:6px 8px;border-left:4px solid ${t.bar};border-bottom:1px solid ${RULE};font-size:14px;line-height:1.6">${r.badge ? `${badge(r.badge, r.tone)} ` : ''}<strong>${escapeHtml(r.title)}</strong>${lines}</td></tr>`;
+}
+
+function page(m: DigestModel, body: string): string {
+  return (
+    '<!DOCTYPE html>\n' +
+    '<html lang="zh-CN"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `<title>${escapeHtml(m.subject)}</title></head>\n` +
+    `<body style="margin:0;padding:0;background:#f3f4f6;${FONT};color:${TEXT}">\n` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;background:#f3f4f6"><tr><td align="center" style="padding:12px 6px">\n` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:760px;border-collapse:collapse;background:#ffffff"><tr><td style="${FONT};padding:16px 14px 20px;font-size:15px;line-height:1.65;color:${TEXT};text-align:left;word-break:break-word;overflow-wrap:anywhere">\n` +
+    `${body}\n` +
+    '</td></tr></table>\n</td></tr></table>\n</body></html>\n'
+  );
+}
+
+/** The full digest: every project (the body of a district programme's digest). */
+export function renderFullDigestHtml(m: DigestModel): string {
+  const parts: string[] = [];
+  const add = (s: string) => parts.push(s);
+  const titles = sectionTitles(m);
+  const officePart = partOf(m, 'office');
+
+  // Heading.
+  parts.push(...heading(m));
+
+  // What needs the reader.
+  add(summaryTable(m));
 
   // 1. Submissions.
-  add(h2(SECTION_TITLES.submissions));
+  add(h2(titles.submissions));
   const subRows = m.submissions
     .map((s) => {
       const st = stateLabel(s);
-      const details = stateDetails(s);
+      const details = stateDetails(s, officePart);
       return `<tr><td style="${FONT};padding:8px 2px;border-bottom:1px solid ${RULE};font-size:15px;line-height:1.6;color:${TEXT}"><strong>${escapeHtml(s.unitName)}</strong> ${badge(st.label, st.tone)}${details.length ? `<br>${small(details.map(escapeHtml).join('；'))}` : ''}</td></tr>`;
     })
     .join('');
   add(table(subRows));
 
+  // Agreed items (when the programme has any).
+  if (m.items) {
+    const items = m.items;
+    add(h2(titles.items));
+    const groups = ITEM_GROUPS.filter((g) => items[g.key].length > 0);
+    if (groups.length === 0) add(para('无需督办的议定事项。'));
+    for (const g of groups) {
+      add(h3(`${g.title}${items[g.key].length}项`));
+      add(table(items[g.key].map((i) => itemBlock(i, g.tone)).join('')));
+    }
+  }
+
   // 2. Targets.
-  add(h2(SECTION_TITLES.targets));
+  add(h2(titles.targets));
   if (m.targets.length === 0) add(para('无。'));
   else {
     add(
@@ -162,7 +279,7 @@ export function renderDigestHtml(m: DigestModel): string {
   }
 
   // 3. Projects.
-  add(h2(SECTION_TITLES.projects));
+  add(h2(titles.projects));
   for (const p of m.projects) {
     add(
       `<h3 style="${FONT};font-size:16px;line-height:1.5;margin:20px 0 4px;color:#111827">${escapeHtml(`${projectNumeral(p.seq)}${p.name}`)}</h3>`,
@@ -196,9 +313,9 @@ export function renderDigestHtml(m: DigestModel): string {
   }
 
   // 4. By department.
-  add(h2(SECTION_TITLES.departments));
+  add(h2(titles.departments));
   if (m.departments.length === 0) add(para('无。'));
-  else add(para(small(escapeHtml(DEPARTMENT_NOTE))));
+  else add(para(small(escapeHtml(departmentNote(m)))));
   for (const d of m.departments) {
     const groups = byProject(d.items);
     add(
@@ -219,7 +336,7 @@ export function renderDigestHtml(m: DigestModel): string {
   }
 
   // 5. For the office.
-  add(h2(SECTION_TITLES.office));
+  add(h2(titles.office));
   const o = m.office;
   let any = false;
   if (o.quarantined.length > 0) {
@@ -256,18 +373,7 @@ export function renderDigestHtml(m: DigestModel): string {
     `<div style="margin:24px 0 0;padding:12px 0 0;border-top:1px solid ${RULE}">${para(escapeHtml(attachmentLine(m)))}${para(small(escapeHtml(FOOTER_LINE)))}${para(escapeHtml(m.signature), 'text-align:right;margin-top:14px')}</div>`,
   );
 
-  const body = parts.join('\n');
-  return (
-    '<!DOCTYPE html>\n' +
-    '<html lang="zh-CN"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>${escapeHtml(m.subject)}</title></head>\n` +
-    `<body style="margin:0;padding:0;background:#f3f4f6;${FONT};color:${TEXT}">\n` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;background:#f3f4f6"><tr><td align="center" style="padding:12px 6px">\n` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:760px;border-collapse:collapse;background:#ffffff"><tr><td style="${FONT};padding:16px 14px 20px;font-size:15px;line-height:1.65;color:${TEXT};text-align:left;word-break:break-word;overflow-wrap:anywhere">\n` +
-    `${body}\n` +
-    '</td></tr></table>\n</td></tr></table>\n</body></html>\n'
-  );
+  return page(m, parts.join('\n'));
 }
 
 function listRows(items: string[]): string {

@@ -25,6 +25,7 @@ import { addDays } from '../week';
 import { formatDateZh, weekLabelZh } from '../zh/dates';
 import { dateTimeZh } from '../zh/times';
 import { departmentSections } from './departments';
+import { itemsSection } from './items';
 import { officeSection } from './office';
 import { projectSections } from './projects';
 import { LOOKBACK_WEEKS, STUCK_WEEKS } from './reports';
@@ -33,6 +34,16 @@ import { targetLines } from './targets';
 import type { DigestInput, DigestModel, DigestSummary } from './types';
 
 export * from './types';
+export { CLOSED_WINDOW_DAYS, latestLine } from './items';
+
+/**
+ * Above this many projects (a province's programme) the mail body is compact: what needs the
+ * convenors first, every list bounded; the full detail goes to the attached workbook and the
+ * attached full HTML file. A district programme keeps the full body.
+ */
+export const FULL_BODY_MAX_PROJECTS = 20;
+/** The attached full HTML file of a compact digest. */
+export const FULL_HTML_NAME = '全部项目明细.html';
 export {
   DUE_SOON_DAYS,
   LOOKBACK_WEEKS,
@@ -82,6 +93,8 @@ export function buildDigestModel(input: DigestInput): DigestModel {
       office.warnings.length,
   };
 
+  const items = input.decisions ? itemsSection(schedule, input.decisions, now) : null;
+
   const { version, previousSentAt } = input.edition;
   const isUpdate = version > 1 && previousSentAt !== null;
   return {
@@ -109,6 +122,10 @@ export function buildDigestModel(input: DigestInput): DigestModel {
     departments,
     office,
     attachmentName: digestAttachmentName(week, version),
+    items,
+    compact: schedule.projects.length > FULL_BODY_MAX_PROJECTS,
+    fullHtmlName: FULL_HTML_NAME,
+    consoleUrl: input.consoleUrl ?? null,
   };
 }
 

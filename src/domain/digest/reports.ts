@@ -35,8 +35,18 @@ export function problemLabel(key: ProblemKey): string {
  * punctuation except between digits (so 200万元。 equals 200万元 but 2.5 differs from 25).
  */
 export function normalizeProblem(text: string): string {
-  return compact(text).replace(/(?<!\d)[\p{P}\p{S}]|[\p{P}\p{S}](?!\d)/gu, '');
+  let key = normalized.get(text);
+  if (key === undefined) {
+    key = compact(text).replace(/(?<!\d)[\p{P}\p{S}]|[\p{P}\p{S}](?!\d)/gu, '');
+    // A digest compares each text with up to 12 earlier weeks' texts: remember the recent ones.
+    if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+    normalized.set(text, key);
+  }
+  return key;
 }
+
+const NORMALIZED_MAX = 20_000;
+const normalized = new Map<string, string>();
 
 export function sameText(a: string, b: string): boolean {
   return normalizeProblem(a) === normalizeProblem(b);

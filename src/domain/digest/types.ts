@@ -1,5 +1,6 @@
 /** The digest model's data: what comes in (the week's facts and reports) and what goes out. */
 import type { Schedule } from '../../config/schedule';
+import type { AgreedItem, ItemEvent, ItemReport, NoticeColour } from '../decisions/types';
 import type { ProblemCategory } from '../sheet/layout';
 import type { TargetStatus } from '../sheet/parse';
 import type { SubmissionFact, UnitState } from '../week-status';
@@ -98,6 +99,17 @@ export interface DigestInput {
   previous: readonly WeekReports[];
   office: OfficeFacts;
   edition: DigestEdition;
+  /** The agreed items (议定事项) with their reports and history; absent: no items section. */
+  decisions?: DecisionFacts | null;
+  /** The console's address (PUBLIC_URL), for a link in the compact body; absent: no link. */
+  consoleUrl?: string | null;
+}
+
+/** What the digest reads of the agreed items (through the DecisionStore port). */
+export interface DecisionFacts {
+  items: readonly AgreedItem[];
+  reports: readonly ItemReport[];
+  events: readonly ItemEvent[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +229,43 @@ export interface OfficeSection {
   }>;
 }
 
+/** Where an agreed item stands in the digest's 议定事项督办 section. */
+export type ItemGroup = NoticeColour | 'awaiting' | 'closed';
+
+/** One agreed item as the digest lists it. */
+export interface ItemLine {
+  /** 编号 ("20210316-2"). */
+  id: string;
+  group: ItemGroup;
+  /** 项目: the schedule project's name, else as written, else "—". */
+  project: string;
+  /** 事项 (full text; the compact body excerpts it). */
+  text: string;
+  /** 责任单位, joined with 、. */
+  units: string;
+  /** 办结时限 ("2021年3月19日"). */
+  dueLabel: string;
+  due: string;
+  /** 最新进展: the newest report ("3月22日当周：推进中；……"), or "尚未报告". */
+  latest: string;
+  /** Why the colour (from the colour rule), or why it is listed ("3月24日确认办结"). */
+  why: string | null;
+}
+
+export interface ItemsSection {
+  red: ItemLine[];
+  yellow: ItemLine[];
+  blue: ItemLine[];
+  /** Reported 已办结, waiting for the office to confirm. */
+  awaiting: ItemLine[];
+  /** Confirmed closed (办结销号) within the last CLOSED_WINDOW_DAYS days. */
+  closedThisWeek: ItemLine[];
+  /** Items being followed: open and awaiting confirmation, plus those closed this week. */
+  total: number;
+  /** Open items without a colour. */
+  onTrack: number;
+}
+
 export interface DigestSummary {
   expectedUnits: number;
   onTime: number;
@@ -258,4 +307,15 @@ export interface DigestModel {
   departments: DepartmentSection[];
   office: OfficeSection;
   attachmentName: string;
+  /** The agreed items; null when the programme has none (or they were not read). */
+  items: ItemsSection | null;
+  /**
+   * True above FULL_BODY_MAX_PROJECTS projects: the mail body leads with what needs the
+   * convenors, bounded; the full detail is in the attached workbook and full HTML file.
+   */
+  compact: boolean;
+  /** The attached full HTML file's name (compact digests only). */
+  fullHtmlName: string;
+  /** The console's address, when known. */
+  consoleUrl: string | null;
 }
