@@ -1,7 +1,7 @@
 /**
- * Where each lead unit stands for a reporting week: on time, late, missing, invalid (sent only
- * something unusable), or not expected (outside the programme's active period). Pure: the
- * submissions of the week come in, states go out.
+ * Where each expected unit (a lead unit, or one with an open agreed item) stands for a reporting
+ * week: on time, late, missing, invalid (sent only something unusable), or not expected (outside
+ * the programme's active period). Pure: the submissions of the week come in, states go out.
  *
  * Rules (documented in the README):
  * - A unit is judged by its first usable sheet of the week: on time if that one arrived by the
@@ -82,6 +82,18 @@ export function leadUnits(schedule: Pick<Schedule, 'units' | 'projects'>): Unit[
   return schedule.units.filter((u) => leading.has(u.id));
 }
 
+/**
+ * The units expected to send a sheet for a week: the lead units and the units with an open
+ * agreed item that week (`itemUnits`), in the schedule's order.
+ */
+export function expectedUnits(
+  schedule: Pick<Schedule, 'units' | 'projects'>,
+  itemUnits: readonly string[] = [],
+): Unit[] {
+  const expected = new Set([...schedule.projects.flatMap((p) => p.leadUnits), ...itemUnits]);
+  return schedule.units.filter((u) => expected.has(u.id));
+}
+
 /** Whether the week's sheets are expected at all (its deadline inside the active period). */
 export function isExpectedWeek(week: string, schedule: Schedule): boolean {
   const { activeFrom, activeTo } = schedule.programme;
@@ -97,11 +109,10 @@ export function weekStatus(
   /**
    * Units that are not lead units but had an open agreed item during the week
    * (DecisionStore.unitsWithOpenItems): they are expected to send the sheet's section
-   * 议定事项落实情况 that week too. TODO(intake): include them below.
+   * 议定事项落实情况 that week too, and are judged (and reminded) like a lead unit.
    */
   itemUnits: readonly string[] = [],
 ): UnitWeekStatus[] {
-  void itemUnits;
   const expected = isExpectedWeek(week, schedule);
   const own = (
     unitId: string,
@@ -138,7 +149,7 @@ export function weekStatus(
       first.late && digestSentAt !== null && first.arrivedAt.getTime() > digestSentAt.getTime(),
   });
 
-  return leadUnits(schedule).map((unit) => {
+  return expectedUnits(schedule, itemUnits).map((unit) => {
     const blank: UnitWeekStatus = {
       unit: unit.id,
       state: 'missing',

@@ -99,3 +99,52 @@ describe('each lead unit’s state for a week', () => {
     expect(s).toMatchObject({ state: 'late', afterDigest: true });
   });
 });
+
+describe('units expected because of an open agreed item', () => {
+  let schedule: Schedule;
+  beforeAll(async () => {
+    const base = await exampleSchedule();
+    const jiaoyu = base.units[0]!;
+    // 区发改委 leads no project: expected only while it has an open agreed item.
+    const fagai = {
+      ...jiaoyu,
+      id: 'fagai',
+      name: '区发改委',
+      aliases: [],
+      addresses: ['fagai@example.cn'],
+    };
+    schedule = { ...base, units: [jiaoyu, fagai, ...base.units.slice(1)] };
+  });
+
+  it('expects a unit that leads no project only when it has an open item, in schedule order', () => {
+    expect(weekStatus(schedule, '2021-03-15', [], null).map((s) => s.unit)).not.toContain('fagai');
+    const units = weekStatus(schedule, '2021-03-15', [], null, ['fagai']).map((s) => s.unit);
+    expect(units).toEqual(['jiaoyu', 'fagai', 'weijian', 'jiaotong', 'xincheng', 'nongshui']);
+  });
+
+  it('judges an item unit like a lead unit: missing, then on time with a sheet of no project', () => {
+    const missing = weekStatus(schedule, '2021-03-15', [], null, ['fagai']);
+    expect(missing.find((s) => s.unit === 'fagai')).toMatchObject({ state: 'missing' });
+    const sent = weekStatus(
+      schedule,
+      '2021-03-15',
+      [fact({ id: 7, unitId: 'fagai', projectIds: [] })],
+      null,
+      ['fagai'],
+    );
+    expect(sent.find((s) => s.unit === 'fagai')).toMatchObject({
+      state: 'on_time',
+      submissionId: 7,
+    });
+  });
+
+  it('does not list a lead unit twice when it also has an open item', () => {
+    const units = weekStatus(schedule, '2021-03-15', [], null, ['jiaoyu', 'jiaoyu']);
+    expect(units.filter((s) => s.unit === 'jiaoyu')).toHaveLength(1);
+  });
+
+  it('ignores ids that are not units of the schedule', () => {
+    const units = weekStatus(schedule, '2021-03-15', [], null, ['gone']).map((s) => s.unit);
+    expect(units).not.toContain('gone');
+  });
+});
