@@ -19,6 +19,7 @@ import { digestKeyPrefix } from '../../domain/mail-key';
 import { cloudLinksOf } from '../../domain/intake/cloud-link-issue';
 import { parseJson, parseStringList, toTimestamp } from './codecs';
 import type { Db } from './connection';
+import { StorageDecisionStore } from './decision-store';
 import { digestMails, remindersSent } from './outgoing-mails';
 import { quarantinedMessages, unprocessedMessages, unusableUnitMessages } from './raw-messages';
 import { countsAsReceived, type UnusableMessageFact } from '../../domain/unusable-message';
@@ -298,6 +299,10 @@ export class StorageWeekReads implements WeekReads {
 
   remindersSent(week: string): Promise<SentReminder[]> {
     return remindersSent(this.db, week);
+  }
+
+  unitsWithOpenItems(week: string): Promise<string[]> {
+    return new StorageDecisionStore(this.db).unitsWithOpenItems(week);
   }
 
   digestEditions(week: string): Promise<DigestEditionRecord[]> {

@@ -103,6 +103,7 @@ export async function unitPage(
       week,
       facts: await reads.submissionFacts(week),
       digestSentAt: await reads.digestSentAt(week),
+      itemUnits: await reads.unitsWithOpenItems(week),
       reminders: (await reads.remindersSent(week)).filter((r) => r.unitId === unitId),
     })),
   );
@@ -111,24 +112,28 @@ export async function unitPage(
     reads.mailsToUnit(unitId, UNIT_MAILS),
   ]);
   const tz = schedule.programme.timezone;
-  const weekRows: UnitWeekRow[] = perWeek.flatMap(({ week, facts, digestSentAt, reminders }) => {
-    const status = weekStatus(schedule, week, facts, digestSentAt).find((s) => s.unit === unitId);
-    if (!status) return [];
-    const passed = now.getTime() > deadlineOf(week, schedule).at.getTime();
-    const [line] = submissionLines({ schedule, week, current: [], reminders }, [status], passed);
-    if (!line) return [];
-    const label = stateLabel(line);
-    return [
-      {
-        week,
-        weekLabel: weekLabelZh(week),
-        state: status.state,
-        stateLabel: label.label,
-        tone: label.tone,
-        details: stateDetails(line).filter((d) => !d.includes('第五部分')),
-      },
-    ];
-  });
+  const weekRows: UnitWeekRow[] = perWeek.flatMap(
+    ({ week, facts, digestSentAt, itemUnits, reminders }) => {
+      const status = weekStatus(schedule, week, facts, digestSentAt, itemUnits).find(
+        (s) => s.unit === unitId,
+      );
+      if (!status) return [];
+      const passed = now.getTime() > deadlineOf(week, schedule).at.getTime();
+      const [line] = submissionLines({ schedule, week, current: [], reminders }, [status], passed);
+      if (!line) return [];
+      const label = stateLabel(line);
+      return [
+        {
+          week,
+          weekLabel: weekLabelZh(week),
+          state: status.state,
+          stateLabel: label.label,
+          tone: label.tone,
+          details: stateDetails(line).filter((d) => !d.includes('第五部分')),
+        },
+      ];
+    },
+  );
   return {
     unitId,
     unitName: unit.name,

@@ -57,13 +57,14 @@ export async function weekBoard(
   week: string,
   now: Date,
 ): Promise<WeekBoardView> {
-  const [facts, sent, digestSent, currentWeeks] = await Promise.all([
+  const [facts, sent, digestSent, currentWeeks, itemUnits] = await Promise.all([
     reads.submissionFacts(week),
     reads.remindersSent(week),
     reads.digestSentAt(week),
     reads.currentSheets([week]),
+    reads.unitsWithOpenItems(week),
   ]);
-  const statuses = weekStatus(schedule, week, facts, digestSent);
+  const statuses = weekStatus(schedule, week, facts, digestSent, itemUnits);
   const files = await reads.sheetFiles(
     statuses.flatMap((s) => (s.submissionId === null ? [] : [s.submissionId])),
   );

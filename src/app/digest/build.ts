@@ -95,6 +95,7 @@ export async function buildDigest(
     now,
     facts: await reads.submissionFacts(week),
     digestSentAt: await reads.digestSentAt(week),
+    itemUnits: await reads.unitsWithOpenItems(week),
     reminders: await reads.remindersSent(week),
     current: current?.sheets ?? [],
     previous,

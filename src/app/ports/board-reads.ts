@@ -47,7 +47,7 @@ export interface UnitMailRecord {
 
 export interface BoardReads extends Pick<
   WeekReads,
-  'submissionFacts' | 'remindersSent' | 'digestSentAt' | 'currentSheets'
+  'submissionFacts' | 'remindersSent' | 'digestSentAt' | 'currentSheets' | 'unitsWithOpenItems'
 > {
   /** The files the given submissions were read from, by submission id. */
   sheetFiles(submissionIds: readonly number[]): Promise<Map<number, SheetFile>>;

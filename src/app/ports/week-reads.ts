@@ -31,6 +31,11 @@ export interface WeekReads {
   submissionFacts(week: string): Promise<SubmissionFact[]>;
   /** When the week's digest first went out, or null. */
   digestSentAt(week: string): Promise<Date | null>;
+  /**
+   * Units with an open agreed item during the week (DecisionStore.unitsWithOpenItems): expected
+   * to send a sheet (its section 议定事项落实情况) like the lead units.
+   */
+  unitsWithOpenItems(week: string): Promise<string[]>;
   /** The reminder stages sent to units for the week. */
   remindersSent(week: string): Promise<SentReminder[]>;
   /** Every edition of the week's digest that was queued or sent (any order). */

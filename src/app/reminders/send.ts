@@ -149,7 +149,13 @@ export async function planWeek(
   now: Date,
 ): Promise<Plan> {
   const facts = await reads.submissionFacts(week);
-  const units = weekStatus(schedule, week, facts, await reads.digestSentAt(week));
+  const units = weekStatus(
+    schedule,
+    week,
+    facts,
+    await reads.digestSentAt(week),
+    await reads.unitsWithOpenItems(week),
+  );
   const sent = await reads.remindersSent(week);
   return planReminders({ schedule, week, now, units, sent });
 }
@@ -169,7 +175,13 @@ export async function reminderStillDue(
   if (parsed?.kind !== 'reminder') return false;
   const { week } = parsed;
   const facts = await reads.submissionFacts(week);
-  const units = weekStatus(schedule, week, facts, await reads.digestSentAt(week));
+  const units = weekStatus(
+    schedule,
+    week,
+    facts,
+    await reads.digestSentAt(week),
+    await reads.unitsWithOpenItems(week),
+  );
   const plan = planReminders({ schedule, week, now, units, sent: [] });
   return plan.due.some((r) => r.key === key);
 }

@@ -13,7 +13,7 @@ import { weekStatus } from '../../domain/week-status';
 import { runDemoLoop, type DemoHooks } from '../../dev/demo/loop';
 import { runSheetDemo } from '../../dev/demo/sheets';
 import { sendDueReminders } from '../../app/reminders';
-import { digestBuildDepsOver, reminderDeps } from '../../compose/week-deps';
+import { digestBuildDepsOver, reminderDeps, weekReadsOver } from '../../compose/week-deps';
 import { runDigestJob } from '../../compose/scheduler';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
@@ -98,7 +98,14 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         for (const week of ['2021-03-15', '2021-03-22']) {
           const facts = await weekSubmissionFacts(db, week);
           const sent = await remindersSent(db, week);
-          for (const u of weekStatus(schedule, week, facts, await digestSentAt(db, week))) {
+          const itemUnits = await weekReadsOver(db).unitsWithOpenItems(week);
+          for (const u of weekStatus(
+            schedule,
+            week,
+            facts,
+            await digestSentAt(db, week),
+            itemUnits,
+          )) {
             const got = u.submittedAt
               ? u.submittedAt.toISOString().slice(0, 16).replace('T', ' ')
               : '-';

@@ -37,7 +37,8 @@ export function registerStatusCommand(program: Command, ctx: CommandContext): vo
         const sent = await reads.remindersSent(week);
         const tz = schedule.programme.timezone;
         const deadline = deadlineOf(week, schedule);
-        const units = weekStatus(schedule, week, facts, digest).map((s) => ({
+        const itemUnits = await reads.unitsWithOpenItems(week);
+        const units = weekStatus(schedule, week, facts, digest, itemUnits).map((s) => ({
           unit: s.unit,
           state: s.state,
           submittedAt: s.submittedAt ? isoWithOffset(s.submittedAt, tz) : null,

@@ -62,7 +62,13 @@ export function buildDigestModel(input: DigestInput): DigestModel {
   const deadline = deadlineOf(week, schedule);
   const deadlinePassed = now.getTime() > deadline.at.getTime();
 
-  const statuses = weekStatus(schedule, week, input.facts, input.digestSentAt);
+  const statuses = weekStatus(
+    schedule,
+    week,
+    input.facts,
+    input.digestSentAt,
+    input.itemUnits ?? [],
+  );
   const submissions = submissionLines(input, statuses, deadlinePassed);
   const projects = projectSections(input);
   const targets = targetLines(input, today);

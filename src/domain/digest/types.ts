@@ -91,6 +91,8 @@ export interface DigestInput {
   facts: readonly SubmissionFact[];
   /** When the week's first digest went out, if it did. */
   digestSentAt: Date | null;
+  /** Units with an open agreed item during the week: expected like the lead units. */
+  itemUnits?: readonly string[];
   /** Reminder stages already sent (remindersSent). */
   reminders: ReadonlyArray<{ unitId: string; stage: string }>;
   /** The current usable sheets of the week, with content. */
