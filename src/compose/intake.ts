@@ -12,6 +12,7 @@ import { DbIntakeStore } from '../adapters/storage/intake-store';
 import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
 import type { SheetReader } from '../app/ports/sheet-reader';
 import type { Schedule } from '../config/schedule';
+import { decisionStoreOver } from './decisions';
 import { containerOpener } from './converters';
 
 export interface IntakeWiring extends DeliverDeps {
@@ -28,6 +29,7 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
     sheets: w.sheets,
     containers: containerOpener(),
     templates: excelTemplateWriter,
+    decisions: decisionStoreOver(w.db),
     schedule: w.schedule,
     settings: w.settings,
     logger: w.logger,
@@ -35,7 +37,11 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
     // One commit per processed message instead of one per write (bench/README.md, Intake).
     atomically: (fn) =>
       inTransaction(w.db, (tx) =>
-        fn({ store: new DbIntakeStore(tx), outbox: new MailOutbox({ ...w, db: tx }) }),
+        fn({
+          store: new DbIntakeStore(tx),
+          outbox: new MailOutbox({ ...w, db: tx }),
+          decisions: decisionStoreOver(tx),
+        }),
       ),
   };
 }

@@ -24,6 +24,7 @@ import type { Outbox } from '../../src/app/ports/outbox';
 import type { Schedule } from '../../src/config/schedule';
 import type { OutgoingMail } from '../../src/domain/mail/outgoing-mail';
 import { buildEml } from '../helpers/eml';
+import { MemoryDecisionStore } from '../helpers/memory-decision-store';
 import { exampleSchedule } from '../helpers/sheets';
 
 const MONDAY_10 = new Date('2021-03-15T02:00:00Z'); // 10:00 in Beijing, before the deadline
@@ -101,6 +102,7 @@ describe('the intake over its ports', () => {
       sheets: { read: readDocument, identify: sniffFile },
       containers: containerOpener(),
       templates: excelTemplateWriter,
+      decisions: new MemoryDecisionStore(),
       schedule,
       settings: {
         replyToUnknownSenders: true,

@@ -24,6 +24,7 @@ export const MESSAGE_OUTCOMES = [
   'quarantined',
   'ignored',
   'duplicate',
+  'items_recorded',
 ] as const;
 
 export interface MessagesDeps {

@@ -3,6 +3,7 @@ import type { Schedule } from '../../config/schedule';
 import type { Logger } from '../../log';
 import type { Clock } from '../ports/clock';
 import type { ContainerOpener } from '../ports/container-opener';
+import type { DecisionStore } from '../ports/decision-store';
 import type { IntakeStore } from '../ports/intake-store';
 import type { MailReader } from '../ports/mail-reader';
 import type { Outbox } from '../ports/outbox';
@@ -29,6 +30,11 @@ export interface IntakeDeps {
   /** Opens archives and winmail.dat attachments. */
   containers: ContainerOpener;
   templates: TemplateWriter;
+  /**
+   * The agreed items: a list the office mails is recorded here, and a unit's reports on its
+   * items (the sheet's section 议定事项落实情况) with its submission.
+   */
+  decisions: DecisionStore;
   schedule: Schedule;
   settings: IntakeSettings;
   logger: Logger;
@@ -40,10 +46,15 @@ export interface IntakeDeps {
    * answer's MIME is built in it): on SQLite the transaction holds the process's one connection.
    */
   atomically?: <T>(fn: (tx: IntakeWrites) => Promise<T>) => Promise<T>;
+  /**
+   * Called after an office list of agreed items was recorded (outside its unit of work): the
+   * composition runs the follow-up that mails the 交办 notices.
+   */
+  afterItemsRecorded?: (now: Date) => Promise<void>;
 }
 
 /** The ports whose writes a unit of work commits together. */
-export type IntakeWrites = Pick<IntakeDeps, 'store' | 'outbox'>;
+export type IntakeWrites = Pick<IntakeDeps, 'store' | 'outbox' | 'decisions'>;
 
 export interface ProcessOptions {
   /** Attribute the message to this unit whatever its sender (a released quarantined message). */

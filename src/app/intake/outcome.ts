@@ -5,7 +5,14 @@ import { replyMail } from '../../domain/mail/outgoing-mail';
 import type { Outbox } from '../ports/outbox';
 
 export type IntakeOutcomeKind =
-  'accepted' | 'accepted_with_warnings' | 'rejected' | 'quarantined' | 'ignored' | 'duplicate';
+  | 'accepted'
+  | 'accepted_with_warnings'
+  | 'rejected'
+  | 'quarantined'
+  | 'ignored'
+  | 'duplicate'
+  /** An office member's list of agreed items, recorded (and confirmed to the sender). */
+  | 'items_recorded';
 
 /** What became of a message: the `duban ingest --json` object. */
 export interface IntakeOutcome {
@@ -25,6 +32,10 @@ export interface IntakeOutcome {
     inner?: Array<{ filename: string; format: string; used: boolean; note?: string }>;
   }>;
   submissionId: number | null;
+  /** The agreed items an office list created, changed or left as they were (ids). */
+  items?: { created: string[]; updated: string[]; unchanged: string[] };
+  /** The agreed items a unit's sheet reported on (ids), recorded with its submission. */
+  itemReports?: string[];
   /** Sheets in the same mail recorded for an earlier week they name (a correction of it). */
   corrections: Array<{ week: string; late: boolean; submissionId: number }>;
   replies: Array<{ kind: string; to: string[]; subject: string }>;

@@ -23,6 +23,7 @@ export const OUTCOME_ZH: Record<string, string> = {
   quarantined: '待核实',
   ignored: '未采用',
   duplicate: '重复',
+  items_recorded: '已记录议定事项',
 };
 
 export function outcomeZh(outcome: string | null): string {
@@ -63,6 +64,8 @@ const REASON_ZH: Record<string, string> = {
   NO_ATTACHMENT: '未附问题清单',
   HISTORY: '启用前的历史邮件',
   DMARC_FAIL: '未通过发件域验证（DMARC）',
+  ITEM_LIST_FROM_UNIT: '成员单位发送的议定事项清单（仅联合会议办公室可报送）',
+  ITEM_LIST_NO_MEETING_DATE: '议定事项清单未写明会议日期',
 };
 
 /** "发件人未登记（UNKNOWN_SENDER）": the code stays visible for looking it up. */
