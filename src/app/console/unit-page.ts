@@ -82,6 +82,7 @@ const KIND_LABELS: Record<string, string> = {
   unknown_sender: '来信答复',
   too_large: '来信答复（邮件过大）',
   unreadable: '来信答复（文件无法读取）',
+  item_list_refused: '来信答复（议定事项清单）',
   reminder: '催报',
   digest: '周报',
 };

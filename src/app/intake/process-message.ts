@@ -19,6 +19,7 @@ import {
   isoWithOffset,
   type ReportingWeek,
   reportingCandidates,
+  weekContaining,
   weeksBeforeArrival,
 } from '../../domain/calendar';
 import { classifyMessage } from '../../domain/intake/classify';
@@ -30,10 +31,12 @@ import {
   cloudLinkNotes,
   composeCloudLinkRequest,
   composeCorrectionRequest,
+  composeItemListRefusal,
   composeReceipt,
   composeTooLargeReply,
   composeUnknownSenderReply,
   noAttachmentIssue,
+  type ReadSheet,
   type ReplyContext,
 } from '../../domain/intake/replies';
 import { sheetsByWeek } from '../../domain/intake/sheet-weeks';
@@ -42,6 +45,13 @@ import { replyKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
 import { failpoint } from '../../failpoint';
 import type { ReceivedAttachment, SubmissionToRecord } from '../ports/intake-store';
+import {
+  checkItemReports,
+  isItemList,
+  officeMemberOf,
+  recordOfficeList,
+  reportsToRecord,
+} from './agreed-items';
 import type { IntakeDeps, IntakeWrites, ProcessOptions } from './deps';
 import {
   blankOutcome,
@@ -185,6 +195,86 @@ export async function processMessage(
     receivedAt: arrival.toISOString(),
   };
 
+  /**
+   * An office member's list of agreed items: recorded (in the message's unit of work) and
+   * confirmed to the sender; then the follow-up that mails the 交办 notices runs. Not a unit's
+   * sheet: no unit, no week. One list per mail; another list file in it is named as not read.
+   */
+  const office = officeMemberOf(schedule, msg.from?.address);
+  const recordList = async (
+    lists: ReadSheet[],
+    notes: ReplyContext['attachments'],
+  ): Promise<IntakeOutcome> => {
+    const [list, ...others] = lists;
+    if (!list || !office) throw new Error('recordList: no list, or not from the office');
+    result.unit = null;
+    result.week = null;
+    result.late = null;
+    const listed = new Set(lists.map((s) => s.filename));
+    const ctx: ReplyContext = {
+      ...ctxBase,
+      unit: null,
+      reportingWeek: null,
+      late: null,
+      deadline: null,
+      attachments: [
+        ...notes.filter((n) => !listed.has(n.filename)),
+        { filename: list.filename, used: true },
+        ...others.map((s) => ({
+          filename: s.filename,
+          used: false,
+          why: '同一邮件中已有议定事项清单，本文件未读取；请另行发送',
+        })),
+      ],
+    };
+    for (const a of attachments) if (a.filename && listed.has(a.filename)) a.used = true;
+    const undated = list.parsed.itemList?.meeting.date == null;
+    const outcome = await finish(
+      undated ? 'rejected' : 'items_recorded',
+      undated ? 'ITEM_LIST_NO_MEETING_DATE' : null,
+      msg,
+      async (tx) => {
+        const recorded = await recordOfficeList(
+          tx,
+          { schedule, sheet: list, sender: office, rawMessageId, ctx },
+          now,
+        );
+        result.items = {
+          created: recorded.created,
+          updated: recorded.updated,
+          unchanged: recorded.unchanged,
+        };
+        await queueReply(tx.outbox, result, recorded.reply, { key: answerKey, from, rawMessageId });
+        await tx.store.audit(
+          {
+            event: 'items.recorded',
+            rawMessageId,
+            details: { by: office.email, ...result.items },
+          },
+          now,
+        );
+      },
+    );
+    if (!undated && deps.afterItemsRecorded) await deps.afterItemsRecorded(now);
+    return outcome;
+  };
+
+  if (!unit && office && kind.reason !== 'FORWARDED_BY_RULE') {
+    // Not a unit: its sheet is read without a unit's check; only a list of items is its business.
+    const read = await readAttachments(
+      deps,
+      { rawMessageId, msg, unitId: null, referenceWeek: weekContaining(arrival, schedule) },
+      result,
+    );
+    const lists = read.sheets.filter(isItemList);
+    if (lists.length > 0) {
+      attachments = read.records;
+      return recordList(lists, read.notes);
+    }
+    // Anything else from an office member is what it was before: held for the office.
+    result.attachments = [];
+  }
+
   if (!unit) {
     const sender = msg.from;
     return finish('quarantined', 'UNKNOWN_SENDER', msg, async (tx) => {
@@ -247,9 +337,41 @@ export async function processMessage(
     { rawMessageId, msg, unitId: unit.id, referenceWeek: reporting.week },
     result,
   );
-  const { sheets, notes, messageIssues } = read;
+  const { notes, messageIssues } = read;
   attachments = read.records;
   ctx.attachments = notes;
+
+  // A meeting's list of agreed items: the office's business (recorded), never a unit's sheet.
+  const lists = read.sheets.filter(isItemList);
+  if (lists.length > 0 && office) return recordList(lists, notes);
+  const sheets = read.sheets.filter((s) => !isItemList(s));
+  if (lists.length > 0) {
+    const listed = new Set(lists.map((s) => s.filename));
+    for (const a of attachments) if (a.filename && listed.has(a.filename)) a.used = false;
+    ctx.attachments = notes.map((n) =>
+      listed.has(n.filename)
+        ? {
+            filename: n.filename,
+            used: false,
+            why: '为议定事项清单，由联合会议办公室统一登记，本单位无需报送，未予记录',
+          }
+        : n,
+    );
+    if (!sheets.some(isUsable)) {
+      const reply = composeItemListRefusal(ctx, { filenames: lists.map((s) => s.filename) }, now);
+      return finish('rejected', 'ITEM_LIST_FROM_UNIT', msg, async (tx) => {
+        await queueReply(tx.outbox, result, reply, answerFields());
+        await tx.store.audit(
+          {
+            event: 'message.rejected',
+            rawMessageId,
+            details: { reason: 'ITEM_LIST_FROM_UNIT' },
+          },
+          now,
+        );
+      });
+    }
+  }
 
   const usable = sheets.filter(isUsable);
   const filledOn = (usable[0] ?? sheets[0])?.parsed.filledOn ?? null;
@@ -333,6 +455,17 @@ export async function processMessage(
     ctx.deadline = isoWithOffset(reporting.deadline, schedule.programme.timezone);
   }
   const ownSheets = own?.sheets ?? usable;
+  // The section 议定事项落实情况: rows checked against the unit's open items (warnings added
+  // to the sheets' issues), recorded with the submission they came in.
+  const itemRows = await checkItemReports(deps.decisions, unit.id, usable);
+  const reportFields = (week: string, submissionId: number) => ({
+    unitId: unit.id,
+    week,
+    reportedAt: arrival,
+    submissionId,
+    rawMessageId,
+  });
+  const ownReports = reportsToRecord(itemRows, ownSheets, reportFields(reporting.week, 0));
   const issuesOf = (list: typeof usable) =>
     list.flatMap((s) => [...s.parsed.issues, ...(s.issues ?? [])]);
   const warnings = issuesOf(ownSheets);
@@ -346,6 +479,7 @@ export async function processMessage(
     ownSheets,
     now,
     corrections.map((c) => ({ week: c.reporting.week, late: c.reporting.late, sheets: c.sheets })),
+    ownReports.map((r) => ({ itemId: r.itemId, status: r.status })),
   );
   return finish(
     status,
@@ -360,6 +494,15 @@ export async function processMessage(
         projects: mergeProjects(ownSheets),
       });
       result.submissionId = submissionId;
+      const reports = reportsToRecord(
+        itemRows,
+        ownSheets,
+        reportFields(reporting.week, submissionId),
+      );
+      if (reports.length > 0) {
+        await tx.decisions.recordReports(reports, now);
+        result.itemReports = reports.map((r) => r.itemId);
+      }
       for (const c of corrections) {
         const cIssues = issuesOf(c.sheets);
         const id = await recordOnce(
@@ -373,6 +516,8 @@ export async function processMessage(
           },
           c.reporting,
         );
+        const earlier = reportsToRecord(itemRows, c.sheets, reportFields(c.reporting.week, id));
+        if (earlier.length > 0) await tx.decisions.recordReports(earlier, now);
         result.corrections.push({
           week: c.reporting.week,
           late: c.reporting.late,

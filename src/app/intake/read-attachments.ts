@@ -11,7 +11,7 @@ import type { MailAttachment, ParsedMessage } from '../../domain/intake/message'
 import type { AttachmentNote, ReadSheet } from '../../domain/intake/replies';
 import { catalogOf } from '../../domain/sheet/catalog';
 import { containedFileLabel, type FileIdentity } from '../../domain/sheet/formats';
-import type { SheetProject } from '../../domain/sheet/parse';
+import type { ParsedSheet, SheetProject } from '../../domain/sheet/parse';
 import { refusalMessage } from '../../domain/sheet/refusals';
 import { issue, type Code, type Issue } from '../../errors';
 import type { ContainerOpener } from '../ports/container-opener';
@@ -49,7 +49,8 @@ export interface ReadAttachments {
 
 interface Reading {
   deps: { sheets: SheetReader; containers: ContainerOpener; schedule: Schedule };
-  unitId: string;
+  /** null for an office member's mail: its sheet is not a unit's (no check against projects). */
+  unitId: string | null;
   referenceWeek: string;
   sheets: ReadSheet[];
   notes: AttachmentNote[];
@@ -61,7 +62,8 @@ export async function readAttachments(
   input: {
     rawMessageId: number;
     msg: ParsedMessage;
-    unitId: string;
+    /** The sending unit; null for an office member (a list of agreed items, not a unit's sheet). */
+    unitId: string | null;
     /** The week the arrival alone points to: the year of due dates written without one. */
     referenceWeek: string;
   },
@@ -132,7 +134,7 @@ async function readBodyTable(r: Reading, msg: ParsedMessage): Promise<void> {
     referenceDate: r.referenceWeek,
   });
   if (!parsed.ok) return;
-  const checked = checkSheetForUnit(parsed, r.unitId, r.deps.schedule);
+  const checked = checkedFor(r, parsed);
   r.sheets.push({ filename: BODY_TABLE_LABEL, parsed, issues: checked.issues });
 }
 
@@ -156,9 +158,7 @@ async function readOne(
     catalog: catalogOf(r.deps.schedule),
     referenceDate: r.referenceWeek,
   });
-  const checked = parsed.ok
-    ? checkSheetForUnit(parsed, r.unitId, r.deps.schedule)
-    : { issues: [], unitProjects: [] };
+  const checked = parsed.ok ? checkedFor(r, parsed) : { issues: [] };
   const used = parsed.ok && !checked.issues.some((i) => i.severity === 'error');
   r.sheets.push({
     filename: label,
@@ -168,6 +168,12 @@ async function readOne(
   });
   r.notes.push({ filename: label, used });
   return { used, why: null };
+}
+
+/** A sheet checked against the unit's projects (an office member's sheet is not checked). */
+function checkedFor(r: Reading, parsed: ParsedSheet): { issues: Issue[] } {
+  if (r.unitId === null) return { issues: [] };
+  return checkSheetForUnit(parsed, r.unitId, r.deps.schedule);
 }
 
 /** An archive: each file in it that may be the sheet is read; a refusal is said precisely. */

@@ -68,6 +68,10 @@ function mailKindLabel(kind: string): string {
       return '超限答复';
     case 'unreadable':
       return '无法读取答复';
+    case 'item_list_confirmation':
+      return '议定事项登记回复';
+    case 'item_list_refused':
+      return '议定事项清单答复';
     case 'reminder':
       return '催报提醒';
     case 'digest':

@@ -25,3 +25,8 @@ export { composeCorrectionRequest, noAttachmentIssue } from './reply/correction'
 export { composeTooLargeReply, composeUnknownSenderReply } from './reply/notices';
 export { composeUnreadableReply, type UnreadableCause } from './reply/unreadable';
 export { cloudLinkNotes, composeCloudLinkRequest, type CloudLinkInput } from './reply/cloud-link';
+export {
+  composeItemListConfirmation,
+  composeItemListRefusal,
+  type ItemListConfirmationInput,
+} from './reply/item-list';

@@ -2,6 +2,7 @@
 import type { Block } from '../../mail-body';
 import type { Schedule } from '../../../config/schedule';
 import { categoryLabel, PROBLEM_CATEGORIES } from '../../sheet/layout';
+import type { ItemProgress } from '../../decisions/types';
 import type { SheetProject } from '../../sheet/parse';
 import { projectById } from '../../programme';
 import { weekLabelZh } from '../../zh/dates';
@@ -23,6 +24,12 @@ import {
 import type { ComposedReply, ReadSheet, ReplyContext } from './types';
 
 const MAX_DEPARTMENTS_LISTED = 8;
+
+/** A unit's report on one of its agreed items, as recorded from the sheet. */
+export interface ReportedItem {
+  itemId: string;
+  status: ItemProgress | null;
+}
 
 /** Sheets of the same mail recorded for an earlier week they name (a correction of it). */
 export interface OtherWeek {
@@ -93,6 +100,30 @@ function projectBlock(
   };
 }
 
+function reportedItemBlocks(items: ReadonlyArray<ReportedItem>): Block[] {
+  if (items.length === 0) return [];
+  const blocks: Block[] = [
+    {
+      type: 'list',
+      title: `议定事项落实情况（共${items.length}项，已记录）：`,
+      items: items.map(
+        (r) =>
+          `${r.itemId}：${r.status ?? '是否办结未填写'}${r.status === '已办结' ? '（待联合会议办公室确认）' : ''}`,
+      ),
+      ordered: false,
+    },
+  ];
+  if (items.some((r) => r.status === '已办结')) {
+    blocks.push({
+      type: 'para',
+      lines: [
+        '报送“已办结”的事项，将由联合会议办公室核实后确认办结销号；确认前请保留相关材料，如办公室退回将另行通知。',
+      ],
+    });
+  }
+  return blocks;
+}
+
 /**
  * The receipt for a sheet (or sheets) that was read and recorded: what was read per project,
  * every warning with its cell, attachments ignored and why, and that a corrected sheet may be
@@ -103,6 +134,8 @@ export function composeReceipt(
   sheets: ReadSheet[],
   now: Date,
   otherWeeks: ReadonlyArray<OtherWeek> = [],
+  /** The agreed items the sheet reported on (section 议定事项落实情况), as recorded. */
+  reportedItems: ReadonlyArray<ReportedItem> = [],
 ): ComposedReply {
   const several = sheets.length > 1 || otherWeeks.length > 0;
   const blocks: Block[] = [greeting(ctx)];
@@ -132,11 +165,15 @@ export function composeReceipt(
       );
     }
   }
-  blocks.push({
-    type: 'para',
-    lines: [ordinal > 0 ? `读取到的内容（共${ordinal}个项目）：` : '未读取到项目内容。'],
-  });
+  // A unit responsible only for agreed items sends the section alone: no project to miss.
+  if (ordinal > 0 || reportedItems.length === 0) {
+    blocks.push({
+      type: 'para',
+      lines: [ordinal > 0 ? `读取到的内容（共${ordinal}个项目）：` : '未读取到项目内容。'],
+    });
+  }
   blocks.push(...projectBlocks);
+  blocks.push(...reportedItemBlocks(reportedItems));
 
   const warnings = sheets.flatMap((s) =>
     bySeverity([...s.parsed.issues, ...(s.issues ?? [])]).map((i) =>

@@ -4,7 +4,15 @@ import type { Issue } from '../../../errors';
 import type { ParsedSheet } from '../../sheet/parse';
 
 export type ReplyKind =
-  'receipt' | 'correction_request' | 'unknown_sender' | 'too_large' | 'unreadable';
+  | 'receipt'
+  | 'correction_request'
+  | 'unknown_sender'
+  | 'too_large'
+  | 'unreadable'
+  /** To an office member: the list of agreed items they mailed, as recorded. */
+  | 'item_list_confirmation'
+  /** To a unit that mailed a list of agreed items (only the office records them). */
+  | 'item_list_refused';
 
 /** The message being answered, as the mail parser read it. Every field is untrusted. */
 export interface OriginalMessage {
