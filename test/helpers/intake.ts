@@ -13,6 +13,7 @@ import pino from 'pino';
 import { SheetReaderPool } from '../../src/adapters/excel/sandbox';
 import { createMailTransport, type MailTransport } from '../../src/adapters/mail/transport';
 import { storeRawMessage, type Db } from '../../src/adapters/storage';
+import type { IntakeDeps } from '../../src/app/intake/deps';
 import {
   processMessage,
   type IntakeOutcome,
@@ -51,7 +52,15 @@ export const TEST_SETTINGS: IntakeSettings = {
   from: 'duban-inbox@example.cn',
 };
 
-export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
+/** Ports a test puts in place of the real ones (the decision store also in the unit of work). */
+export type IntakeOverrides = Partial<
+  Pick<IntakeDeps, 'sheets' | 'decisions' | 'afterItemsRecorded'>
+>;
+
+export function createIntakeHarness(
+  schedule: () => Schedule,
+  overrides: IntakeOverrides = {},
+): IntakeHarness {
   const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-outbox-'));
   const transport = createMailTransport({
     transport: { mode: 'outbox', dir: outbox },
@@ -76,20 +85,23 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
   let counter = 0;
   // A fresh UIDVALIDITY per harness keeps IMAP locations unique across tests sharing a database.
   const uidvalidity = 1 + Math.floor(Math.random() * 4_000_000_000);
-  const depsFor = (db: Db, now: Date, settings?: Partial<IntakeSettings>) =>
-    intakeDepsOver({
-      db,
-      transport,
-      sheets: new DocumentReader(
-        (bytes, options) => pool.read(bytes, options),
-        documentConverter(),
-      ),
-      schedule: schedule(),
-      settings: { ...TEST_SETTINGS, ...settings },
-      logger,
-      now: () => now,
-      dailyCap: 1000,
-    });
+  const depsFor = (db: Db, now: Date, settings?: Partial<IntakeSettings>): IntakeDeps =>
+    withOverrides(
+      intakeDepsOver({
+        db,
+        transport,
+        sheets: new DocumentReader(
+          (bytes, options) => pool.read(bytes, options),
+          documentConverter(),
+        ),
+        schedule: schedule(),
+        settings: { ...TEST_SETTINGS, ...settings },
+        logger,
+        now: () => now,
+        dailyCap: 1000,
+      }),
+      overrides,
+    );
   return {
     pool,
     outbox,
@@ -135,5 +147,20 @@ export function createIntakeHarness(schedule: () => Schedule): IntakeHarness {
       await pool.close();
       await transport.close();
     },
+  };
+}
+
+function withOverrides(deps: IntakeDeps, o: IntakeOverrides): IntakeDeps {
+  const { decisions } = o;
+  const atomically = deps.atomically;
+  return {
+    ...deps,
+    ...o,
+    ...(decisions && atomically
+      ? {
+          atomically: <T>(fn: Parameters<typeof atomically<T>>[0]) =>
+            atomically((tx) => fn({ ...tx, decisions })),
+        }
+      : {}),
   };
 }

@@ -102,7 +102,10 @@ export function composeItemListConfirmation(
       type: 'para',
       lines: [
         `你${when(ctx)}发送的议定事项清单${file}未写明会议日期，无法生成事项编号，本次未记录任何事项。`,
-        '请在清单标题或表头上方注明会议时间（如“会议时间：2021年3月16日”）后重新发送。',
+        // The issue below says it too, when the recording named it.
+        ...(input.issues.some((i) => i.code === 'ITEM_LIST_NO_MEETING_DATE')
+          ? []
+          : ['请在清单标题或表头上方注明会议时间（如“会议时间：2021年3月16日”）后重新发送。']),
       ],
     });
   } else {
