@@ -103,7 +103,7 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
     next = [
       listSheet('2021-03-16', [
         row(1),
-        row(2, { responsible: ['区发改委'], cooperating: ['区卫健委'], due: '2021-04-30' }),
+        row(2, { responsible: ['区发改委'], cooperating: ['卫健局'], due: '2021-04-30' }),
       ]),
     ];
     const o = await h.ingest(t.db, await mail('office-staff@example.cn'), {
@@ -125,15 +125,44 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
     expect(text).toContain('办公室工作人员：');
     expect(text).toContain('新增2项，更新0项，未变化0项');
     expect(text).toContain('20210316-1：议定事项1');
-    expect(text).toContain('责任单位：区发改委；配合单位：区卫健委；办结时限：2021年4月30日');
+    expect(text).toContain('责任单位：区发改委；配合单位：区卫健局；办结时限：2021年4月30日');
     expect(text).toContain('交办通知将发送至各责任单位');
+    expect(text).not.toContain('请核对以下内容');
+  });
+
+  it('names in its confirmation every issue with its cell, and records the rest', async () => {
+    next = [
+      listSheet('2021-03-20', [
+        row(1, { responsible: ['区发改委', '区文旅局'] }),
+        row(2, { cell: 'C6', due: null, dueText: '尽快' }),
+      ]),
+    ];
+    const o = await h.ingest(t.db, await mail('office@example.cn'), {
+      internalDate: new Date('2021-03-20T02:00:00Z'),
+    });
+    expect(o.outcome).toBe('items_recorded');
+    expect(o.items?.created).toEqual(['20210320-1']);
+    const text = o.mails[0]?.parsed.text ?? '';
+    expect(text).toContain('请核对以下内容（共2处）');
+    expect(text).toContain('区文旅局');
+    expect(text).toMatch(/C6：.*办结时限/u);
+  });
+
+  it('records nothing from a list without a meeting date, and says why', async () => {
+    next = [listSheet(null, [row(1)])];
+    const o = await h.ingest(t.db, await mail('office@example.cn'), {
+      internalDate: new Date('2021-03-20T03:00:00Z'),
+    });
+    expect(o).toMatchObject({ outcome: 'rejected', reason: 'ITEM_LIST_NO_MEETING_DATE' });
+    expect(o.mails[0]?.parsed.subject).toBe('未记录：议定事项清单');
+    expect(o.mails[0]?.parsed.text).toContain('未写明会议日期');
   });
 
   it('updates the items a corrected list changes, and says what changed', async () => {
     next = [
       listSheet('2021-03-16', [
         row(1),
-        row(2, { responsible: ['区发改委'], cooperating: ['区卫健委'], due: '2021-05-15' }),
+        row(2, { responsible: ['区发改委'], cooperating: ['卫健局'], due: '2021-05-15' }),
       ]),
     ];
     const o = await h.ingest(t.db, await mail('office@example.cn'), {
@@ -141,7 +170,8 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
     });
     expect(o.items).toEqual({ created: [], updated: ['20210316-2'], unchanged: ['20210316-1'] });
     expect((await decisions().item('20210316-2'))?.due).toBe('2021-05-15');
-    expect(await decisions().items()).toHaveLength(2);
+    const meeting = (await decisions().items()).filter((i) => i.meeting.date === '2021-03-16');
+    expect(meeting).toHaveLength(2);
     const text = o.mails[0]?.parsed.text ?? '';
     expect(text).toContain('20210316-2：办结时限由“2021年4月30日”改为“2021年5月15日”');
     expect(text).toContain('另有1项与此前记录一致');
@@ -149,12 +179,13 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
 
   it('refuses a list sent by a unit, politely, and records nothing', async () => {
     next = [listSheet('2021-03-18', [row(1)])];
+    const before = (await decisions().items()).length;
     const o = await h.ingest(t.db, await mail('jiaoyu@example.cn'), {
       internalDate: new Date('2021-03-18T02:00:00Z'),
     });
     expect(o).toMatchObject({ outcome: 'rejected', reason: 'ITEM_LIST_FROM_UNIT', unit: 'jiaoyu' });
     expect(o.submissionId).toBeNull();
-    expect(await decisions().items()).toHaveLength(2);
+    expect(await decisions().items()).toHaveLength(before);
     const answer = o.mails[0]?.parsed;
     expect(answer?.to).toMatchObject({ value: [{ address: 'jiaoyu@example.cn' }] });
     expect(answer?.text).toContain('区教育局：');
