@@ -14,6 +14,7 @@ import type { Outbox } from '../app/ports/outbox';
 import type { WeekReads } from '../app/ports/week-reads';
 import type { PreviewDeps, ReminderDeps } from '../app/reminders';
 import type { ScheduleReloadDeps } from '../app/schedule-reload';
+import { decisionStoreOver } from './decisions';
 import type { Runtime } from './runtime';
 
 /** The Outbox port over the database and a transport. */
@@ -65,6 +66,7 @@ export function reminderDepsOver(
   return {
     reads: weekReadsOver(parts.db),
     templates: excelTemplateWriter,
+    decisions: decisionStoreOver(parts.db),
     outboxAt: (now) => outboxFor({ ...parts, now: () => now }),
     schedule: parts.schedule,
     logger: parts.logger,
@@ -76,7 +78,13 @@ export function reminderDepsOver(
 
 /** What previewing reminders needs (nothing is stored or sent). */
 export function reminderPreviewDepsOver(db: Db, schedule: Schedule, from: string): PreviewDeps {
-  return { reads: weekReadsOver(db), templates: excelTemplateWriter, schedule, from };
+  return {
+    reads: weekReadsOver(db),
+    templates: excelTemplateWriter,
+    decisions: decisionStoreOver(db),
+    schedule,
+    from,
+  };
 }
 
 /**

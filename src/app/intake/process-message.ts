@@ -43,6 +43,7 @@ import { sheetsByWeek } from '../../domain/intake/sheet-weeks';
 import { mailAddress } from '../../domain/mail/address';
 import { replyKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
+import { templateItemsFor } from '../decisions/template-items';
 import { failpoint } from '../../failpoint';
 import type { ReceivedAttachment, SubmissionToRecord } from '../ports/intake-store';
 import {
@@ -420,6 +421,7 @@ export async function processMessage(
       schedule,
       unitId: unit.id,
       week: reporting.week,
+      items: await templateItemsFor(deps.decisions, unit.id),
     });
     const correction = {
       sheets,

@@ -8,6 +8,7 @@ import {
 import { mailAddress } from '../../domain/mail/address';
 import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import type { PreviewDeps } from './deps';
+import { templateItemsFor } from '../decisions/template-items';
 import { loadPreviousAnswers } from './previous-answers';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -45,6 +46,7 @@ export async function composeReminderMail(
             week: r.week,
             statusColumn: true,
             previous,
+            items: deps.decisions ? await templateItemsFor(deps.decisions, r.unit.id) : [],
           }),
         },
       ]

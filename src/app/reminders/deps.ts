@@ -1,6 +1,7 @@
 /** What the reminder use cases read, write and send through. */
 import type { Schedule } from '../../config/schedule';
 import type { Logger } from '../../log';
+import type { DecisionStore } from '../ports/decision-store';
 import type { Outbox } from '../ports/outbox';
 import type { TemplateWriter } from '../ports/template-writer';
 import type { WeekReads } from '../ports/week-reads';
@@ -9,6 +10,8 @@ export interface ReminderDeps {
   reads: WeekReads;
   /** Writes the pre-filled template the later stages attach. */
   templates: TemplateWriter;
+  /** The units' open agreed items, listed in the template (none without it). */
+  decisions?: DecisionStore;
   /** The outbox, as of the moment of a run (the mails are dated and claimed at `now`). */
   outboxAt(now: Date): Outbox;
   schedule: Schedule;
@@ -22,4 +25,7 @@ export interface ReminderDeps {
 }
 
 /** What the preview needs: no transport, nothing is stored. */
-export type PreviewDeps = Pick<ReminderDeps, 'reads' | 'templates' | 'schedule' | 'from'>;
+export type PreviewDeps = Pick<
+  ReminderDeps,
+  'reads' | 'templates' | 'decisions' | 'schedule' | 'from'
+>;

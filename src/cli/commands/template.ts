@@ -4,9 +4,12 @@ import type { Command } from 'commander';
 import { projectsLedBy, writeTemplate, type PreviousAnswers } from '../../adapters/excel/template';
 import { openDatabaseFor, parseDatabaseUrl } from '../../adapters/storage';
 import { loadPreviousAnswers } from '../../app/reminders';
+import { templateItemsFor } from '../../app/decisions/template-items';
+import { decisionStoreOver } from '../../compose/decisions';
 import { weekReadsOver } from '../../compose/week-deps';
 import { databaseUrlFromEnv } from '../../config/env';
 import type { Schedule } from '../../config/schedule';
+import type { TemplateItem } from '../../domain/decisions/types';
 import type { CliIO, CommandContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { loadScheduleOrReport } from './config';
@@ -51,43 +54,54 @@ export function registerTemplateCommand(program: Command, ctx: CommandContext): 
         return ctx.setExit(EXIT.USAGE);
       }
       const projects = projectsLedBy(schedule, unit.id);
-      if (projects.length === 0) {
+      const { previous, items } = opts.blank
+        ? { previous: null, items: [] }
+        : await fromDatabase(io, schedule, unit.id, week);
+      if (projects.length === 0 && items.length === 0) {
         io.err(
-          `duban template: unit "${unit.id}" (${unit.name}) leads no project in the schedule.`,
+          `duban template: unit "${unit.id}" (${unit.name}) leads no project in the schedule and has no open agreed item.`,
         );
         return ctx.setExit(EXIT.USAGE);
       }
       const out = path.resolve(io.cwd, opts.out ?? `问题清单-${unit.id}-${week}.xlsx`);
-      const previous = opts.blank ? null : await previousAnswers(io, schedule, unit.id, week);
       const bytes = await writeTemplate({
         schedule,
         unitId: unit.id,
         week,
         statusColumn: true,
         previous,
+        items,
       });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, bytes);
       const targets = projects.reduce((n, p) => n + p.targets.length, 0);
       io.out(
         `${out}: ${unit.name}, week ${week}, ${projects.length} project(s), ${targets} target(s)` +
+          (items.length > 0 ? `, ${items.length} open agreed item(s)` : '') +
           (previous ? `, pre-filled with the answers of week ${previous.week}` : ''),
       );
       ctx.setExit(EXIT.OK);
     });
 }
 
+interface FromDatabase {
+  previous: PreviousAnswers | null;
+  /** The unit's open agreed items with its last answers (the sheet 议定事项落实情况). */
+  items: TemplateItem[];
+}
+
 /**
- * Last week's answers, when there is a database to read them from. The template is useful
- * without them, so no database (the SQLite file does not exist: nothing is created), an
- * unreachable one or an unmigrated one only costs a note on stderr.
+ * Last week's answers and the unit's open agreed items, when there is a database to read them
+ * from. The template is useful without them, so no database (the SQLite file does not exist:
+ * nothing is created), an unreachable one or an unmigrated one only costs a note on stderr.
  */
-async function previousAnswers(
+async function fromDatabase(
   io: CliIO,
   schedule: Schedule,
   unitId: string,
   week: string,
-): Promise<PreviousAnswers | null> {
+): Promise<FromDatabase> {
+  const none: FromDatabase = { previous: null, items: [] };
   let url;
   let location;
   try {
@@ -97,14 +111,14 @@ async function previousAnswers(
     io.err(
       `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,
     );
-    return null;
+    return none;
   }
   if (
     location.dialect === 'sqlite' &&
     location.file !== ':memory:' &&
     !fs.existsSync(location.file)
   ) {
-    return null;
+    return none;
   }
   let db;
   try {
@@ -114,15 +128,26 @@ async function previousAnswers(
     io.err(
       `duban template: note: ${(err as Error).message} Writing the sheet without last week's answers.`,
     );
-    return null;
+    return none;
   }
   try {
-    return await loadPreviousAnswers(weekReadsOver(db), schedule, unitId, week);
-  } catch (err) {
-    io.err(
-      `duban template: note: last week's answers could not be read (${(err as Error).message}); the sheet is written without them.`,
-    );
-    return null;
+    let previous: PreviousAnswers | null = null;
+    try {
+      previous = await loadPreviousAnswers(weekReadsOver(db), schedule, unitId, week);
+    } catch (err) {
+      io.err(
+        `duban template: note: last week's answers could not be read (${(err as Error).message}); the sheet is written without them.`,
+      );
+    }
+    let items: TemplateItem[] = [];
+    try {
+      items = await templateItemsFor(decisionStoreOver(db), unitId);
+    } catch (err) {
+      io.err(
+        `duban template: note: the unit's agreed items could not be read (${(err as Error).message}); the sheet is written without them.`,
+      );
+    }
+    return { previous, items };
   } finally {
     await db.close();
   }
