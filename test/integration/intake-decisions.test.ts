@@ -8,9 +8,12 @@
 import { sniffFile } from '../../src/adapters/formats/sniff';
 import { StorageWeekReads } from '../../src/adapters/storage';
 import type { SheetReader } from '../../src/app/ports/sheet-reader';
+import type { TemplateRequest } from '../../src/app/ports/template-writer';
+import { composeReminderMail, planWeek } from '../../src/app/reminders';
 import { decisionStoreOver } from '../../src/compose/decisions';
 import type { Schedule } from '../../src/config/schedule';
 import type { ItemListRow, ItemReportRow } from '../../src/domain/decisions/types';
+import { reminderLadder } from '../../src/domain/reminder/ladder';
 import type { ParsedSheet } from '../../src/domain/sheet/parse';
 import { weekStatus } from '../../src/domain/week-status';
 import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
@@ -299,5 +302,45 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
     const receipt = o.mails[0]?.parsed.text ?? '';
     expect(receipt).toContain('20210316-2：已办结（待联合会议办公室确认）');
     expect(receipt).toContain('将由联合会议办公室核实后确认办结销号');
+  });
+
+  it('reminds a unit with an open item like a lead unit, its template listing its items', async () => {
+    const week = '2021-03-29';
+    const reads = new StorageWeekReads(t.db);
+    const stage = reminderLadder(week, schedule).stages.find(
+      (s) => s.skipped === null && [...s.stage.to, ...s.stage.cc].includes('unit'),
+    );
+    if (!stage) throw new Error('the example schedule has no stage mailing the unit');
+    const now = new Date(stage.at.getTime() + 60_000);
+    const plan = await planWeek(reads, schedule, week, now);
+    const due = plan.due.find((r) => r.unit.id === 'fagai');
+    expect(due).toBeDefined();
+    const requests: TemplateRequest[] = [];
+    const mailed = await composeReminderMail(
+      {
+        reads,
+        schedule,
+        from: 'duban-inbox@example.cn',
+        decisions: decisions(),
+        templates: {
+          write: async (req) => {
+            requests.push(req);
+            return xlsx;
+          },
+        },
+      },
+      plan,
+      due!,
+      now,
+    );
+    expect(mailed.to.map((a) => a.address)).toContain('fagai@example.cn');
+    expect(mailed.text).toContain('需报送落实情况的议定事项：');
+    expect(mailed.text).toContain('20210319-1：议定事项1');
+    expect(mailed.text).not.toContain('需报送的项目');
+    expect(requests[0]?.items?.map((i) => [i.id, i.status])).toEqual([
+      ['20210316-2', '已办结'],
+      ['20210319-1', '未启动'],
+      ['20210320-1', null],
+    ]);
   });
 });

@@ -26,6 +26,7 @@ export async function composeReminderMail(
     ? await loadPreviousAnswers(reads, schedule, r.unit.id, r.week)
     : null;
   const templateFile = withTemplate ? `问题清单-${r.unit.id}-${r.week}.xlsx` : null;
+  const items = deps.decisions ? await templateItemsFor(deps.decisions, r.unit.id) : [];
   const composed = composeReminder(r, {
     schedule,
     now,
@@ -34,6 +35,7 @@ export async function composeReminderMail(
     rejected: r.state === 'invalid' ? await reads.rejectedVersions(r.week, r.unit.id) : [],
     templateFile,
     previousWeek: previous?.week ?? null,
+    items,
   });
   const attachments = templateFile
     ? [
@@ -46,7 +48,7 @@ export async function composeReminderMail(
             week: r.week,
             statusColumn: true,
             previous,
-            items: deps.decisions ? await templateItemsFor(deps.decisions, r.unit.id) : [],
+            items,
           }),
         },
       ]

@@ -1,4 +1,5 @@
 /** What a reminder says: formal zh-CN, saying precisely what is missing (reminders.ts). */
+import { oneLine } from '../one-line';
 import { closingBlocks, renderHtml, renderText, type Block } from '../mail-body';
 import type { ReminderStage, Schedule } from '../../config/schedule';
 import { leaderTitle, unitName } from '../programme';
@@ -21,6 +22,8 @@ export interface ComposeContext {
   templateFile: string | null;
   /** The week whose answers the attached template carries, or null. */
   previousWeek: string | null;
+  /** The unit's open agreed items, to report on in the sheet's section 议定事项落实情况. */
+  items?: ReadonlyArray<{ id: string; text: string }>;
 }
 
 export interface ComposedReminder {
@@ -118,11 +121,12 @@ function templateBlock(ctx: ComposeContext): Block[] {
   const withPrevious = ctx.previousWeek
     ? `，以及你单位${weekLabelZh(ctx.previousWeek)}报送的内容，请在此基础上核对、更新`
     : '，可直接在其中填写';
+  const items = (ctx.items ?? []).length > 0 ? '及“议定事项落实情况”' : '';
   return [
     {
       type: 'para',
       lines: [
-        `本邮件附有你单位本周的问题清单“${ctx.templateFile}”，已预填项目名称、攻坚目标和完成时限${withPrevious}。`,
+        `本邮件附有你单位本周的问题清单“${ctx.templateFile}”，已预填项目名称、攻坚目标和完成时限${items}${withPrevious}。`,
       ],
     },
   ];
@@ -208,10 +212,22 @@ export function composeReminder(r: PlannedReminder, ctx: ComposeContext): Compos
       ...(next ? [`截至${dateTimeZh(next.at, tz)}仍未报送的，将报项目负责领导督办。`] : []),
     ];
   }
+  const projects = projectLines(r, schedule, false);
   const blocks: Block[] = [
     { type: 'para', lines: [`${r.unit.name}：`] },
     { type: 'para', lines: opening },
-    { type: 'list', title: '需报送的项目：', items: projectLines(r, schedule, false) },
+    ...(projects.length > 0
+      ? [{ type: 'list' as const, title: '需报送的项目：', items: projects }]
+      : []),
+    ...((ctx.items ?? []).length > 0
+      ? [
+          {
+            type: 'list' as const,
+            title: '需报送落实情况的议定事项：',
+            items: (ctx.items ?? []).map((i) => `${i.id}：${oneLine(i.text, 80)}`),
+          },
+        ]
+      : []),
     {
       type: 'para',
       lines: [
