@@ -256,7 +256,14 @@ export async function processMessage(
         );
       },
     );
-    if (!undated && deps.afterItemsRecorded) await deps.afterItemsRecorded(now);
+    // The list is recorded and answered whatever the follow-up does: its next run catches up.
+    if (!undated && deps.afterItemsRecorded) {
+      try {
+        await deps.afterItemsRecorded(now);
+      } catch (err) {
+        log.warn({ err }, 'follow-up after recording agreed items failed');
+      }
+    }
     return outcome;
   };
 
