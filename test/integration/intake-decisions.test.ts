@@ -5,7 +5,11 @@
  * named in the receipt. Real storage and mail; the sheet reader is replaced by one that returns
  * the ParsedSheet each test sets (the parser of lists and sections is tested on its own).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { excelTemplateWriter } from '../../src/adapters/excel/template';
 import { sniffFile } from '../../src/adapters/formats/sniff';
+import { templateItemsFor } from '../../src/app/decisions/template-items';
 import { StorageWeekReads } from '../../src/adapters/storage';
 import type { SheetReader } from '../../src/app/ports/sheet-reader';
 import type { TemplateRequest } from '../../src/app/ports/template-writer';
@@ -20,6 +24,7 @@ import { TEST_DIALECTS, useTestDatabase } from '../helpers/db';
 import { buildEml } from '../helpers/eml';
 import { createIntakeHarness, type IntakeHarness } from '../helpers/intake';
 import { exampleSchedule, filledTemplate } from '../helpers/sheets';
+import { scheduleWithItemsOnlyUnit } from '../helpers/template-items';
 
 const WEDNESDAY = new Date('2021-03-17T02:00:00Z'); // the day after the meeting
 const MONDAY_10 = new Date('2021-03-22T02:00:00Z'); // week 2021-03-22, before its deadline
@@ -342,5 +347,62 @@ describe.each(TEST_DIALECTS)('agreed items through the intake on %s', (dialect) 
       ['20210319-1', '未启动'],
       ['20210320-1', null],
     ]);
+  });
+});
+
+describe.each(TEST_DIALECTS)('agreed items from real files through the intake on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+  let schedule: Schedule;
+  let h: IntakeHarness;
+  beforeAll(async () => {
+    schedule = await scheduleWithItemsOnlyUnit();
+    h = createIntakeHarness(() => schedule);
+  });
+  afterAll(async () => h.close());
+
+  it('records the list LibreOffice wrote, and the unit’s template answers sent back', async () => {
+    const list = fs.readFileSync(
+      path.join(__dirname, '../fixtures/decisions/item-list_libreoffice.xlsx'),
+    );
+    const recorded = await h.ingest(
+      t.db,
+      await buildEml({
+        from: 'office@example.cn',
+        attachments: [{ filename: '第三次会议议定事项.xlsx', content: list }],
+      }),
+      { internalDate: WEDNESDAY },
+    );
+    expect(recorded.outcome).toBe('items_recorded');
+    expect(recorded.items?.created).toContain('20210316-2');
+    const store = decisionStoreOver(t.db);
+    expect((await store.item('20210316-2'))?.responsibleUnits).toEqual(['caizheng']);
+    expect(recorded.mails[0]?.parsed.text).toContain('20210316-2：落实首期建设资金');
+
+    // The unit answers in the template it is sent (its items, pre-filled with these answers).
+    const items = (await templateItemsFor(store, 'caizheng')).map((i) => ({
+      ...i,
+      progress: '首期资金已拨付。',
+      status: '已办结' as const,
+    }));
+    const sheet = await excelTemplateWriter.write({
+      schedule,
+      unitId: 'caizheng',
+      week: '2021-03-22',
+      items,
+    });
+    const o = await h.ingest(
+      t.db,
+      await buildEml({
+        from: 'caizheng@example.cn',
+        attachments: [{ filename: '问题清单.xlsx', content: Buffer.from(sheet) }],
+      }),
+      { internalDate: MONDAY_10 },
+    );
+    expect(o).toMatchObject({ outcome: 'accepted', unit: 'caizheng', week: '2021-03-22' });
+    expect(o.itemReports).toEqual(['20210316-2']);
+    expect((await store.item('20210316-2'))?.state).toBe('awaiting_confirmation');
+    const receipt = o.mails[0]?.parsed.text ?? '';
+    expect(receipt).toContain('20210316-2：已办结（待联合会议办公室确认）');
+    expect(receipt).not.toContain('未读取到项目内容');
   });
 });
