@@ -11,7 +11,9 @@ import { parseNow, parseWeek, warnWithoutHolidayList, withDatabase } from './com
 export function registerStatusCommand(program: Command, ctx: CommandContext): void {
   program
     .command('status')
-    .description("A reporting week's deadline and each lead unit's state, submission and reminders")
+    .description(
+      "A reporting week's deadline and each expected unit's state (lead units and units with an open agreed item), submission and reminders",
+    )
     .requiredOption('--week <YYYY-MM-DD>', 'the reporting week, named by its Monday')
     .option('--json', 'print one JSON object (documented in the README)')
     .option('--config <FILE>', 'the schedule YAML')
