@@ -14,7 +14,6 @@ import type { Outbox } from '../app/ports/outbox';
 import type { WeekReads } from '../app/ports/week-reads';
 import type { PreviewDeps, ReminderDeps } from '../app/reminders';
 import type { ScheduleReloadDeps } from '../app/schedule-reload';
-import { decisionStoreOver } from './decisions';
 import type { Runtime } from './runtime';
 
 /** The Outbox port over the database and a transport. */

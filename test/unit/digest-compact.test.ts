@@ -33,6 +33,7 @@ function readsOf(input: DigestInput): WeekReads {
   return {
     submissionFacts: async () => [...input.facts],
     digestSentAt: async () => input.digestSentAt,
+    unitsWithOpenItems: async () => [...(input.itemUnits ?? [])],
     remindersSent: async () =>
       input.reminders.map((r) => ({ ...r, sentAt: NOW })) as Awaited<
         ReturnType<WeekReads['remindersSent']>
