@@ -38,6 +38,10 @@ const PAGES = [
   ['quarantine', '/quarantine'],
   ['digests', '/digests'],
   ['schedule', '/schedule'],
+  ['decisions', '/decisions'],
+  ['decision', '/decisions/20210316-3'],
+  ['ledger', '/ledger'],
+  ['assessment', '/assessment?from=2021-03-15&to=2021-03-28'],
 ];
 
 const VIEWPORTS = [

@@ -29,7 +29,7 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
     sheets: w.sheets,
     containers: containerOpener(),
     templates: excelTemplateWriter,
-    decisions: decisionStoreOver(w.db),
+    decisions: decisionStoreOver(w.db, w.schedule),
     schedule: w.schedule,
     settings: w.settings,
     logger: w.logger,
@@ -40,7 +40,7 @@ export function intakeDepsOver(w: IntakeWiring): IntakeDeps {
         fn({
           store: new DbIntakeStore(tx),
           outbox: new MailOutbox({ ...w, db: tx }),
-          decisions: decisionStoreOver(tx),
+          decisions: decisionStoreOver(tx, w.schedule),
         }),
       ),
   };

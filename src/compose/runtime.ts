@@ -27,6 +27,8 @@ import type { IntakeDeps, IntakeSettings } from '../app/intake/deps';
 import type { Outbox } from '../app/ports/outbox';
 import { MailOutbox, type DeliverDeps } from '../adapters/mail/outbox';
 import { intakeDepsOver } from './intake';
+import { followUpDeps } from './follow-up-deps';
+import { runFollowUp } from '../app/decisions/follow-up';
 import type { LastReload } from '../app/schedule-reload';
 
 export interface Runtime {
@@ -129,8 +131,19 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     now,
     workerName: `${os.hostname()}:${process.pid}`,
     outbox,
-    intakeDeps: () =>
-      intakeDepsOver({ ...wiring, sheets: reader, schedule: runtime.schedule, settings: intake }),
+    intakeDeps: () => ({
+      ...intakeDepsOver({
+        ...wiring,
+        sheets: reader,
+        schedule: runtime.schedule,
+        settings: intake,
+      }),
+      // A meeting's items just recorded: their 交办 notices go out at once (the daily run would
+      // send them too; the keys make it once). A mail that meets a 4xx is left to the sweeper.
+      afterItemsRecorded: async (at: Date) => {
+        await runFollowUp(followUpDeps(runtime), at);
+      },
+    }),
     deliverDeps: () => ({ ...wiring }),
     async close() {
       // Each step runs even when one before it fails.

@@ -15,6 +15,13 @@ import { runSheetDemo } from '../../dev/demo/sheets';
 import { sendDueReminders } from '../../app/reminders';
 import { digestBuildDepsOver, reminderDeps, weekReadsOver } from '../../compose/week-deps';
 import { runDigestJob } from '../../compose/scheduler';
+import { closeItem } from '../../app/decisions/state';
+import { decisionsList } from '../../app/decisions/list';
+import { readLedger } from '../../app/decisions/ledger';
+import { runFollowUp } from '../../app/decisions/follow-up';
+import { decisionDepsOver } from '../../compose/decision-deps';
+import { followUpDeps } from '../../compose/follow-up-deps';
+import { ledgerXlsx } from '../../adapters/excel/ledger-workbook';
 import { createLogger } from '../../log';
 import { EXIT } from '../exit-codes';
 import type { CommandContext } from '../context';
@@ -24,6 +31,20 @@ const hooks: DemoHooks = {
   async remind(runtime, now) {
     const result = await sendDueReminders(reminderDeps(runtime), now);
     return result.reminders.length;
+  },
+  async followUp(runtime, now) {
+    const { mails } = await runFollowUp(followUpDeps(runtime), now);
+    if (mails.length === 0) return 'nothing due';
+    return mails.map((m) => `${m.kind}${m.colour ? ` ${m.colour}` : ''} → ${m.unitId}`).join(', ');
+  },
+  async confirm(runtime, itemId, now) {
+    const item = await closeItem(
+      decisionDepsOver(runtime.db, runtime.schedule),
+      itemId,
+      'office:office@example.cn',
+      now,
+    );
+    return `${item.id}: ${item.state}`;
   },
   async digest(runtime, week, now, outDir) {
     await runDigestJob(runtime, now);
@@ -90,6 +111,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         progress: (line) => io.out(`  ${line}`),
       });
       const db = await openDatabase(`sqlite:${path.join(loopDir, 'duban.sqlite')}`);
+      const ledgerFile = path.join(loopDir, '督办台账.xlsx');
       try {
         io.out('\nWhat happened (duban status):');
         io.out(
@@ -123,6 +145,20 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
             );
           }
         }
+        // The agreed items as they stand (duban decisions list) and the ledger (duban ledger -o).
+        const deps = decisionDepsOver(db, schedule);
+        const { decisions } = await decisionsList(deps, new Date());
+        io.out(`\nAgreed items (duban decisions list):`);
+        io.out(
+          `  ${'id'.padEnd(13)}${'unit'.padEnd(10)}${'due'.padEnd(12)}${'state'.padEnd(23)}colour`,
+        );
+        for (const d of decisions) {
+          io.out(
+            `  ${d.id.padEnd(13)}${d.responsibleUnits.join(',').padEnd(10)}${d.due.padEnd(12)}${d.state.padEnd(23)}${d.colour ?? '-'}`,
+          );
+        }
+        const ledger = await readLedger(deps, new Date());
+        fs.writeFileSync(ledgerFile, await ledgerXlsx(ledger, schedule.programme.name));
       } finally {
         await db.close();
       }
@@ -132,15 +168,19 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         .sort();
       const kinds = new Map<string, number>();
       for (const f of mails) {
-        const kind = /-(reply|reminder|digest)[_-]/.exec(f)?.[1] ?? 'other';
+        const kind =
+          /-(reply|reminder|digest|assignment|notice|sendback|departments)[_-]/.exec(f)?.[1] ??
+          'other';
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
       io.out(
         `\nMails written (${mails.length}): ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n` +
           `  ${report.outbox}\n` +
           `Digests (.html, .txt, .xlsx): ${path.join(loopDir, 'digest-2021-03-15')}, ${path.join(loopDir, 'digest-2021-03-22')}\n` +
+          `Ledger of agreed items (督办台账): ${ledgerFile}\n` +
           `Database: ${path.join(loopDir, 'duban.sqlite')}\n` +
-          `See the weeks: DATABASE_URL=sqlite:${path.join(loopDir, 'duban.sqlite')} npx duban status --week 2021-03-15`,
+          `See the weeks: DATABASE_URL=sqlite:${path.join(loopDir, 'duban.sqlite')} npx duban status --week 2021-03-15\n` +
+          `  … decisions list --json; ledger -o FILE.xlsx; assessment --from 2021-03-15 --to 2021-03-28 --json`,
       );
       ctx.setExit(EXIT.OK);
     });

@@ -8,7 +8,12 @@
  * 区交通运输局's sheet arrives late, forwarded by a secretary with a GBK-encoded file name (it
  * also covers 新城投资公司, the project's second lead unit); 区农水局 sends nothing all week
  * (reminded, then escalated) and its head's out-of-office reply lands in the mailbox.
- * Week of 2021-03-22: every unit on time, some problems changed, others not.
+ * After the first week's digest the joint meeting's office mails the meeting's three agreed items
+ * (议定事项): duban records them, confirms to the office and sends each responsible unit its 交办
+ * notice. Week of 2021-03-22: every unit on time, some problems changed, others not; in their
+ * sheets 区教育局 reports its item done (the office confirms it: 办结销号), 区农水局 reports its
+ * item 未启动 past half its time (a yellow 督办单 follows) and 区交通运输局's item passed its time
+ * limit (a red 督办单, copied to the supervision office and the project's responsible leader).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,12 +32,19 @@ import {
   qqLargeAttachmentMail,
 } from './mails';
 import { wordTableFromSheet } from './word-sheet';
+import { agreedItemsMail, fillItemReports, type DemoItemReport } from './items';
+import { templateItemsFor } from '../../app/decisions/template-items';
+import { decisionStoreOver } from '../../compose/decisions';
 import { openRuntime, type Runtime } from '../../compose/runtime';
 import { startService, type Service } from '../../compose/service';
 
 export interface DemoHooks {
   /** Sends the reminders due at `now`; returns how many went out. */
   remind(runtime: Runtime, now: Date): Promise<number>;
+  /** Runs the daily follow-up of agreed items at `now`; returns what went out. */
+  followUp(runtime: Runtime, now: Date): Promise<string>;
+  /** The office confirms an agreed item done (办结销号) at `now`. */
+  confirm(runtime: Runtime, itemId: string, now: Date): Promise<string>;
   /** Sends the week's digest at `now`; returns where its files are. */
   digest(runtime: Runtime, week: string, now: Date, outDir: string): Promise<string[]>;
 }
@@ -71,15 +83,32 @@ function answers(progress: string, funding: string | null): Answers {
   };
 }
 
+/**
+ * The unit's sheet for the week as it fills it in: its template (with its open agreed items, as
+ * duban pre-fills them), the answers, and its reports on the items.
+ */
+async function unitSheet(
+  ctx: DemoContext,
+  unitId: string,
+  week: string,
+  a: Answers,
+  reports: readonly DemoItemReport[],
+): Promise<Buffer> {
+  const items = await templateItemsFor(decisionStoreOver(ctx.runtime.db, ctx.schedule), unitId);
+  const sheet = await filledSheet(ctx.schedule, unitId, week, a, undefined, items);
+  return reports.length > 0 ? fillItemReports(sheet, reports) : sheet;
+}
+
 function appendSheet(
   unitId: string,
   from: string,
   week: string,
   a: Answers,
+  reports: readonly DemoItemReport[] = [],
   filename = '问题清单.xlsx',
 ) {
   return async (ctx: DemoContext, when: Date): Promise<void> => {
-    const sheet = await filledSheet(ctx.schedule, unitId, week, a);
+    const sheet = await unitSheet(ctx, unitId, week, a, reports);
     const raw = await mailWithSheet({
       from,
       subject: `${week}问题清单`,
@@ -116,6 +145,11 @@ export function demoTimeline(): DemoEvent[] {
     at: at(date, time),
     what: 'reminders due',
     run: async (ctx) => `${await ctx.hooks.remind(ctx.runtime, at(date, time))} sent`,
+  });
+  const followUp = (date: string): DemoEvent => ({
+    at: at(date, '09:00'),
+    what: 'follow-up of agreed items',
+    run: async (ctx) => ctx.hooks.followUp(ctx.runtime, at(date, '09:00')),
   });
   const digest = (week: string, date: string): DemoEvent => ({
     at: at(date, '08:00'),
@@ -196,6 +230,23 @@ export function demoTimeline(): DemoEvent[] {
     remind('2021-03-16', '09:00'),
     mailEvent(
       '2021-03-16',
+      '10:00',
+      "the office mails the joint meeting's agreed items (3 items)",
+      async (ctx, when) => {
+        const raw = await agreedItemsMail({
+          date: when,
+          messageId: `<demo-items-${randomBytes(4).toString('hex')}@example.cn>`,
+        });
+        await ctx.dovecot.append('INBOX', raw, [], when);
+      },
+    ),
+    followUp('2021-03-17'),
+    followUp('2021-03-18'),
+    followUp('2021-03-19'),
+    followUp('2021-03-22'),
+    followUp('2021-03-23'),
+    mailEvent(
+      '2021-03-16',
       '10:20',
       '区交通运输局 (forwarded by a secretary, GBK file name), late',
       async (ctx, when) => {
@@ -225,6 +276,13 @@ export function demoTimeline(): DemoEvent[] {
         'jiaoyu@example.cn',
         w2,
         answers('已完成工程量清算。', '工程量清算审定金额增加，需调整概算。'),
+        [
+          {
+            id: '20210316-1',
+            progress: '工程量清算已审定，概算调整已报送区财政局。',
+            status: '已办结',
+          },
+        ],
       ),
     ),
     mailEvent(
@@ -242,7 +300,13 @@ export function demoTimeline(): DemoEvent[] {
       '2021-03-22',
       '11:00',
       '区交通运输局, week 2',
-      appendSheet('jiaotong', 'jiaotong@example.cn', w2, answers('场地平整已完成六成。', null)),
+      appendSheet('jiaotong', 'jiaotong@example.cn', w2, answers('场地平整已完成六成。', null), [
+        {
+          id: '20210316-3',
+          progress: '已与沿线群众座谈两次，部分诉求仍在协调。',
+          status: '推进中',
+        },
+      ]),
     ),
     mailEvent(
       '2021-03-22',
@@ -253,8 +317,15 @@ export function demoTimeline(): DemoEvent[] {
         'nongshui@example.cn',
         w2,
         answers('截污工程完成1.5公里。', '管线迁改费用约150万元待落实。'),
+        [{ id: '20210316-2', progress: '资金来源尚在研究。', status: '未启动' }],
       ),
     ),
+    {
+      at: at('2021-03-22', '16:00'),
+      what: 'the office confirms 20210316-1 done (办结销号)',
+      run: async (ctx: DemoContext) =>
+        ctx.hooks.confirm(ctx.runtime, '20210316-1', at('2021-03-22', '16:00')),
+    },
     remind('2021-03-22', '18:30'),
     digest(w2, '2021-03-23'),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());

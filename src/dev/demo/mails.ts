@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
 import type { Schedule } from '../../config/schedule';
+import type { TemplateItem } from '../../domain/decisions/types';
 import { writeTemplate } from '../../adapters/excel/template';
 
 export interface Answers {
@@ -27,10 +28,17 @@ export async function filledSheet(
   week: string,
   answers: Answers,
   edit?: (ws: ExcelJS.Worksheet) => void,
+  /** The unit's open agreed items: the template gains the sheet 议定事项落实情况. */
+  items?: readonly TemplateItem[],
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(
-    (await writeTemplate({ schedule, unitId, week })) as unknown as ExcelJS.Buffer,
+    (await writeTemplate({
+      schedule,
+      unitId,
+      week,
+      ...(items ? { items } : {}),
+    })) as unknown as ExcelJS.Buffer,
   );
   const ws = wb.worksheets[0];
   if (!ws) throw new Error('template without a sheet');
