@@ -2,7 +2,8 @@
  * Wiring for the agreed items' daily follow-up run (src/app/decisions/follow-up.ts): the decision
  * store, the week reads and the outbox over a database and a transport.
  */
-import { queuedMail, storedMail, type DeliverDeps } from '../adapters/mail/outbox';
+import { MailOutbox, queuedMail, storedMail, type DeliverDeps } from '../adapters/mail/outbox';
+import { StorageWeekReads } from '../adapters/storage';
 import type { Db } from '../adapters/storage';
 import type { FollowUpDeps } from '../app/decisions/deps';
 import type { DecisionStore } from '../app/ports/decision-store';
@@ -10,8 +11,6 @@ import type { Outbox } from '../app/ports/outbox';
 import type { Schedule } from '../config/schedule';
 import type { Logger } from '../log';
 import { decisionStoreOver } from './decisions';
-import type { Runtime } from './runtime';
-import { outboxFor, weekReadsOver } from './week-deps';
 
 /** What the follow-up run needs; the outbox takes the moment of each run. */
 export function followUpDepsOver(
@@ -26,9 +25,9 @@ export function followUpDepsOver(
 ): FollowUpDeps {
   return {
     decisions: parts.decisions ?? decisionStoreOver(parts.db, parts.schedule),
-    reads: weekReadsOver(parts.db),
+    reads: new StorageWeekReads(parts.db),
     schedule: parts.schedule,
-    outboxAt: (now) => outboxFor({ ...parts, now: () => now }),
+    outboxAt: (now) => new MailOutbox({ ...parts, now: () => now }),
     from: parts.from,
     workerName: parts.workerName,
     logger: parts.logger,
@@ -60,7 +59,7 @@ export function followUpPreviewDepsOver(
   const outbox = readOnlyOutbox(db);
   return {
     decisions: decisionStoreOver(db, schedule),
-    reads: weekReadsOver(db),
+    reads: new StorageWeekReads(db),
     schedule,
     outboxAt: () => outbox,
     from,
@@ -69,9 +68,19 @@ export function followUpPreviewDepsOver(
   };
 }
 
+/** What the follow-up needs of the running service (a structural part of Runtime). */
+export interface FollowUpRuntime {
+  db: Db;
+  schedule: Schedule;
+  logger: Logger;
+  workerName: string;
+  intake: { from: string };
+  deliverDeps(): Omit<DeliverDeps, 'now'>;
+}
+
 /** The follow-up deps from the running service, read again for every job (a reload applies). */
 export function followUpDeps(
-  runtime: Runtime,
+  runtime: FollowUpRuntime,
   enqueueOutbound?: (mailKey: string) => Promise<void>,
 ): FollowUpDeps {
   const deliver = runtime.deliverDeps();
