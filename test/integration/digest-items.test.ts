@@ -57,7 +57,7 @@ describe.each(TEST_DIALECTS)('the digest’s agreed items on %s', (dialect) => {
 
   it('lists red and awaiting items after the submissions, and counts them in the summary', async () => {
     const d = await buildDigest(digestBuildDepsOver(t.db), schedule, WEEK, NOW);
-    expect(d.text).toContain('- 议定事项：议定事项2项：红色1、黄色0、蓝色0，待确认1，本周办结0。');
+    expect(d.text).toContain('- 议定事项：共2项：红色1、黄色0、蓝色0，待确认1，本周办结0。');
     const section = d.text.indexOf('\n二、议定事项督办\n');
     expect(section).toBeGreaterThan(d.text.indexOf('\n一、报送情况\n'));
     expect(d.text.slice(section)).toMatch(

@@ -103,7 +103,7 @@ describe('the compact digest of a large programme', () => {
     expect(problems).toBeGreaterThan(targets);
     expect(text).toContain('第8片区指挥部');
     // The summary counts the items.
-    expect(text).toContain('议定事项6项：红色1、黄色1、蓝色1，待确认1，本周办结1。');
+    expect(text).toContain('共6项：红色1、黄色1、蓝色1，待确认1，本周办结1。');
     // No per-project detail in the body.
     expect(text).not.toContain('协调推进情况：');
   });
@@ -188,7 +188,7 @@ describe('the digest of a district programme', () => {
     expect(items?.closedThisWeek[0]?.why).toBe('3月22日确认办结');
 
     const text = built.text;
-    expect(text).toContain('- 议定事项：议定事项6项：红色1、黄色1、蓝色1，待确认1，本周办结1。');
+    expect(text).toContain('- 议定事项：共6项：红色1、黄色1、蓝色1，待确认1，本周办结1。');
     expect(text).toContain('\n二、议定事项督办\n红色（逾期未办结）1项：\n- 【20210301-1】红色事项');
     expect(text).toContain('\n六、办公室事项\n');
     expect(built.html).toContain('二、议定事项督办');

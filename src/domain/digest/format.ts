@@ -155,9 +155,9 @@ export function summaryLines(
   return lines;
 }
 
-/** "议定事项12项：红色2、黄色1、蓝色3，待确认1，本周办结2。" */
+/** "共12项：红色2、黄色1、蓝色3，待确认1，本周办结2。" (after the label 议定事项) */
 export function itemsSentence(i: ItemsSection): string {
-  return `议定事项${i.total}项：红色${i.red.length}、黄色${i.yellow.length}、蓝色${i.blue.length}，待确认${i.awaiting.length}，本周办结${i.closedThisWeek.length}。`;
+  return `共${i.total}项：红色${i.red.length}、黄色${i.yellow.length}、蓝色${i.blue.length}，待确认${i.awaiting.length}，本周办结${i.closedThisWeek.length}。`;
 }
 
 /** The item groups in the order the section lists them, with their headings and tones. */
