@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Schedule } from '../../src/config/schedule';
 import type { ReportedProject, ReportedSheet } from '../../src/domain/digest/types';
 import { assignmentListing, composeAssignment } from '../../src/domain/decisions/mails/assignment';
+import { buildDepartmentsPage } from '../../src/app/console/departments-page';
 import { departmentLists } from '../../src/domain/decisions/mails/departments';
 import { composeSupervision, noticeNumber } from '../../src/domain/decisions/mails/supervision';
 import type { AgreedItem } from '../../src/domain/decisions/types';
@@ -177,5 +178,13 @@ describe('the departments’ lists', () => {
       },
     ]);
     expect(unmatched).toEqual(['区发改局']);
+    // The console's departments page lists them for the office.
+    const page = buildDepartmentsPage(
+      schedule,
+      '2021-03-29',
+      [sheet('jiaoyu', named, '2021-03-29')],
+      [],
+    );
+    expect(page.unmatched).toEqual(['区发改局']);
   });
 });

@@ -6,6 +6,7 @@
 import type { Schedule } from '../../config/schedule';
 import { deadlineOf, weekContaining } from '../../domain/calendar';
 import { lookbackWeeks, STUCK_WEEKS } from '../../domain/digest';
+import { departmentLists } from '../../domain/decisions/mails/departments';
 import { departmentSections } from '../../domain/digest/departments';
 import { byProject, markLabel, markTone, type Tone } from '../../domain/digest/format';
 import { projectSections } from '../../domain/digest/projects';
@@ -30,6 +31,8 @@ export interface DepartmentsPageView {
   previousWeek: string;
   nextWeek: string;
   departments: DepartmentView[];
+  /** 问题责任部门 as written that match no unit of the schedule (the office adds them or aliases). */
+  unmatched: string[];
 }
 
 /** The week shown by default: the latest whose deadline has passed. */
@@ -57,7 +60,9 @@ export function buildDepartmentsPage(
   const input = { schedule, week, current, previous };
   const projects = projectSections(input);
   const departments = departmentSections(input, projects);
+  const { unmatched } = departmentLists(input);
   return {
+    unmatched,
     week,
     weekLabel: weekLabelZh(week),
     previousWeek: addDays(week, -7),

@@ -396,6 +396,13 @@ export function renderDepartmentsPage(v: DepartmentsPageView, ctx: PageContext):
               </section>`,
           )
         : html`<p>本周无待解决问题。</p>`
+    }
+    ${
+      v.unmatched.length > 0
+        ? html`<p class="note">
+            以下问题责任部门未能对应到配置中的单位，不会收到每周问题清单，请在配置中补充该单位或别名：${v.unmatched.join('、')}。
+          </p>`
+        : ''
     }`;
   return page({ title: `问题按责任部门汇总（${v.weekLabel}）`, ctx, body });
 }
