@@ -7,9 +7,15 @@
  */
 import type ExcelJS from 'exceljs';
 import { ITEM_PROGRESS_VALUES, type TemplateItem } from '../../domain/decisions/types';
-import { FILLED_ON_LINE_LABEL, UNIT_LINE_LABEL } from '../../domain/sheet/layout';
 import { formatDateZh } from '../../domain/zh/dates';
-import { HEADER_FILL, PAGE_FOOTER, printSetup, SHEET_FONT, THIN_BORDER } from './sheet-layout';
+import {
+  HEADER_FILL,
+  PAGE_FOOTER,
+  printSetup,
+  SHEET_FONT,
+  THIN_BORDER,
+  writeTitleLines,
+} from './sheet-layout';
 
 export const ITEM_SHEET_NAME = '议定事项落实情况';
 export const ITEM_SHEET_TITLE = '议定事项落实情况';
@@ -60,20 +66,7 @@ export function addItemSheet(
   });
   COLUMNS.forEach((c, i) => (ws.getColumn(i + 1).width = c.width));
 
-  ws.mergeCells(1, 1, 1, lastCol);
-  const title = ws.getCell(1, 1);
-  title.value = ITEM_SHEET_TITLE;
-  title.font = { name: SHEET_FONT, size: 18, bold: true };
-  title.alignment = { horizontal: 'center', vertical: 'middle' };
-  ws.getRow(1).height = 36;
-  ws.mergeCells(2, 1, 2, lastCol);
-  ws.getCell(2, 1).value = `${UNIT_LINE_LABEL}${lines_.unit}`;
-  ws.mergeCells(3, 1, 3, lastCol);
-  ws.getCell(3, 1).value = `${FILLED_ON_LINE_LABEL}${lines_.filledOn}`;
-  for (const r of [2, 3]) {
-    ws.getCell(r, 1).font = { name: SHEET_FONT, size: 12 };
-    ws.getRow(r).height = 20;
-  }
+  writeTitleLines(ws, 1, lastCol, ITEM_SHEET_TITLE, lines_);
 
   const header = ws.getRow(HEADER_ROW);
   COLUMNS.forEach((h, i) => {

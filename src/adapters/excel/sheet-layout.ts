@@ -140,6 +140,33 @@ export const PAGE_FOOTER = { oddFooter: '第 &P 页，共 &N 页' };
  * 填报时间 lines, the nine-column header (frozen, repeated on every printed page), column
  * widths, A4 landscape.
  */
+/**
+ * A sheet's title (merged across the table, at `titleRow`) and the 填报单位 / 填报时间 lines under
+ * it, as the notice's form has them: the issue sheet and the 议定事项落实情况 sheet alike.
+ */
+export function writeTitleLines(
+  ws: ExcelJS.Worksheet,
+  titleRow: number,
+  lastCol: number,
+  text: string,
+  lines: { unit: string; filledOn: string },
+): void {
+  ws.mergeCells(titleRow, 1, titleRow, lastCol);
+  const title = ws.getCell(titleRow, 1);
+  title.value = text;
+  title.font = { name: SHEET_FONT, size: 18, bold: true };
+  title.alignment = { horizontal: 'center', vertical: 'middle' };
+  ws.getRow(titleRow).height = 36;
+  const labelled = [`${UNIT_LINE_LABEL}${lines.unit}`, `${FILLED_ON_LINE_LABEL}${lines.filledOn}`];
+  labelled.forEach((value, i) => {
+    const r = titleRow + 1 + i;
+    ws.mergeCells(r, 1, r, lastCol);
+    ws.getCell(r, 1).value = value;
+    ws.getCell(r, 1).font = { name: SHEET_FONT, size: 12 };
+    ws.getRow(r).height = 20;
+  });
+}
+
 export function addIssueSheet(
   workbook: ExcelJS.Workbook,
   name: string,
@@ -156,20 +183,7 @@ export function addIssueSheet(
 
   ws.getCell('A1').value = ATTACHMENT_LINE;
   ws.getCell('A1').font = { name: SHEET_FONT, size: 12, bold: true };
-  ws.mergeCells(2, 1, 2, lastCol);
-  const title = ws.getCell(2, 1);
-  title.value = SHEET_TITLE;
-  title.font = { name: SHEET_FONT, size: 18, bold: true };
-  title.alignment = { horizontal: 'center', vertical: 'middle' };
-  ws.getRow(2).height = 36;
-  ws.mergeCells(3, 1, 3, lastCol);
-  ws.getCell(3, 1).value = `${UNIT_LINE_LABEL}${lines.unit}`;
-  ws.mergeCells(4, 1, 4, lastCol);
-  ws.getCell(4, 1).value = `${FILLED_ON_LINE_LABEL}${lines.filledOn}`;
-  for (const r of [3, 4]) {
-    ws.getCell(r, 1).font = { name: SHEET_FONT, size: 12 };
-    ws.getRow(r).height = 20;
-  }
+  writeTitleLines(ws, 2, lastCol, SHEET_TITLE, lines);
 
   const header = ws.getRow(HEADER_ROW);
   layout.columns.forEach((h, i) => {
