@@ -258,32 +258,12 @@ export function buildDigestWorkbook(m: DigestModel, now: Date): ExcelJS.Workbook
     '变化情况',
     '项目总牵头单位',
   ];
-  const last = headers.length;
-  const wd = wb.addWorksheet(DEPARTMENT_SHEET, {
-    views: [{ state: 'frozen', ySplit: 3, xSplit: 0, showGridLines: false }],
-    pageSetup: printSetup('3:3'),
-    headerFooter: PAGE_FOOTER,
+  const wd = addListSheet(wb, DEPARTMENT_SHEET, {
+    widths,
+    headers,
+    title: '重点项目存在问题按责任部门汇总',
+    subtitle: `汇总周次：${m.weekLabel}当周（汇总时间：${m.generatedAt}）`,
   });
-  widths.forEach((w, i) => (wd.getColumn(i + 1).width = w));
-  wd.mergeCells(1, 1, 1, last);
-  const title = wd.getCell(1, 1);
-  title.value = '重点项目存在问题按责任部门汇总';
-  title.font = { name: SHEET_FONT, size: 18, bold: true };
-  title.alignment = { horizontal: 'center', vertical: 'middle' };
-  wd.getRow(1).height = 36;
-  wd.mergeCells(2, 1, 2, last);
-  wd.getCell(2, 1).value = `汇总周次：${m.weekLabel}当周（汇总时间：${m.generatedAt}）`;
-  wd.getCell(2, 1).font = { name: SHEET_FONT, size: 12 };
-  wd.getRow(2).height = 20;
-  headers.forEach((h, i) => {
-    const cell = wd.getCell(3, i + 1);
-    cell.value = h;
-    cell.font = { name: SHEET_FONT, size: 11, bold: true };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.fill = HEADER_FILL;
-    cell.border = THIN_BORDER;
-  });
-  wd.getRow(3).height = 28;
 
   let r = 4;
   const leadOf = new Map(m.projects.map((p) => [p.seq, p.leadUnitLabels.join('\n')]));
@@ -313,7 +293,7 @@ export function buildDigestWorkbook(m: DigestModel, now: Date): ExcelJS.Workbook
     }
   });
   if (m.departments.length === 0) {
-    wd.mergeCells(r, 1, r, last);
+    wd.mergeCells(r, 1, r, headers.length);
     wd.getCell(r, 1).value = '本周无填报的存在问题。';
     wd.getRow(r).height = 24;
     r++;
@@ -350,37 +330,12 @@ function addItemsSheet(
     '最新进展',
     '说明',
   ];
-  const last = headers.length;
-  const ws = wb.addWorksheet(ITEMS_SHEET, {
-    views: [{ state: 'frozen', ySplit: 3, xSplit: 0, showGridLines: false }],
-    pageSetup: printSetup('3:3'),
-    headerFooter: PAGE_FOOTER,
+  const ws = addListSheet(wb, ITEMS_SHEET, {
+    widths,
+    headers,
+    title: '议定事项督办情况',
+    subtitle: `截至${m.generatedAt}：议定事项${items.total}项，红色${items.red.length}项、黄色${items.yellow.length}项、蓝色${items.blue.length}项，待确认办结${items.awaiting.length}项，本周办结${items.closedThisWeek.length}项，正常推进${items.onTrack}项（不逐项列出）。`,
   });
-  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  ws.mergeCells(1, 1, 1, last);
-  const title = ws.getCell(1, 1);
-  title.value = '议定事项督办情况';
-  title.font = { name: SHEET_FONT, size: 18, bold: true };
-  title.alignment = { horizontal: 'center', vertical: 'middle' };
-  ws.getRow(1).height = 36;
-  ws.mergeCells(2, 1, 2, last);
-  ws.getCell(2, 1).value =
-    `截至${m.generatedAt}：议定事项${items.total}项，红色${items.red.length}项、黄色${items.yellow.length}项、蓝色${items.blue.length}项，待确认办结${items.awaiting.length}项，本周办结${items.closedThisWeek.length}项，正常推进${items.onTrack}项（不逐项列出）。`;
-  ws.getCell(2, 1).font = { name: SHEET_FONT, size: 12 };
-  ws.getCell(2, 1).alignment = { wrapText: true, vertical: 'middle' };
-  ws.getRow(2).height = 32;
-  const headerStyle: Partial<ExcelJS.Style> = {
-    font: { name: SHEET_FONT, size: 11, bold: true },
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-    fill: HEADER_FILL,
-    border: THIN_BORDER,
-  };
-  headers.forEach((h, i) => {
-    const cell = ws.getCell(3, i + 1);
-    cell.value = h;
-    cell.style = headerStyle;
-  });
-  ws.getRow(3).height = 28;
   const styles = headers.map((_, i) =>
     styleOf('middle', i === 0 || i === 1 || i === 5 ? 'center' : 'left'),
   );
@@ -404,7 +359,7 @@ function addItemsSheet(
     }
   }
   if (r === 4) {
-    ws.mergeCells(r, 1, r, last);
+    ws.mergeCells(r, 1, r, headers.length);
     ws.getCell(r, 1).value = '本周无需督办的议定事项。';
     ws.getRow(r).height = 24;
     r++;
@@ -424,3 +379,46 @@ export async function writeDigestWorkbook(m: DigestModel, now: Date): Promise<Bu
 
 /** The digest workbook port (src/app/ports/digest-workbook.ts) over exceljs. */
 export const excelDigestWorkbookWriter: DigestWorkbookWriter = { write: writeDigestWorkbook };
+
+/**
+ * A list sheet of the digest workbook: its title merged across row 1, a subtitle line in row 2
+ * (wrapped), the header in row 3 (frozen, repeated on every printed page), column widths set.
+ */
+function addListSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  spec: { widths: readonly number[]; headers: readonly string[]; title: string; subtitle: string },
+): ExcelJS.Worksheet {
+  const last = spec.headers.length;
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 3, xSplit: 0, showGridLines: false }],
+    pageSetup: printSetup('3:3'),
+    headerFooter: PAGE_FOOTER,
+  });
+  spec.widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  ws.mergeCells(1, 1, 1, last);
+  const title = ws.getCell(1, 1);
+  title.value = spec.title;
+  title.font = { name: SHEET_FONT, size: 18, bold: true };
+  title.alignment = { horizontal: 'center', vertical: 'middle' };
+  ws.getRow(1).height = 36;
+  ws.mergeCells(2, 1, 2, last);
+  const subtitle = ws.getCell(2, 1);
+  subtitle.value = spec.subtitle;
+  subtitle.font = { name: SHEET_FONT, size: 12 };
+  subtitle.alignment = { wrapText: true, vertical: 'middle' };
+  ws.getRow(2).height = spec.subtitle.length > 60 ? 32 : 20;
+  const headerStyle: Partial<ExcelJS.Style> = {
+    font: { name: SHEET_FONT, size: 11, bold: true },
+    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+    fill: HEADER_FILL,
+    border: THIN_BORDER,
+  };
+  spec.headers.forEach((h, i) => {
+    const cell = ws.getCell(3, i + 1);
+    cell.value = h;
+    cell.style = headerStyle;
+  });
+  ws.getRow(3).height = 28;
+  return ws;
+}
