@@ -295,6 +295,11 @@ export const CODES = {
     description:
       'A row of a list of agreed items lacks 议定事项, 责任单位 or a readable 办结时限; the row is not recorded and the office is told.',
   },
+  ITEM_LIST_DUPLICATE_NUMBER: {
+    severity: 'warning',
+    description:
+      'Two rows of a list of agreed items have the same 序号 (one id); the later row is not recorded and the office is told.',
+  },
   ITEM_LIST_NO_MEETING_DATE: {
     severity: 'error',
     description:

@@ -108,4 +108,24 @@ describe('a list of agreed items', () => {
       'ITEM_LIST_ROW_INCOMPLETE C6',
     ]);
   });
+
+  it('records the first of two rows with one 序号 and tells the office about the second', () => {
+    const out = itemsFromList(
+      [row({ n: 1 }), row({ n: 1, cell: 'C6', text: '另一事项' }), row({ n: 2, cell: 'C7' })],
+      MEETING,
+      schedule,
+    );
+    expect(out.items.map((i) => [i.id, i.text])).toEqual([
+      ['20210316-1', '加快推进校舍主体工程'],
+      ['20210316-2', '加快推进校舍主体工程'],
+    ]);
+    expect(out.issues).toEqual([
+      {
+        severity: 'warning',
+        code: 'ITEM_LIST_DUPLICATE_NUMBER',
+        cell: 'C6',
+        message: '第6行的序号1与第5行重复，该行未记录，请改正序号后重新发送。',
+      },
+    ]);
+  });
 });

@@ -103,7 +103,22 @@ export function itemsFromList(
 ): ListMapping {
   const items: ListedItem[] = [];
   const issues: Issue[] = [];
+  const seen = new Map<number, string>();
   for (const row of rows) {
+    // Two rows with one 序号 would be one id: the first is recorded, the second is not (it would
+    // silently replace the first).
+    const first = seen.get(row.n);
+    if (first !== undefined) {
+      issues.push(
+        issue(
+          'ITEM_LIST_DUPLICATE_NUMBER',
+          `${rowLabel(row.cell)}的序号${row.n}与${rowLabel(first)}重复，该行未记录，请改正序号后重新发送。`,
+          row.cell,
+        ),
+      );
+      continue;
+    }
+    seen.set(row.n, row.cell);
     const mapped = itemFromRow(row, meeting, schedule);
     if (mapped.item) items.push(mapped.item);
     issues.push(...mapped.issues);
