@@ -81,6 +81,9 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
           ['digest.txt', mail.text],
           ['digest.xlsx', mail.attachments[0]?.content ?? new Uint8Array()],
         ];
+        // A province-scale digest's body is compact; every project is in the attached full HTML.
+        const full = mail.attachments.find((a) => a.filename.endsWith('.html'));
+        if (full) files.push(['digest-full.html', full.content]);
         return files.map(([name, content]) => {
           const file = path.join(outDir, name);
           fs.writeFileSync(file, content);
@@ -110,6 +113,15 @@ export function registerDigestCommand(program: Command, ctx: CommandContext): vo
               text: built.text,
               attachments: [
                 { filename: built.attachmentName, contentType: '', content: built.xlsx },
+                ...(built.fullHtml === null
+                  ? []
+                  : [
+                      {
+                        filename: built.fullHtmlName,
+                        contentType: 'text/html',
+                        content: Buffer.from(built.fullHtml),
+                      },
+                    ]),
               ],
             });
             report(built.model, files);
