@@ -162,7 +162,10 @@ export async function syncSchedulers(
  * runs racing both build version 1, and its key lets one through.
  */
 export async function runDigestJob(
-  runtime: Pick<Runtime, 'logger' | 'schedule' | 'deliverDeps' | 'intake' | 'workerName' | 'db'>,
+  runtime: Pick<
+    Runtime,
+    'logger' | 'schedule' | 'deliverDeps' | 'intake' | 'workerName' | 'db' | 'web'
+  >,
   now: Date,
 ): Promise<Array<{ week: string; key: string; outcome: string }>> {
   const schedule = runtime.schedule;
@@ -179,6 +182,8 @@ export async function runDigestJob(
         schedule,
         from: runtime.intake.from,
         claimedBy: `${runtime.workerName}:digest:${randomUUID().slice(0, 8)}`,
+        // A compact (province-scale) body links the console's week board.
+        publicUrl: runtime.web.publicUrl,
       }),
       week,
       // The scheduled digest is always version 1: two runs racing share its key, so the
