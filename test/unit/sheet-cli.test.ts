@@ -131,6 +131,17 @@ describe('duban parse', () => {
     expect(io.stdout).toMatch(/warning DUE_DATE_UNREADABLE E15: 完成时限“.+”无法识别为日期/u);
   });
 
+  it('shows a list of agreed items in the readable form: the meeting, each item, the issues', async () => {
+    const list = path.join(__dirname, '../fixtures/decisions/item-list_libreoffice.xlsx');
+    const { code, io } = await run(['parse', list]);
+    expect(code).toBe(0);
+    expect(io.stdout).toContain(
+      'a list of agreed items: meeting 区重点项目联合会议第三次会议, 2021-03-16; 4 item(s)',
+    );
+    expect(io.stdout).toContain('2. 2021-03-31  区财政局  落实首期建设资金 （2000万元）  [C5]');
+    expect(io.stdout).toMatch(/warning ITEM_LIST_ROW_INCOMPLETE F7: .*“月底前”/u);
+  });
+
   it('exits 1 for a missing file', async () => {
     const { code, io } = await run(['parse', 'no-such-file.xlsx']);
     expect(code).toBe(1);

@@ -84,6 +84,29 @@ function describe(file: string, r: ParsedSheet): string {
       `      progress: ${p.progress ? 'yes' : '-'}   next steps: ${p.nextSteps ? 'yes' : '-'}`,
     );
   }
+  if (r.itemList) {
+    const { meeting, rows, issues } = r.itemList;
+    lines.push(
+      `  a list of agreed items: meeting ${meeting.name ?? '(no name)'}, ${meeting.date ?? '(no date)'}; ${rows.length} item(s)`,
+    );
+    for (const row of rows) {
+      const due = row.due ?? `?${row.dueText ?? ''}`;
+      const coop = row.cooperating.length > 0 ? ` (with ${row.cooperating.join('、')})` : '';
+      lines.push(
+        `      ${row.n}. ${due}  ${row.responsible.join('、')}${coop}  ${row.text.replace(/\s*\n\s*/g, ' ')}  [${row.cell}]`,
+      );
+    }
+    for (const i of issues)
+      lines.push(`  ${i.severity} ${i.code}${i.cell ? ` ${i.cell}` : ''}: ${i.message}`);
+  }
+  if (r.itemReports) {
+    lines.push(`  reports on agreed items (议定事项落实情况): ${r.itemReports.length}`);
+    for (const rep of r.itemReports) {
+      lines.push(
+        `      ${rep.itemId ?? `?${rep.idText}`}  ${rep.status ?? rep.statusText ?? '-'}  ${rep.progress ?? '-'}  [${rep.cell}]`,
+      );
+    }
+  }
   for (const i of r.issues)
     lines.push(`  ${i.severity} ${i.code}${i.cell ? ` ${i.cell}` : ''}: ${i.message}`);
   return lines.join('\n');
