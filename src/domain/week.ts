@@ -6,10 +6,15 @@ import { isValidDate } from './sheet/dates';
 
 export type WeekCheck = { ok: true; week: string } | { ok: false; message: string };
 
+/** Whether `text` is a calendar date that exists, written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  return m !== null && isValidDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
 /** Checks that `text` is an ISO date that is a Monday; explains what to write otherwise. */
 export function checkWeek(text: string): WeekCheck {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m || !isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+  if (!isIsoDate(text)) {
     return { ok: false, message: `"${text}" is not a date in the form YYYY-MM-DD.` };
   }
   const day = new Date(`${text}T00:00:00Z`).getUTCDay();

@@ -35,7 +35,8 @@ import { buildAssessment, type AssessmentDeps } from '../../src/app/assessment/b
 import type { Schedule, Unit } from '../../src/config/schedule';
 import { deadlineOf } from '../../src/domain/calendar';
 import { periodWeeks } from '../../src/domain/assessment/compute';
-import { FACT_DEFINITIONS, FACT_NAMES } from '../../src/domain/assessment/definitions';
+import { FACT_DEFINITIONS } from '../../src/domain/assessment/definitions';
+import { ASSESSMENT_FACT_NAMES as FACT_NAMES } from '../../src/domain/assessment/fact-names';
 import { scoreOf } from '../../src/domain/assessment/score';
 import type { AssessmentFacts, AssessmentRecord } from '../../src/domain/assessment/types';
 import type { ItemNoticeRecord } from '../../src/domain/decisions/types';

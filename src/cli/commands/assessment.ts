@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { writeAssessmentWorkbook } from '../../adapters/excel/assessment-workbook';
 import { buildAssessment } from '../../app/assessment/build';
 import { assessmentDepsOver } from '../../compose/assessment';
-import { FACT_NAMES } from '../../domain/assessment/definitions';
+import { ASSESSMENT_FACT_NAMES as FACT_NAMES } from '../../domain/assessment/fact-names';
 import { checkPeriod } from '../../domain/assessment/period';
 import type { AssessmentRecord } from '../../domain/assessment/types';
 import { EXIT } from '../exit-codes';

@@ -3,6 +3,7 @@
  * the workbook's notes sheet (指标说明), the console page and the score's formula read them.
  * One sentence each; they say exactly what compute.ts counts.
  */
+import { ASSESSMENT_FACT_NAMES } from './fact-names';
 import type { AssessmentFactName } from './types';
 
 export interface FactDefinition {
@@ -13,119 +14,98 @@ export interface FactDefinition {
   definition: string;
 }
 
-export const FACT_DEFINITIONS: readonly FactDefinition[] = [
-  {
-    name: 'weeksExpected',
+/** Every fact's head and definition (a fact without one fails to compile). */
+const DEFINED: Record<AssessmentFactName, Omit<FactDefinition, 'name'>> = {
+  weeksExpected: {
     label: '应报周数',
     definition:
       '报送截止日（含节假日顺延）在统计期内且截止时间已过、该单位应当报送问题清单的周数。',
   },
-  {
-    name: 'onTime',
+  onTime: {
     label: '按时报送',
     definition: '应报周中，该单位第一份可用的问题清单在截止时间前收到的周数。',
   },
-  {
-    name: 'late',
+  late: {
     label: '逾期报送',
     definition: '应报周中，该单位第一份可用的问题清单在截止时间后、补报期限内收到的周数。',
   },
-  {
-    name: 'missing',
+  missing: {
     label: '未报送',
     definition: '应报周中，没有可用的问题清单计入的周数（含“已收到但无法使用”的周）。',
   },
-  {
-    name: 'notUsable',
+  notUsable: {
     label: '报送无法使用',
     definition:
       '未报送的周中，收到该单位来信但所附材料无法使用（如格式错误、仅发送云附件链接）的周数。',
   },
-  {
-    name: 'correctionsRequested',
+  correctionsRequested: {
     label: '退回修改',
     definition: '统计期内向该单位发出的请其修改或以附件形式重新发送问题清单的回复封数。',
   },
-  {
-    name: 'reminders',
+  reminders: {
     label: '催报',
     definition: '统计期内仅发给该单位本身的催报提醒封数。',
   },
-  {
-    name: 'escalations',
+  escalations: {
     label: '升级催报',
     definition: '统计期内发给或抄送该单位以外人员（单位负责人、项目负责领导等）的催报封数。',
   },
-  {
-    name: 'targetsDue',
+  targetsDue: {
     label: '到期攻坚目标',
     definition: '该单位牵头项目中完成时限在统计期内的攻坚目标个数。',
   },
-  {
-    name: 'targetsMetOnTime',
+  targetsMetOnTime: {
     label: '按期完成目标',
     definition:
       '到期攻坚目标中，完成时限当日结束前收到的可用问题清单已将其完成情况填报为“已完成”的个数。',
   },
-  {
-    name: 'targetsOverdue',
+  targetsOverdue: {
     label: '逾期未完成目标',
     definition: '到期攻坚目标中，完成时限已过而此前收到的问题清单均未填报“已完成”的个数。',
   },
-  {
-    name: 'itemsAssigned',
+  itemsAssigned: {
     label: '交办议定事项',
     definition: '会议日期在统计期内、该单位为责任单位的议定事项条数。',
   },
-  {
-    name: 'itemsClosedOnTime',
+  itemsClosedOnTime: {
     label: '按时办结',
     definition:
       '该单位为责任单位、统计期内经办公室确认办结且确认日期不晚于办结时限的议定事项条数。',
   },
-  {
-    name: 'itemsClosedLate',
+  itemsClosedLate: {
     label: '超时办结',
     definition: '该单位为责任单位、统计期内经办公室确认办结但确认日期晚于办结时限的议定事项条数。',
   },
-  {
-    name: 'itemsOpen',
+  itemsOpen: {
     label: '未办结事项',
     definition: '统计期末该单位为责任单位、尚未经办公室确认办结的议定事项条数（含待确认）。',
   },
-  {
-    name: 'itemsOverdue',
+  itemsOverdue: {
     label: '逾期未办结',
     definition: '未办结事项中，统计期末办结时限已过的条数。',
   },
-  {
-    name: 'noticesBlue',
+  noticesBlue: {
     label: '蓝色督办单',
     definition: '统计期内向该单位发出的蓝色督办单（临近时限）份数。',
   },
-  {
-    name: 'noticesYellow',
+  noticesYellow: {
     label: '黄色督办单',
     definition: '统计期内向该单位发出的黄色督办单（进展滞后）份数。',
   },
-  {
-    name: 'noticesRed',
+  noticesRed: {
     label: '红色督办单',
     definition: '统计期内向该单位发出的红色督办单（逾期未办结）份数。',
   },
-];
+};
 
-/** The facts in the record's order (columns of the workbook, rows of the notes). */
-export const FACT_NAMES: readonly AssessmentFactName[] = FACT_DEFINITIONS.map((d) => d.name);
-
-const BY_NAME = new Map(FACT_DEFINITIONS.map((d) => [d.name, d]));
+/** The facts with their heads and definitions, in the record's order (ASSESSMENT_FACT_NAMES). */
+export const FACT_DEFINITIONS: readonly FactDefinition[] = ASSESSMENT_FACT_NAMES.map((name) => ({
+  name,
+  ...DEFINED[name],
+}));
 
 export function factLabel(name: AssessmentFactName): string {
-  return BY_NAME.get(name)?.label ?? name;
-}
-
-export function isFactName(name: string): name is AssessmentFactName {
-  return BY_NAME.has(name as AssessmentFactName);
+  return DEFINED[name].label;
 }
 
 /** The definition of the score, for the notes: shown only when the schedule defines weights. */

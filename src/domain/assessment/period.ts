@@ -1,15 +1,15 @@
 /** The assessment's period: two ISO dates, checked; by default the current quarter to date. */
-import { checkIsoDate } from './iso-date';
+import { isIsoDate } from '../week';
 
 export type PeriodCheck =
   { ok: true; from: string; to: string } | { ok: false; message: string; field: 'from' | 'to' };
 
 /** Checks --from/--to (English messages: the CLI prints them, the console words its own). */
 export function checkPeriod(from: string, to: string): PeriodCheck {
-  if (!checkIsoDate(from)) {
+  if (!isIsoDate(from)) {
     return { ok: false, field: 'from', message: `"${from}" is not a date like 2021-01-01` };
   }
-  if (!checkIsoDate(to)) {
+  if (!isIsoDate(to)) {
     return { ok: false, field: 'to', message: `"${to}" is not a date like 2021-03-31` };
   }
   if (from > to) {

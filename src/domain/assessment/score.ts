@@ -3,7 +3,8 @@
  * (schedule.assessment.weights), and always with its formula written out, so nobody has to
  * trust a hidden number: "2×按时报送(5) + (−5)×未报送(1) = 5".
  */
-import { FACT_NAMES, factLabel } from './definitions';
+import { factLabel } from './definitions';
+import { ASSESSMENT_FACT_NAMES as FACT_NAMES } from './fact-names';
 import type { AssessmentFacts } from './types';
 
 /** "−5" with a true minus sign; integers as they are, others with at most two decimals. */
