@@ -60,7 +60,7 @@ export function buildDepartmentsPage(
   const input = { schedule, week, current, previous };
   const projects = projectSections(input);
   const departments = departmentSections(input, projects);
-  const { unmatched } = departmentLists(input);
+  const { unmatched } = departmentLists(input, projects);
   return {
     unmatched,
     week,

@@ -10,7 +10,7 @@
  */
 import type { Schedule } from '../../../config/schedule';
 import { projectSections } from '../../digest/projects';
-import type { ReportedSheet, WeekReports } from '../../digest/types';
+import type { ProjectSection, ReportedSheet, WeekReports } from '../../digest/types';
 import { departmentsKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
 import { projectById, unitName } from '../../programme';
@@ -48,14 +48,18 @@ export interface DepartmentListsInput {
 }
 
 /** Each named unit's open problems of the week (units in schedule order), and unmatched names. */
-export function departmentLists(input: DepartmentListsInput): {
+export function departmentLists(
+  input: DepartmentListsInput,
+  /** The week's project sections when the caller has them already (the console's page). */
+  sections: readonly ProjectSection[] = projectSections(input),
+): {
   lists: DepartmentList[];
   unmatched: string[];
 } {
   const { schedule, week } = input;
   const byUnit = new Map<string, DepartmentProblem[]>();
   const unmatched: string[] = [];
-  for (const section of projectSections(input)) {
+  for (const section of sections) {
     if (!section.reported || section.problems.length === 0) continue;
     const leads = projectById(schedule, section.projectId)?.leadUnits ?? [];
     const ids: string[] = [];
