@@ -416,4 +416,45 @@ describe.each(TEST_DIALECTS)('the follow-up run on %s', (dialect) => {
     // Open again: the follow-up run treats it as any open item (no colour yet, nothing new).
     expect(await twice('2021-06-09T01:00:00Z')).toEqual([]);
   });
+
+  it('a send-back whose process died before its mail was queued is mailed by the next follow-up run, once', async () => {
+    await store.recordReports(
+      [
+        {
+          itemId: '20210603-1',
+          unitId: 'caizheng',
+          week: '2021-06-14',
+          progress: '验收报告已补充',
+          status: '已办结',
+          reportedAt: new Date('2021-06-14T02:00:00Z'),
+          submissionId: 301,
+          rawMessageId: null,
+        },
+      ],
+      new Date('2021-06-14T02:00:00Z'),
+    );
+    // The state change committed; the process died before sendBackItem queued the mail.
+    await store.changeState(
+      '20210603-1',
+      'open',
+      { kind: 'sent_back', by: 'cli', note: '验收报告未盖章。' },
+      new Date('2021-06-15T02:00:00Z'),
+    );
+    const sendbacks = () =>
+      t.db.kysely
+        .selectFrom('outgoing_mails')
+        .select(['mail_key', 'status'])
+        .where('mail_key', 'like', 'sendback:%')
+        .orderBy('mail_key')
+        .execute();
+    expect(await sendbacks()).toEqual([{ mail_key: 'sendback:20210603-1:1', status: 'sent' }]);
+    const first = await run('worker-a', '2021-06-16T01:00:00Z');
+    const second = await run('worker-b', '2021-06-16T01:00:00Z');
+    expect(first.mails.map((m) => `${m.key} ${m.outcome}`)).toEqual(['sendback:20210603-1:2 sent']);
+    expect(second.mails).toEqual([]);
+    expect(await sendbacks()).toEqual([
+      { mail_key: 'sendback:20210603-1:1', status: 'sent' },
+      { mail_key: 'sendback:20210603-1:2', status: 'sent' },
+    ]);
+  });
 });

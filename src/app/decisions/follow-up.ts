@@ -12,15 +12,13 @@
  *   responsible unit and colour; a colour sent once is never sent again, and one weaker than the
  *   colour in force (colourInForce) is not sent (a red after a yellow is; a blue after it not).
  * - The departments' list: once per week and unit, after the week's digest is due.
+ * - 退回: the mail of each sending back not queued yet (the office's action sends it at once).
  * Mails go out on working days only, unless calendar.remindOnNonWorkingDays: what is due on a
  * holiday goes out on the next working day's run (the colours persist; blue counts working days).
  *
- * Pattern of src/app/reminders/send.ts: a mail queued by an earlier run (or a racing worker) is
- * delivered as it was composed; compose → outbox.queue → outbox.deliver(key, claimedBy); a
- * temporary failure is handed to the outbound queue. A mail already sent (or refused for good)
- * is left alone and not reported again.
+ * Each mail is sent once by its key (src/app/decisions/send-item-mail.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { digestDueOf, isWorkingDay, wallClock, weekContaining } from '../../domain/calendar';
 import { colourInForce, followUpOf } from '../../domain/decisions/colour';
 import {
@@ -30,33 +28,23 @@ import {
 } from '../../domain/decisions/mails/assignment';
 import { composeDepartments, departmentLists } from '../../domain/decisions/mails/departments';
 import type { ComposedItemMail } from '../../domain/decisions/mails/item-mail';
+import { composeSendBackMail } from '../../domain/decisions/mails/send-back';
 import { composeSupervision } from '../../domain/decisions/mails/supervision';
 import type {
   AgreedItem,
+  ItemEvent,
   ItemFollowUp,
   ItemNoticeRecord,
   NoticeColour,
 } from '../../domain/decisions/types';
 import { lookbackWeeks } from '../../domain/digest';
-import { mailAddress } from '../../domain/mail/address';
-import type { OutgoingMail } from '../../domain/mail/outgoing-mail';
 import { assignmentKey, parseMailKey } from '../../domain/mail-key';
 import { addDays } from '../../domain/week';
 import { isExpectedWeek } from '../../domain/week-status';
-import type { Outbox, SendOutcome } from '../ports/outbox';
 import type { FollowUpDeps } from './deps';
+import { sendItemMail, type ItemMailReport } from './send-item-mail';
 
-export interface FollowUpMailReport {
-  key: string;
-  kind: 'assignment' | 'notice' | 'departments';
-  unitId: string;
-  itemIds: string[];
-  colour: 'blue' | 'yellow' | 'red' | null;
-  to: string[];
-  cc: string[];
-  subject: string;
-  outcome: string;
-}
+export type FollowUpMailReport = ItemMailReport;
 
 export interface FollowUpReport {
   mails: FollowUpMailReport[];
@@ -139,6 +127,32 @@ const RANK: Record<NoticeColour, number> = { blue: 1, yellow: 2, red: 3 };
  * The week whose departments' list is due at `now`: the newest expected week whose digest is
  * due (digestDueOf), or null.
  */
+/**
+ * The mail of every sending back (sendback:<id>:<n>, n-th 'sent_back' event of the item). The
+ * office's action mails it at once; planned here too so that one whose process died between the
+ * state change and the queue still goes out (the key makes it once).
+ */
+export function plannedSendBacks(
+  deps: Pick<FollowUpDeps, 'schedule'>,
+  items: readonly AgreedItem[],
+  events: readonly ItemEvent[],
+): ComposedItemMail[] {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const counted = new Map<string, number>();
+  const mails: ComposedItemMail[] = [];
+  for (const e of events) {
+    if (e.kind !== 'sent_back') continue;
+    const item = byId.get(e.itemId);
+    const n = (counted.get(e.itemId) ?? 0) + 1;
+    counted.set(e.itemId, n);
+    if (!item) continue;
+    mails.push(
+      composeSendBackMail({ item, note: e.note ?? '', n, schedule: deps.schedule, at: e.at }),
+    );
+  }
+  return mails;
+}
+
 export function departmentsWeekAt(now: Date, schedule: FollowUpDeps['schedule']): string | null {
   const here = weekContaining(now, schedule);
   for (const week of [here, addDays(here, -7), addDays(here, -14)]) {
@@ -146,24 +160,6 @@ export function departmentsWeekAt(now: Date, schedule: FollowUpDeps['schedule'])
     return isExpectedWeek(week, schedule) ? week : null;
   }
   return null;
-}
-
-function toOutgoing(mail: ComposedItemMail, deps: FollowUpDeps): OutgoingMail {
-  return {
-    key: mail.key,
-    kind: mail.kind,
-    autoSubmitted: 'auto-generated',
-    from: mailAddress(deps.from, deps.schedule.programme.signature),
-    to: mail.to.map((a) => ({ name: a.name, address: a.address })),
-    cc: mail.cc.map((a) => ({ name: a.name, address: a.address })),
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    inReplyTo: null,
-    references: [],
-    attachments: [],
-    unitId: mail.unitId,
-  };
 }
 
 export async function runFollowUp(
@@ -189,6 +185,7 @@ export async function runFollowUp(
   const planned = [
     ...plannedAssignments(deps, all, notices, now),
     ...plannedNotices(deps, followUps, notices, now),
+    ...plannedSendBacks(deps, all, await decisions.events()),
   ];
 
   if (schedule.followUp.departmentMail) {
@@ -210,46 +207,8 @@ export async function runFollowUp(
   }
 
   for (const mail of planned) {
-    const entry = await handle(deps, outbox, mail, options.dryRun === true);
+    const entry = await sendItemMail(deps, outbox, mail, options.dryRun === true);
     if (entry) report.mails.push(entry);
   }
   return report;
-}
-
-/** Queues (once) and delivers one mail; null when it was sent or refused before. */
-async function handle(
-  deps: FollowUpDeps,
-  outbox: Outbox,
-  mail: ComposedItemMail,
-  dryRun: boolean,
-): Promise<FollowUpMailReport | null> {
-  const queued = await outbox.summary(mail.key);
-  if (queued && (queued.status === 'sent' || queued.status === 'failed')) return null;
-  const entry: FollowUpMailReport = {
-    key: mail.key,
-    kind: mail.kind,
-    unitId: mail.unitId,
-    itemIds: mail.itemIds,
-    colour: mail.colour,
-    to: mail.to.map((a) => a.address),
-    cc: mail.cc.map((a) => a.address),
-    subject: queued?.subject ?? mail.subject,
-    outcome: 'dry_run',
-  };
-  if (dryRun) return entry;
-  if (mail.to.length === 0) {
-    deps.logger.warn({ mailKey: mail.key, unit: mail.unitId }, 'follow-up mail has no recipient');
-    entry.outcome = 'no_recipient';
-    return entry;
-  }
-  if (!queued) await outbox.queue(toOutgoing(mail, deps));
-  const claimedBy = `${deps.workerName}:follow-up:${randomUUID().slice(0, 8)}`;
-  const outcome: SendOutcome | 'missing' = await outbox.deliver(mail.key, claimedBy);
-  entry.outcome = outcome;
-  if (outcome === 'retry' && deps.enqueueOutbound) await deps.enqueueOutbound(mail.key);
-  deps.logger.info(
-    { mailKey: mail.key, kind: mail.kind, unit: mail.unitId, outcome },
-    'follow-up mail handled',
-  );
-  return entry;
 }

@@ -6,12 +6,11 @@
  * an item is already in): close an open item or one awaiting confirmation; send back only an
  * item awaiting confirmation; reopen only a closed one. Otherwise ITEM_STATE_CONFLICT.
  */
-import { randomUUID } from 'node:crypto';
 import { composeSendBackMail } from '../../domain/decisions/mails/send-back';
 import type { AgreedItem, ItemState } from '../../domain/decisions/types';
-import { sendbackKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
 import type { DecisionDeps, DecisionMailDeps } from './deps';
+import { sendItemMail } from './send-item-mail';
 
 const STATE_WORDS: Record<ItemState, string> = {
   open: 'open',
@@ -62,27 +61,13 @@ export async function sendBackItem(
     { kind: 'sent_back', by: request.by, note },
     now,
   );
-  const key = sendbackKey(id, earlier + 1);
-  const outbox = deps.outboxAt(now);
-  if (!(await outbox.summary(key))) {
-    const mail = composeSendBackMail({
-      item,
-      note,
-      key,
-      from: deps.from,
-      schedule: deps.schedule,
-      now,
-    });
-    if (mail.to.length === 0) {
-      deps.logger.warn({ mailKey: key, item: id }, 'send-back mail not sent: no recipient');
-      return item;
-    }
-    await outbox.queue(mail);
-  }
-  const claimedBy = `${deps.workerName}:sendback:${randomUUID().slice(0, 8)}`;
-  const outcome = await outbox.deliver(key, claimedBy);
-  if (outcome === 'retry' && deps.enqueueOutbound) await deps.enqueueOutbound(key);
-  deps.logger.info({ mailKey: key, item: id, outcome }, 'send-back mail handled');
+  // Mailed at once; the follow-up run plans the same mail (same key) should this process die
+  // before it is queued.
+  await sendItemMail(
+    deps,
+    deps.outboxAt(now),
+    composeSendBackMail({ item, note, n: earlier + 1, schedule: deps.schedule, at: now }),
+  );
   return item;
 }
 

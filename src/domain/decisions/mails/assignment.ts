@@ -11,10 +11,10 @@ import type { Schedule } from '../../../config/schedule';
 import { addWorkingDays } from '../../calendar';
 import { assignmentKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
-import { projectById, unitName } from '../../programme';
+import { projectById, unitById, unitName } from '../../programme';
 import { formatDateZh } from '../../zh/dates';
 import type { AgreedItem, Meeting } from '../types';
-import { compactDate, onceEach, unitOf, unitRecipients, type ComposedItemMail } from './item-mail';
+import { compactDate, onceEach, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface AssignmentInput {
   schedule: Schedule;
@@ -69,7 +69,7 @@ const STATE_NOTE: Record<AgreedItem['state'], string> = {
 
 export function composeAssignment(input: AssignmentInput): ComposedItemMail {
   const { schedule, now, unitId, meeting, items } = input;
-  const unit = unitOf(schedule, unitId);
+  const unit = unitById(schedule, unitId);
   const name = unitName(schedule, unitId);
   const label = meetingLabel(meeting);
   const names = (ids: readonly string[]) => ids.map((u) => unitName(schedule, u)).join('、');
@@ -129,7 +129,7 @@ export function composeAssignment(input: AssignmentInput): ComposedItemMail {
   const cooperating = [...new Set(items.flatMap((i) => i.cooperatingUnits))]
     .filter((u) => u !== unitId)
     .flatMap((u) => {
-      const other = unitOf(schedule, u);
+      const other = unitById(schedule, u);
       return other ? unitRecipients(other).to : [];
     });
   const { to, cc } = onceEach(own.to, [...own.cc, ...cooperating]);

@@ -13,11 +13,11 @@ import { projectSections } from '../../digest/projects';
 import type { ProjectSection, ReportedSheet, WeekReports } from '../../digest/types';
 import { departmentsKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
-import { projectById, unitName } from '../../programme';
+import { projectById, unitById, unitName } from '../../programme';
 import { matchUnitNames } from '../../unit-names';
 import { addDays } from '../../week';
 import { formatDateZh, weekLabelZh } from '../../zh/dates';
-import { onceEach, unitOf, unitRecipients, type ComposedItemMail } from './item-mail';
+import { onceEach, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface DepartmentProblem {
   projectId: string;
@@ -132,7 +132,7 @@ export function composeDepartments(input: DepartmentsMailInput): ComposedItemMai
     },
     ...closingBlocks(schedule.programme, now, true),
   ];
-  const unit = unitOf(schedule, list.unitId);
+  const unit = unitById(schedule, list.unitId);
   const own = unit ? unitRecipients(unit) : { to: [], cc: [] };
   const { to, cc } = onceEach(own.to, own.cc);
   return {

@@ -1,15 +1,15 @@
 /**
- * What the agreed items' mails (交办通知, 督办单, the departments' weekly list) have in common: the
+ * What the agreed items' mails (交办通知, 督办单, 退回通知, the departments' weekly list) have in common: the
  * composed mail as the follow-up run queues it, and who a unit is as a recipient. Pure.
  */
-import type { Person, Schedule, Unit } from '../../../config/schedule';
+import type { Person, Unit } from '../../../config/schedule';
 import type { Recipient } from '../../programme';
 import type { NoticeColour } from '../types';
 
 /** One composed mail about items (the app adds From and Auto-Submitted). */
 export interface ComposedItemMail {
   key: string;
-  kind: 'assignment' | 'notice' | 'departments';
+  kind: 'assignment' | 'notice' | 'departments' | 'sendback';
   unitId: string;
   itemIds: string[];
   colour: NoticeColour | null;
@@ -17,7 +17,7 @@ export interface ComposedItemMail {
   cc: Recipient[];
   subject: string;
   text: string;
-  html: string;
+  html: string | null;
 }
 
 /** A unit's reminder recipients (remind.to), and its remind.cc to copy. */
@@ -42,11 +42,6 @@ export function onceEach(to: Recipient[], cc: Recipient[]): { to: Recipient[]; c
     return true;
   };
   return { to: to.filter(once), cc: cc.filter(once) };
-}
-
-/** The unit, or a stand-in named by its id for a unit the schedule no longer has. */
-export function unitOf(schedule: Pick<Schedule, 'units'>, unitId: string): Unit | null {
-  return schedule.units.find((u) => u.id === unitId) ?? null;
 }
 
 /** "20210316" from "2021-03-16". */

@@ -4,60 +4,35 @@
  * heads in copy; signed as the programme signs its mails. Pure: composed, not sent.
  */
 import type { Schedule } from '../../../config/schedule';
-import { checkAddress, mailAddress, type MailAddress } from '../../mail/address';
-import type { OutgoingMail } from '../../mail/outgoing-mail';
-import { recipientsOf, unitName } from '../../programme';
 import { wallClock } from '../../calendar';
+import { sendbackKey } from '../../mail-key';
+import { unitById, unitName } from '../../programme';
 import { formatDateZh } from '../../zh/dates';
 import type { AgreedItem } from '../types';
+import { meetingLabel } from './assignment';
+import { onceEach, personRecipient, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface SendBackMailInput {
   item: AgreedItem;
   /** The office's reason. */
   note: string;
-  /** The mail's key (sendbackKey(id, n)). */
-  key: string;
-  /** The From address of automatic mails. */
-  from: string;
+  /** Which sending back of the item this is (1, 2, …): the key sendback:<id>:<n>. */
+  n: number;
   schedule: Schedule;
-  now: Date;
+  /** When the office sent it back (the mail's date line). */
+  at: Date;
 }
 
-/** Each address once (without case), `to` before `cc`; invalid addresses are left out. */
-function addressesOf(list: ReadonlyArray<{ name: string; address: string }>, seen: Set<string>) {
-  const out: MailAddress[] = [];
-  for (const r of list) {
-    const checked = checkAddress(r);
-    if (!checked.ok) continue;
-    const k = checked.value.address.toLowerCase();
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(checked.value);
-  }
-  return out;
-}
-
-export function composeSendBackMail(input: SendBackMailInput): OutgoingMail {
-  const { item, note, schedule, now } = input;
-  const units = item.responsibleUnits
-    .map((id) => schedule.units.find((u) => u.id === id))
-    .filter((u) => u !== undefined);
-  const parts = units.map((u) => recipientsOf(schedule, { to: ['unit'], cc: ['unit_head'] }, u));
-  const seen = new Set<string>();
-  const to = addressesOf(
-    parts.flatMap((p) => p.to),
-    seen,
-  );
-  const cc = addressesOf(
-    parts.flatMap((p) => p.cc),
-    seen,
+export function composeSendBackMail(input: SendBackMailInput): ComposedItemMail {
+  const { item, note, schedule } = input;
+  const units = item.responsibleUnits.map((id) => unitById(schedule, id)).filter((u) => u !== null);
+  const { to, cc } = onceEach(
+    units.flatMap((u) => unitRecipients(u).to),
+    units.flatMap((u) => [...unitRecipients(u).cc, ...(u.head ? [personRecipient(u.head)] : [])]),
   );
   const names = item.responsibleUnits.map((id) => unitName(schedule, id)).join('、');
   const signature = schedule.programme.signature;
-  const today = wallClock(now, schedule.programme.timezone).date;
-  const meeting = item.meeting.name
-    ? `${item.meeting.name}（${formatDateZh(item.meeting.date)}）`
-    : `${formatDateZh(item.meeting.date)}联合会议`;
+  const today = wallClock(input.at, schedule.programme.timezone).date;
   const subject = `议定事项${item.id}未予确认办结（退回）`;
   const text = [
     `${names || '责任单位'}：`,
@@ -65,7 +40,7 @@ export function composeSendBackMail(input: SendBackMailInput): OutgoingMail {
     `你单位报送已办结的议定事项（编号${item.id}）经${signature}核实，暂不予确认办结，现予退回。`,
     '',
     `议定事项：${item.text}`,
-    `会议：${meeting}`,
+    `会议：${meetingLabel(item.meeting)}`,
     `办结时限：${formatDateZh(item.due)}`,
     `退回原因：${note}`,
     '',
@@ -75,19 +50,15 @@ export function composeSendBackMail(input: SendBackMailInput): OutgoingMail {
     formatDateZh(today),
   ].join('\n');
   return {
-    key: input.key,
+    key: sendbackKey(item.id, input.n),
     kind: 'sendback',
-    autoSubmitted: 'auto-generated',
-    from: mailAddress(input.from, signature),
-    to: to.length > 0 ? to : cc,
-    cc: to.length > 0 ? cc : [],
+    unitId: item.responsibleUnits[0] ?? '',
+    itemIds: [item.id],
+    colour: null,
+    to,
+    cc,
     subject,
     text,
     html: null,
-    inReplyTo: null,
-    references: [],
-    attachments: [],
-    unitId: item.responsibleUnits[0] ?? null,
-    reportingWeek: null,
   };
 }

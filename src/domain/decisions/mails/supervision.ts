@@ -8,18 +8,12 @@
 import type { Schedule } from '../../../config/schedule';
 import { noticeKey } from '../../mail-key';
 import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-body';
-import { leaderOf, projectById, unitName } from '../../programme';
+import { leaderOf, projectById, unitById, unitName } from '../../programme';
 import { formatDateZh, weekLabelZh } from '../../zh/dates';
 import { wallClock } from '../../calendar';
 import type { ItemFollowUp, NoticeColour } from '../types';
 import { meetingLabel, projectLabel } from './assignment';
-import {
-  onceEach,
-  personRecipient,
-  unitOf,
-  unitRecipients,
-  type ComposedItemMail,
-} from './item-mail';
+import { onceEach, personRecipient, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export const COLOUR_ZH: Record<NoticeColour, string> = { blue: '蓝', yellow: '黄', red: '红' };
 
@@ -100,7 +94,7 @@ export function composeSupervision(input: SupervisionInput): ComposedItemMail {
     ...closingBlocks(schedule.programme, now, true),
   ];
 
-  const unit = unitOf(schedule, unitId);
+  const unit = unitById(schedule, unitId);
   const own = unit ? unitRecipients(unit) : { to: [], cc: [] };
   const head = unit?.head ? [personRecipient(unit.head)] : [];
   const extra =
@@ -113,7 +107,7 @@ export function composeSupervision(input: SupervisionInput): ComposedItemMail {
   const cooperating = item.cooperatingUnits
     .filter((u) => u !== unitId)
     .flatMap((u) => {
-      const other = unitOf(schedule, u);
+      const other = unitById(schedule, u);
       return other ? unitRecipients(other).to : [];
     });
   const { to, cc } = onceEach([...own.to, ...head], [...own.cc, ...cooperating, ...extra]);
