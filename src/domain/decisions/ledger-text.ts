@@ -1,6 +1,7 @@
 /** The ledger (督办台账) as plain text, for `duban ledger` without -o. */
 import { formatDateZh } from '../zh/dates';
 import { markZh, type Ledger } from './ledger';
+import { meetingLabel } from './meeting';
 
 export function ledgerText(ledger: Ledger, programmeName: string): string {
   const c = ledger.counts;
@@ -12,9 +13,7 @@ export function ledgerText(ledger: Ledger, programmeName: string): string {
   for (const r of ledger.rows) {
     lines.push('');
     lines.push(`[${markZh(r)}] ${r.id} ${r.text}`);
-    lines.push(
-      `  会议：${r.meeting.name || '联合会议'}（${formatDateZh(r.meeting.date)}）；所属项目：${r.project ?? '—'}`,
-    );
+    lines.push(`  会议：${meetingLabel(r.meeting)}；所属项目：${r.project ?? '—'}`);
     lines.push(
       `  责任单位：${r.responsible.join('、') || '—'}；配合单位：${r.cooperating.join('、') || '—'}；` +
         `办结时限：${formatDateZh(r.due)}；状态：${r.stateZh}` +

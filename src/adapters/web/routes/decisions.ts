@@ -40,6 +40,7 @@ import {
   type ItemListReading,
 } from '../../../domain/decisions/types';
 import { formatDateZh } from '../../../domain/zh/dates';
+import { meetingLabel } from '../../../domain/decisions/meeting';
 import { DubanError } from '../../../errors';
 import { ledgerXlsx } from '../../excel/ledger-workbook';
 import { html, type Html } from '../html';
@@ -294,7 +295,7 @@ function itemCard(row: LedgerRow): Html {
     <dt>编号</dt>
     <dd>${row.id}</dd>
     <dt>会议</dt>
-    <dd>${row.meeting.name || '联合会议'}（${formatDateZh(row.meeting.date)}）</dd>
+    <dd>${meetingLabel(row.meeting)}</dd>
     <dt>所属项目</dt>
     <dd>${row.project ?? '—'}</dd>
     <dt>议定事项</dt>

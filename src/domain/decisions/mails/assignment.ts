@@ -14,6 +14,7 @@ import { closingBlocks, renderHtml, renderText, type Block } from '../../mail-bo
 import { projectById, unitById, unitName } from '../../programme';
 import { formatDateZh } from '../../zh/dates';
 import type { AgreedItem, Meeting } from '../types';
+import { meetingLabel } from '../meeting';
 import { compactDate, onceEach, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface AssignmentInput {
@@ -41,12 +42,6 @@ export function compareItemIds(a: string, b: string): number {
   const [ad = '', an = '0'] = a.split('-');
   const [bd = '', bn = '0'] = b.split('-');
   return ad === bd ? Number(an) - Number(bn) : ad < bd ? -1 : 1;
-}
-
-/** "区重点项目联合会议第3次会议（2021年3月16日）", or "2021年3月16日会议" without a name. */
-export function meetingLabel(meeting: Meeting): string {
-  const date = formatDateZh(meeting.date);
-  return meeting.name.trim() ? `${meeting.name.trim()}（${date}）` : `${date}会议`;
 }
 
 /** 所属项目 as the mails print it. */

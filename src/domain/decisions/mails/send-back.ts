@@ -9,7 +9,7 @@ import { sendbackKey } from '../../mail-key';
 import { unitById, unitName } from '../../programme';
 import { formatDateZh } from '../../zh/dates';
 import type { AgreedItem } from '../types';
-import { meetingLabel } from './assignment';
+import { meetingLabel } from '../meeting';
 import { onceEach, personRecipient, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export interface SendBackMailInput {

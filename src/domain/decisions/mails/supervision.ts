@@ -12,7 +12,8 @@ import { leaderOf, projectById, unitById, unitName } from '../../programme';
 import { formatDateZh, weekLabelZh } from '../../zh/dates';
 import { wallClock } from '../../calendar';
 import type { ItemFollowUp, NoticeColour } from '../types';
-import { meetingLabel, projectLabel } from './assignment';
+import { meetingLabel } from '../meeting';
+import { projectLabel } from './assignment';
 import { onceEach, personRecipient, unitRecipients, type ComposedItemMail } from './item-mail';
 
 export const COLOUR_ZH: Record<NoticeColour, string> = { blue: '蓝', yellow: '黄', red: '红' };
