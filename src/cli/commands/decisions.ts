@@ -121,9 +121,11 @@ export function registerDecisionsCommands(program: Command, ctx: CommandContext)
 
   decisions
     .command('list')
-    .description('Every agreed item with its state and its colour (督办 blue / yellow / red) now')
+    .description(
+      'Every agreed item with its state, the colour in force (the strongest blue / yellow / red 督办单 issued while it is open) and its last report',
+    )
     .option('--json', 'print exactly { "decisions": [...] }')
-    .option('--now <ISO>', 'the colours as at this time (with an offset)')
+    .option('--now <ISO>', 'the record as it stood at this time (with an offset)')
     .option('--config <FILE>', 'the schedule YAML')
     .action(async (opts: { json?: boolean; now?: string; config?: string }) => {
       const given = parseNow(opts.now, ctx);
