@@ -3,7 +3,7 @@
  * replies and the app: a unit's name and short label, the projects a unit leads, a project's
  * responsible leader, and the people and addresses an audience stands for.
  */
-import type { Audience, Person, Project, Schedule, Unit } from '../config/schedule';
+import type { Audience, OfficeMember, Person, Project, Schedule, Unit } from '../config/schedule';
 
 type Units = Pick<Schedule, 'units'>;
 type People = Pick<Schedule, 'people'>;
@@ -17,6 +17,16 @@ export interface Recipient {
 export interface Recipients {
   to: Recipient[];
   cc: Recipient[];
+}
+
+/** The office member whose address this is (compared without case and spaces), or null. */
+export function officeMemberByAddress(
+  schedule: People,
+  address: string | null | undefined,
+): OfficeMember | null {
+  const a = address?.trim().toLowerCase();
+  if (!a) return null;
+  return schedule.people.office.find((p) => p.email.toLowerCase() === a) ?? null;
 }
 
 export function unitById(schedule: Units, unitId: string): Unit | null {

@@ -17,16 +17,6 @@ import { recordItemList } from '../decisions/record-list';
 import type { DecisionStore, ReportToRecord } from '../ports/decision-store';
 import type { IntakeWrites } from './deps';
 
-/** The office member whose address sent the mail, or null. */
-export function officeMemberOf(
-  schedule: Pick<Schedule, 'people'>,
-  address: string | null | undefined,
-): OfficeMember | null {
-  const a = address?.trim().toLowerCase();
-  if (!a) return null;
-  return schedule.people.office.find((p) => p.email.trim().toLowerCase() === a) ?? null;
-}
-
 /** A sheet that is a meeting's list of agreed items (not a unit's weekly sheet). */
 export function isItemList(s: ReadSheet): boolean {
   return s.parsed.ok && s.parsed.itemList !== undefined;

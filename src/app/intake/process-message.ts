@@ -41,18 +41,13 @@ import {
 } from '../../domain/intake/replies';
 import { sheetsByWeek } from '../../domain/intake/sheet-weeks';
 import { mailAddress } from '../../domain/mail/address';
+import { officeMemberByAddress } from '../../domain/programme';
 import { replyKey } from '../../domain/mail-key';
 import { DubanError } from '../../errors';
 import { templateItemsFor } from '../decisions/template-items';
 import { failpoint } from '../../failpoint';
 import type { ReceivedAttachment, SubmissionToRecord } from '../ports/intake-store';
-import {
-  checkItemReports,
-  isItemList,
-  officeMemberOf,
-  recordOfficeList,
-  reportsToRecord,
-} from './agreed-items';
+import { checkItemReports, isItemList, recordOfficeList, reportsToRecord } from './agreed-items';
 import type { IntakeDeps, IntakeWrites, ProcessOptions } from './deps';
 import {
   blankOutcome,
@@ -201,7 +196,7 @@ export async function processMessage(
    * confirmed to the sender; then the follow-up that mails the 交办 notices runs. Not a unit's
    * sheet: no unit, no week. One list per mail; another list file in it is named as not read.
    */
-  const office = officeMemberOf(schedule, msg.from?.address);
+  const office = officeMemberByAddress(schedule, msg.from?.address);
   const recordList = async (
     lists: ReadSheet[],
     notes: ReplyContext['attachments'],
